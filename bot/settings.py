@@ -1,0 +1,136 @@
+"""Settings read once from the environment; a bad value stops start-up with one clear line."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_DATABASE_URL = "sqlite:///nudgebot.db"
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it and says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment, validated."""
+
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    api_url: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    port: int = 3000
+    timezone: str = "UTC"
+    kudos_daily_cap: int | None = None
+    leaders: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.app_token is not None
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _int(env: Mapping[str, str], name: str, low: int, high: int, hint: str) -> int | None:
+    raw = _get(env, name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(f"{name}={raw!r} is not valid: {hint}")
+    return int(raw)
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from `env` (default: os.environ). Raises SettingsError naming the setting."""
+    env = os.environ if env is None else env
+    bot_token = _get(env, "SLACK_BOT_TOKEN")
+    app_token = _get(env, "SLACK_APP_TOKEN")
+    signing_secret = _get(env, "SLACK_SIGNING_SECRET")
+    oauth = {
+        name: _get(env, name)
+        for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
+    }
+
+    if any(oauth.values()):
+        raise SettingsError(
+            "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET/SLACK_STATE_SECRET are set, but multi-workspace "
+            "install is not available in this version: unset them and set SLACK_BOT_TOKEN"
+        )
+    if bot_token is None:
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is missing: set it to the app's Bot User OAuth Token (xoxb-...)"
+        )
+    if not bot_token.startswith("xoxb-"):
+        raise SettingsError("SLACK_BOT_TOKEN is malformed: a bot token starts with 'xoxb-'")
+    if app_token is not None and not app_token.startswith("xapp-"):
+        raise SettingsError(
+            "SLACK_APP_TOKEN is malformed: an app-level token starts with 'xapp-' "
+            "(unset it to serve HTTP instead of Socket Mode)"
+        )
+    if app_token is None and signing_secret is None:
+        raise SettingsError(
+            "SLACK_SIGNING_SECRET is missing: set it to the Signing Secret from the app's "
+            "Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)"
+        )
+
+    api_url = _get(env, "SLACK_API_URL")
+    if api_url is not None:
+        if not re.match(r"^https?://[^/\s]+", api_url):
+            raise SettingsError(
+                f"SLACK_API_URL={api_url!r} is malformed: use a URL such as https://slack.com/api/"
+            )
+        api_url = api_url.rstrip("/") + "/"
+
+    database_url = _get(env, "DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", database_url):
+        raise SettingsError(
+            "DATABASE_URL is malformed: use sqlite:///path.db or postgresql+psycopg://user@host/db"
+        )
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would look for psycopg2.
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+
+    port = _int(env, "PORT", 1, 65535, "use a port number between 1 and 65535")
+
+    timezone = _get(env, "NUDGEBOT_TIMEZONE") or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"NUDGEBOT_TIMEZONE={timezone!r} is not a known time zone: "
+            "use an IANA name such as Europe/Berlin"
+        ) from None
+
+    cap = _int(
+        env, "NUDGEBOT_KUDOS_DAILY_CAP", 0, 1000, "use a whole number of kudos (0 turns the cap off)"
+    )
+
+    leaders_raw = _get(env, "NUDGEBOT_LEADERS") or ""
+    leaders = frozenset(part for part in re.split(r"[\s,]+", leaders_raw) if part)
+    for user_id in leaders:
+        if not _USER_ID.match(user_id):
+            raise SettingsError(
+                f"NUDGEBOT_LEADERS has {user_id!r}, which is not a Slack user id: "
+                "list ids such as U012AB3CD, separated by commas"
+            )
+
+    return Settings(
+        bot_token=bot_token,
+        signing_secret=signing_secret,
+        app_token=app_token,
+        api_url=api_url,
+        database_url=database_url,
+        port=port or 3000,
+        timezone=timezone,
+        kudos_daily_cap=cap or None,
+        leaders=leaders,
+    )

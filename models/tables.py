@@ -1,0 +1,127 @@
+"""The tables. Every row carries `team_id`, and every query filters by it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, utcnow
+
+SlackId = String(32)
+
+
+class Workspace(Base):
+    """A Slack workspace the bot has served."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(SlackId, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Prompt(Base):
+    """A practice prompt posted in a channel (on demand now, on a schedule later)."""
+
+    __tablename__ = "prompts"
+    __table_args__ = (
+        Index("ix_prompts_channel", "team_id", "channel_id", "created_at"),
+        UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_prompts_message"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    practice: Mapped[str] = mapped_column(String(16))
+    commitment: Mapped[str] = mapped_column(String(32))
+    prompt_key: Mapped[str] = mapped_column(String(64))
+    response_kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    posted_by: Mapped[str | None] = mapped_column(SlackId)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Recognition(Base):
+    """Kudos: one giver, one reason, one or more recipients."""
+
+    __tablename__ = "recognitions"
+    __table_args__ = (
+        Index("ix_recognitions_channel", "team_id", "channel_id", "created_at"),
+        Index("ix_recognitions_giver", "team_id", "giver_id", "created_at"),
+        UniqueConstraint("team_id", "dedupe_key", name="uq_recognitions_dedupe"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    giver_id: Mapped[str | None] = mapped_column(SlackId)
+    reason: Mapped[str] = mapped_column(Text)
+    practice: Mapped[str] = mapped_column(String(16))
+    commitment: Mapped[str] = mapped_column(String(32))
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="SET NULL"))
+    dedupe_key: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    recipients: Mapped[list[RecognitionRecipient]] = relationship(
+        back_populates="recognition", cascade="all, delete-orphan", order_by="RecognitionRecipient.id"
+    )
+
+
+class RecognitionRecipient(Base):
+    """One person recognised by a kudos."""
+
+    __tablename__ = "recognition_recipients"
+    __table_args__ = (Index("ix_recognition_recipients_user", "team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recognition_id: Mapped[int] = mapped_column(
+        ForeignKey("recognitions.id", ondelete="CASCADE"), index=True
+    )
+    team_id: Mapped[str] = mapped_column(SlackId)
+    user_id: Mapped[str | None] = mapped_column(SlackId)
+
+    recognition: Mapped[Recognition] = relationship(back_populates="recipients")
+
+
+class Response(Base):
+    """A logged answer of any kind but kudos: win, hope, fear, goal, pilot, idea, ...
+
+    A fear never stores who shared it: the check constraint makes that a database rule.
+    """
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        Index("ix_responses_channel", "team_id", "channel_id", "created_at"),
+        Index("ix_responses_user", "team_id", "user_id"),
+        UniqueConstraint("team_id", "dedupe_key", name="uq_responses_dedupe"),
+        CheckConstraint("kind <> 'fear' OR user_id IS NULL", name="fear_is_anonymous"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    user_id: Mapped[str | None] = mapped_column(SlackId)
+    kind: Mapped[str] = mapped_column(String(16))
+    practice: Mapped[str] = mapped_column(String(16))
+    commitment: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="SET NULL"))
+    dedupe_key: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Statement(Base):
+    """A versioned workspace statement: the vision or the guidelines. The newest is current."""
+
+    __tablename__ = "statements"
+    __table_args__ = (Index("ix_statements_current", "team_id", "kind", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[str | None] = mapped_column(SlackId)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,1 @@
+"""Scheduled work (practice prompts, digests); filled in by the scheduling release."""
