@@ -74,16 +74,25 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Develop your voice",
                 summary="Decide what you stand for and say it in a way that suits you.",
                 prompts=(
-                    _p("model.voice.1", "reflection",
-                       "If your team heard only one message from you this month, what should it "
-                       "be? Write it in a sentence or two."),
-                    _p("model.voice.2", "reflection",
-                       "Which way of sharing your thinking feels most like you: a short post, a "
-                       "longer write-up, a recorded update, a live chat? What will you share "
-                       "that way this week?"),
-                    _p("model.voice.3", "reflection",
-                       "Whose way of communicating do you admire, inside or outside the company? "
-                       "What would you borrow from them?"),
+                    _p(
+                        "model.voice.1",
+                        "reflection",
+                        "If your team heard only one message from you this month, what should it "
+                        "be? Write it in a sentence or two.",
+                    ),
+                    _p(
+                        "model.voice.2",
+                        "reflection",
+                        "Which way of sharing your thinking feels most like you: a short post, a "
+                        "longer write-up, a recorded update, a live chat? What will you share "
+                        "that way this week?",
+                    ),
+                    _p(
+                        "model.voice.3",
+                        "reflection",
+                        "Whose way of communicating do you admire, inside or outside the company? "
+                        "What would you borrow from them?",
+                    ),
                 ),
             ),
             Commitment(
@@ -91,15 +100,24 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Lead by example",
                 summary="Do first what you ask of others, in the open.",
                 prompts=(
-                    _p("model.example.1", "reflection",
-                       "Think of something you asked of the team lately. Where did you do it "
-                       "yourself this week, where everyone could see?"),
-                    _p("model.example.2", "kudos",
-                       "Who here acted on our values this week without being asked? Tell us "
-                       "who and what they did."),
-                    _p("model.example.3", "reflection",
-                       "What did you share with the whole team this week that usually stays "
-                       "with a few people?"),
+                    _p(
+                        "model.example.1",
+                        "reflection",
+                        "Think of something you asked of the team lately. Where did you do it "
+                        "yourself this week, where everyone could see?",
+                    ),
+                    _p(
+                        "model.example.2",
+                        "kudos",
+                        "Who here acted on our values this week without being asked? Tell us "
+                        "who and what they did.",
+                    ),
+                    _p(
+                        "model.example.3",
+                        "reflection",
+                        "What did you share with the whole team this week that usually stays "
+                        "with a few people?",
+                    ),
                 ),
             ),
         ),
@@ -117,14 +135,23 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Imagine the possibilities",
                 summary="Describe the future worth working for, then write down the plan.",
                 prompts=(
-                    _p("vision.imagine.1", "vision",
-                       "Picture this team five years from now, at its best. What is different "
-                       "about how we work?"),
-                    _p("vision.imagine.2", "goal",
-                       "Name one thing this team should have achieved a year from now. How "
-                       "would we know we got there?"),
-                    _p("vision.imagine.3", "idea",
-                       "What belongs on our plan that nobody has written down yet?"),
+                    _p(
+                        "vision.imagine.1",
+                        "vision",
+                        "Picture this team five years from now, at its best. What is different "
+                        "about how we work?",
+                    ),
+                    _p(
+                        "vision.imagine.2",
+                        "goal",
+                        "Name one thing this team should have achieved a year from now. How "
+                        "would we know we got there?",
+                    ),
+                    _p(
+                        "vision.imagine.3",
+                        "idea",
+                        "What belongs on our plan that nobody has written down yet?",
+                    ),
                 ),
             ),
             Commitment(
@@ -132,13 +159,22 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Enlist others",
                 summary="Listen for people's hopes and worries and make them part of the plan.",
                 prompts=(
-                    _p("vision.enlist.1", "hope",
-                       "What do you most hope this team gets right in the coming months?"),
-                    _p("vision.enlist.2", "fear",
-                       "What worries you about where we are heading? Answers are anonymous: "
-                       "your name is never stored."),
-                    _p("vision.enlist.3", "hope",
-                       "Which part of our vision matters most to you personally, and why?"),
+                    _p(
+                        "vision.enlist.1",
+                        "hope",
+                        "What do you most hope this team gets right in the coming months?",
+                    ),
+                    _p(
+                        "vision.enlist.2",
+                        "fear",
+                        "What worries you about where we are heading? Answers are anonymous: "
+                        "your name is never stored.",
+                    ),
+                    _p(
+                        "vision.enlist.3",
+                        "hope",
+                        "Which part of our vision matters most to you personally, and why?",
+                    ),
                 ),
             ),
         ),
@@ -156,15 +192,23 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Make room for change",
                 summary="Question old habits and open the channels between teams.",
                 prompts=(
-                    _p("challenge.change.1", "idea",
-                       "Which of our habits would we never start today if we were beginning "
-                       "from scratch? What would you do instead?"),
-                    _p("challenge.change.2", "idea",
-                       "Where does information get stuck between teams? Suggest one way to "
-                       "open that up."),
-                    _p("challenge.change.3", "idea",
-                       "What question about how we work have you been holding back? Ask it "
-                       "here."),
+                    _p(
+                        "challenge.change.1",
+                        "idea",
+                        "Which of our habits would we never start today if we were beginning "
+                        "from scratch? What would you do instead?",
+                    ),
+                    _p(
+                        "challenge.change.2",
+                        "idea",
+                        "Where does information get stuck between teams? Suggest one way to "
+                        "open that up.",
+                    ),
+                    _p(
+                        "challenge.change.3",
+                        "idea",
+                        "What question about how we work have you been holding back? Ask it here.",
+                    ),
                 ),
             ),
             Commitment(
@@ -172,13 +216,22 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Experiment and take risks",
                 summary="Run small pilots, learn from what fails, build on small wins.",
                 prompts=(
-                    _p("challenge.experiment.1", "pilot",
-                       "What small experiment could we start this week, with little to lose "
-                       "if it fails?"),
-                    _p("challenge.experiment.2", "learning",
-                       "Something didn't work out lately. What did it teach you?"),
-                    _p("challenge.experiment.3", "win",
-                       "What small win moved us forward this week, however modest?"),
+                    _p(
+                        "challenge.experiment.1",
+                        "pilot",
+                        "What small experiment could we start this week, with little to lose "
+                        "if it fails?",
+                    ),
+                    _p(
+                        "challenge.experiment.2",
+                        "learning",
+                        "Something didn't work out lately. What did it teach you?",
+                    ),
+                    _p(
+                        "challenge.experiment.3",
+                        "win",
+                        "What small win moved us forward this week, however modest?",
+                    ),
                 ),
             ),
         ),
@@ -196,13 +249,22 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Fuel buy-in",
                 summary="Let teams set their own goals and share them across the company.",
                 prompts=(
-                    _p("enable.buyin.1", "goal",
-                       "What goal did your team set for itself this quarter? Share it so "
-                       "other teams can help."),
-                    _p("enable.buyin.2", "kudos",
-                       "Who from another team helped you lately? Give them the credit."),
-                    _p("enable.buyin.3", "win",
-                       "Where did trusting someone with a decision pay off recently?"),
+                    _p(
+                        "enable.buyin.1",
+                        "goal",
+                        "What goal did your team set for itself this quarter? Share it so "
+                        "other teams can help.",
+                    ),
+                    _p(
+                        "enable.buyin.2",
+                        "kudos",
+                        "Who from another team helped you lately? Give them the credit.",
+                    ),
+                    _p(
+                        "enable.buyin.3",
+                        "win",
+                        "Where did trusting someone with a decision pay off recently?",
+                    ),
                 ),
             ),
             Commitment(
@@ -210,14 +272,22 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Empower people",
                 summary="Make time for learning, be clear on guidelines, measure what matters.",
                 prompts=(
-                    _p("enable.empower.1", "learning",
-                       "What did you learn this week, and where did you learn it?"),
-                    _p("enable.empower.2", "idea",
-                       "Which question about our guidelines or tools do you keep hearing? "
-                       "Where should people go for the answer?"),
-                    _p("enable.empower.3", "goal",
-                       "What would you like to get better at this month, and who could help "
-                       "you?"),
+                    _p(
+                        "enable.empower.1",
+                        "learning",
+                        "What did you learn this week, and where did you learn it?",
+                    ),
+                    _p(
+                        "enable.empower.2",
+                        "idea",
+                        "Which question about our guidelines or tools do you keep hearing? "
+                        "Where should people go for the answer?",
+                    ),
+                    _p(
+                        "enable.empower.3",
+                        "goal",
+                        "What would you like to get better at this month, and who could help you?",
+                    ),
                 ),
             ),
         ),
@@ -235,26 +305,44 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Recognise individual excellence",
                 summary="Find the heroes, tell their stories, reward the work.",
                 prompts=(
-                    _p("heart.recognise.1", "kudos",
-                       "Who went above and beyond this week? Name them and say what they did."),
-                    _p("heart.recognise.2", "win",
-                       "Tell us a success story from this week that more people should hear."),
-                    _p("heart.recognise.3", "kudos",
-                       "Whose quiet work made your week easier? Thank them here."),
+                    _p(
+                        "heart.recognise.1",
+                        "kudos",
+                        "Who went above and beyond this week? Name them and say what they did.",
+                    ),
+                    _p(
+                        "heart.recognise.2",
+                        "win",
+                        "Tell us a success story from this week that more people should hear.",
+                    ),
+                    _p(
+                        "heart.recognise.3",
+                        "kudos",
+                        "Whose quiet work made your week easier? Thank them here.",
+                    ),
                 ),
             ),
             Commitment(
                 key="community",
                 name="Build community",
-                summary="Celebrate milestones together and stay close to the people doing the work.",
+                summary="Celebrate milestones and stay close to the people doing the work.",
                 prompts=(
-                    _p("heart.community.1", "win",
-                       "Which milestone did we reach lately that deserves a celebration?"),
-                    _p("heart.community.2", "idea",
-                       "How should we mark our next milestone together? Suggest something fun."),
-                    _p("heart.community.3", "reflection",
-                       "When did you last talk face to face with someone whose work you rely "
-                       "on? What came of it?"),
+                    _p(
+                        "heart.community.1",
+                        "win",
+                        "Which milestone did we reach lately that deserves a celebration?",
+                    ),
+                    _p(
+                        "heart.community.2",
+                        "idea",
+                        "How should we mark our next milestone together? Suggest something fun.",
+                    ),
+                    _p(
+                        "heart.community.3",
+                        "reflection",
+                        "When did you last talk face to face with someone whose work you rely "
+                        "on? What came of it?",
+                    ),
                 ),
             ),
         ),
@@ -265,7 +353,9 @@ PRACTICE_KEYS: tuple[str, ...] = tuple(p.key for p in PRACTICES)
 _BY_KEY = {p.key: p for p in PRACTICES}
 # Aliases are compared without dashes, so "encourage-the-heart" and "encouragetheheart" match.
 _ALIASES = {a.replace("-", ""): p.key for p in PRACTICES for a in (p.key, *p.aliases)}
-_PROMPTS = {prompt.key: (p, c, prompt) for p in PRACTICES for c in p.commitments for prompt in c.prompts}
+_PROMPTS = {
+    prompt.key: (p, c, prompt) for p in PRACTICES for c in p.commitments for prompt in c.prompts
+}
 
 # Where an answer logged with /nudge <kind> counts: (practice, commitment).
 KIND_HOME: dict[str, tuple[str, str]] = {

@@ -111,7 +111,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ) from None
 
     cap = _int(
-        env, "NUDGEBOT_KUDOS_DAILY_CAP", 0, 1000, "use a whole number of kudos (0 turns the cap off)"
+        env,
+        "NUDGEBOT_KUDOS_DAILY_CAP",
+        0,
+        1000,
+        "use a whole number of kudos (0 turns the cap off)",
     )
 
     leaders_raw = _get(env, "NUDGEBOT_LEADERS") or ""

@@ -65,7 +65,9 @@ class Recognition(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     recipients: Mapped[list[RecognitionRecipient]] = relationship(
-        back_populates="recognition", cascade="all, delete-orphan", order_by="RecognitionRecipient.id"
+        back_populates="recognition",
+        cascade="all, delete-orphan",
+        order_by="RecognitionRecipient.id",
     )
 
 

@@ -1,0 +1,61 @@
+"""Who people are in Slack (bot or person, admin or not), cached briefly per workspace."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import UserError
+
+SLACKBOT = "USLACKBOT"
+
+
+class Directory:
+    """A small TTL cache over users.info, shared by every request of the process."""
+
+    def __init__(self, ttl_seconds: float = 300.0, max_entries: int = 10_000) -> None:
+        self._ttl = ttl_seconds
+        self._max = max_entries
+        self._cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def user(self, client: WebClient, team_id: str, user_id: str) -> dict[str, Any]:
+        """The users.info record; UserError if Slack doesn't know the person."""
+        key = (team_id, user_id)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit and hit[0] > now:
+                return hit[1]
+        try:
+            user = client.users_info(user=user_id)["user"]
+        except SlackApiError as err:
+            if err.response.get("error") in {"user_not_found", "users_not_found"}:
+                raise UserError(f"I couldn't find <@{user_id}> in this workspace.") from None
+            raise
+        with self._lock:
+            if len(self._cache) >= self._max:
+                self._cache.clear()
+            self._cache[key] = (now + self._ttl, user)
+        return user
+
+    def bots_among(self, client: WebClient, team_id: str, user_ids: tuple[str, ...]) -> set[str]:
+        """The ids in `user_ids` that belong to bots (Slackbot included)."""
+        bots = set()
+        for user_id in user_ids:
+            if user_id == SLACKBOT or self.user(client, team_id, user_id).get("is_bot"):
+                bots.add(user_id)
+        return bots
+
+    def can_lead(
+        self, client: WebClient, team_id: str, user_id: str, leaders: frozenset[str]
+    ) -> bool:
+        """Workspace admins and owners, and the ids in NUDGEBOT_LEADERS."""
+        if user_id in leaders:
+            return True
+        user = self.user(client, team_id, user_id)
+        return any(user.get(flag) for flag in ("is_admin", "is_owner", "is_primary_owner"))

@@ -1,0 +1,30 @@
+"""The Slack Web API client, configured once: base URL, timeouts and retry handlers."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.settings import Settings
+
+# Slack errors that mean "the bot can't post here", as opposed to a fault worth retrying.
+CHANNEL_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A WebClient for the bot token; 429s wait Retry-After, 5xx and connection errors retry."""
+    kwargs = {"base_url": settings.api_url} if settings.api_url else {}
+    return WebClient(
+        token=settings.bot_token,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+        **kwargs,
+    )

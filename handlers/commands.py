@@ -1,0 +1,247 @@
+"""Slash commands: /kudos, /win, /vision, /nudge. Parse, call a service, render, reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import parsing, progress, prompts, recognition, render, responses, statements
+from bot.errors import UserError
+from bot.runtime import Runtime
+from bot.slack import CHANNEL_ERRORS
+from handlers.common import LEADERS_ONLY, ack_error, replies
+
+PROGRESS_DAYS_FOR_NOW = 28
+
+
+def register(app: App, rt: Runtime) -> None:
+    @app.command("/kudos")
+    def kudos(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        giver = command["user_id"]
+        try:
+            parsed = parsing.parse_kudos(command.get("text", ""))
+            recognition.check_recipients(giver, parsed.recipients, set())
+        except UserError as err:
+            ack_error(ack, err)
+            return
+        ack()
+        team = command["team_id"]
+        with replies(respond):
+            bots = rt.directory.bots_among(client, team, parsed.recipients)
+            recognition.check_recipients(giver, parsed.recipients, bots)
+            with rt.sessions.begin() as session:
+                given = recognition.give_kudos(
+                    session,
+                    team_id=team,
+                    channel_id=command["channel_id"],
+                    giver_id=giver,
+                    recipients=parsed.recipients,
+                    reason=parsed.reason,
+                    practice=parsed.practice,
+                    now=rt.now(),
+                    daily_cap=rt.settings.kudos_daily_cap,
+                    zone=rt.settings.timezone,
+                )
+            assert given is not None  # no dedupe key: never a duplicate
+            respond(response_type="in_channel", **render.kudos(given).kwargs())
+
+    @app.command("/win")
+    def win(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        try:
+            parsed = parsing.parse_win(command.get("text", ""))
+        except UserError as err:
+            ack_error(ack, err)
+            return
+        ack()
+        with rt.sessions.begin() as session:
+            logged = responses.log_response(
+                session,
+                team_id=command["team_id"],
+                channel_id=command["channel_id"],
+                user_id=command["user_id"],
+                kind="win",
+                text=parsed.text,
+                practice=parsed.practice,
+                source="command",
+                now=rt.now(),
+            )
+        assert logged is not None
+        respond(response_type="in_channel", **render.shared(logged).kwargs())
+
+    @app.command("/vision")
+    def vision(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        try:
+            text = parsing.parse_vision(command.get("text", ""))
+        except UserError as err:
+            ack_error(ack, err)
+            return
+        if text is None:
+            with rt.sessions.begin() as session:
+                found = statements.current(session, team_id=command["team_id"], kind="vision")
+            hint = "Admins and leaders can publish one with `/vision set <the vision>`."
+            ack(response_type="ephemeral", **render.statement("vision", found, hint).kwargs())
+            return
+        ack()
+        with replies(respond):
+            _publish(rt, client, respond, command, "vision", text)
+
+    @app.command("/nudge")
+    def nudge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        cmd = parsing.parse_nudge(command.get("text", ""))
+        if cmd.action == "help":
+            ack(response_type="ephemeral", **render.help_text(cmd.unknown).kwargs())
+        elif cmd.action == "practices":
+            ack(response_type="ephemeral", **render.practices().kwargs())
+        elif cmd.action == "guidelines":
+            _guidelines(rt, ack, command, respond, client, cmd.rest)
+        elif cmd.action == "progress":
+            _progress(rt, ack, command, respond, cmd.rest)
+        elif cmd.action == "now":
+            _now(rt, ack, command, respond, client, cmd.rest)
+        else:
+            _log(rt, ack, command, respond, cmd.action, cmd.rest)
+
+
+def _publish(
+    rt: Runtime,
+    client: WebClient,
+    respond: Respond,
+    command: dict[str, Any],
+    kind: str,
+    text: str,
+) -> None:
+    """Publish a new vision or guidelines, if the person may; tell the channel."""
+    team, user = command["team_id"], command["user_id"]
+    if not rt.directory.can_lead(client, team, user, rt.settings.leaders):
+        raise UserError(LEADERS_ONLY)
+    with rt.sessions.begin() as session:
+        found = statements.publish(
+            session, team_id=team, kind=kind, text=text, author_id=user, now=rt.now()
+        )
+    respond(response_type="in_channel", **render.statement_published(kind, found).kwargs())
+
+
+def _guidelines(
+    rt: Runtime,
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    rest: str,
+) -> None:
+    try:
+        text = parsing.parse_guidelines(rest)
+    except UserError as err:
+        ack_error(ack, err)
+        return
+    if text is None:
+        with rt.sessions.begin() as session:
+            found = statements.current(session, team_id=command["team_id"], kind="guidelines")
+        hint = (
+            "Admins and leaders can set them with `/nudge guidelines set <text>`: what is "
+            "expected, and where to ask for help."
+        )
+        ack(response_type="ephemeral", **render.statement("guidelines", found, hint).kwargs())
+        return
+    ack()
+    with replies(respond):
+        _publish(rt, client, respond, command, "guidelines", text)
+
+
+def _progress(rt: Runtime, ack: Ack, command: dict[str, Any], respond: Respond, rest: str) -> None:
+    try:
+        days = parsing.parse_period(rest)
+    except UserError as err:
+        ack_error(ack, err)
+        return
+    ack()
+    with rt.sessions.begin() as session:
+        report = progress.channel_progress(
+            session,
+            team_id=command["team_id"],
+            channel_id=command["channel_id"],
+            days=days,
+            now=rt.now(),
+        )
+    respond(response_type="in_channel", **render.progress(report).kwargs())
+
+
+def _now(
+    rt: Runtime,
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    rest: str,
+) -> None:
+    """Post a practice prompt in this channel: the one asked for, or the one most needed."""
+    try:
+        practice = parsing.parse_practice_arg(rest)
+    except UserError as err:
+        ack_error(ack, err)
+        return
+    ack()
+    team, channel = command["team_id"], command["channel_id"]
+    with rt.sessions.begin() as session:
+        if practice is None:
+            practice = progress.channel_progress(
+                session, team_id=team, channel_id=channel, days=PROGRESS_DAYS_FOR_NOW, now=rt.now()
+            ).focus
+        commitment, item = prompts.choose_prompt(
+            session, team_id=team, channel_id=channel, practice=practice
+        )
+    message = render.prompt(practice, commitment.key, item)
+    try:
+        posted = client.chat_postMessage(channel=channel, **message.kwargs())
+    except SlackApiError as err:
+        if err.response.get("error") not in CHANNEL_ERRORS:
+            raise
+        respond(
+            response_type="ephemeral",
+            **render.notice(
+                ":wave: I can only post prompts in channels I'm a member of. "
+                "Add me with `/invite @nudgebot`, then try `/nudge now` again."
+            ).kwargs(),
+        )
+        return
+    with rt.sessions.begin() as session:
+        prompts.record_prompt(
+            session,
+            team_id=team,
+            channel_id=channel,
+            prompt_key=item.key,
+            message_ts=posted["ts"],
+            posted_by=command["user_id"],
+            now=rt.now(),
+        )
+
+
+def _log(
+    rt: Runtime, ack: Ack, command: dict[str, Any], respond: Respond, kind: str, rest: str
+) -> None:
+    """`/nudge hope|fear|goal|pilot|idea|learning <text>`."""
+    try:
+        text = parsing.parse_log(kind, rest)
+    except UserError as err:
+        ack_error(ack, err)
+        return
+    ack()
+    with rt.sessions.begin() as session:
+        logged = responses.log_response(
+            session,
+            team_id=command["team_id"],
+            channel_id=command["channel_id"],
+            user_id=command["user_id"],
+            kind=kind,
+            text=text,
+            source="command",
+            now=rt.now(),
+        )
+    assert logged is not None
+    if kind == "fear":
+        respond(response_type="ephemeral", **render.fear_logged().kwargs())
+    else:
+        respond(response_type="in_channel", **render.shared(logged).kwargs())

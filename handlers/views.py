@@ -1,0 +1,107 @@
+"""View submissions: an answer to a practice prompt, logged once, then shown or thanked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import catalogue, recognition, render, responses
+from bot.errors import UserError
+from bot.modals import ANSWER, CALLBACK_ID, RECIPIENTS, ModalContext, read_answer
+from bot.runtime import Runtime
+from bot.text import escape
+
+
+def register(app: App, rt: Runtime) -> None:
+    @app.view(CALLBACK_ID)
+    def answer_submitted(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
+        meta = ModalContext.load(view["private_metadata"])
+        found = catalogue.find_prompt(meta.prompt_key)
+        if found is None:
+            ack(response_action="errors", errors={ANSWER: "This prompt is no longer available."})
+            return
+        practice, commitment, item = found
+        team = context.team_id or body["team"]["id"]
+        user = body["user"]["id"]
+        try:
+            answer = read_answer(view)
+        except UserError as err:
+            ack(response_action="errors", errors={ANSWER: err.message})
+            return
+        if item.kind == "kudos":
+            try:
+                if not answer.recipients:
+                    raise UserError("Choose at least one person.")
+                bots = rt.directory.bots_among(client, team, answer.recipients)
+                recognition.check_recipients(user, answer.recipients, bots)
+            except UserError as err:
+                ack(response_action="errors", errors={RECIPIENTS: _plain(err.message)})
+                return
+
+        text = escape(answer.text)
+        dedupe = f"view:{view['id']}"
+        message: render.Message | None
+        with rt.sessions.begin() as session:
+            if item.kind == "kudos":
+                try:
+                    given = recognition.give_kudos(
+                        session,
+                        team_id=team,
+                        channel_id=meta.channel_id,
+                        giver_id=user,
+                        recipients=answer.recipients,
+                        reason=text,
+                        practice=practice.key,
+                        now=rt.now(),
+                        daily_cap=rt.settings.kudos_daily_cap,
+                        zone=rt.settings.timezone,
+                        prompt_id=meta.prompt_id,
+                        dedupe_key=dedupe,
+                    )
+                except UserError as err:
+                    ack(response_action="errors", errors={RECIPIENTS: _plain(err.message)})
+                    return
+                message = render.kudos(given) if given else None
+            else:
+                logged = responses.log_response(
+                    session,
+                    team_id=team,
+                    channel_id=meta.channel_id,
+                    user_id=user,
+                    kind=item.kind,
+                    text=text,
+                    practice=practice.key,
+                    commitment=commitment.key,
+                    source="modal",
+                    now=rt.now(),
+                    prompt_id=meta.prompt_id,
+                    dedupe_key=dedupe,
+                )
+                message = render.shared(logged) if logged else None
+        ack()
+        if message is None:
+            return  # a double submit: logged and shown the first time
+        if item.kind == "fear":
+            client.chat_postEphemeral(
+                channel=meta.channel_id, user=user, **render.fear_logged().kwargs()
+            )
+            return
+        client.chat_postMessage(
+            channel=meta.channel_id,
+            thread_ts=meta.message_ts,
+            reply_broadcast=item.kind in {"kudos", "win"} and meta.message_ts is not None,
+            **message.kwargs(),
+        )
+
+
+def _plain(message: str) -> str:
+    """Modal field errors are plain text: drop mrkdwn emphasis."""
+    return message.replace("*", "")[:300]
