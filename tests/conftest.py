@@ -1,0 +1,104 @@
+"""Fixtures: a real database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set), the
+fake Slack server, and the app served over HTTP by waitress in this process."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import create_app, make_wsgi
+from bot.settings import Settings
+from models.db import make_engine, make_sessions
+from models.migrate import downgrade, upgrade
+from tests.driver import SlackDriver
+from tests.fake_slack import FakeSlack
+
+SECRET = "test-signing-secret"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated database per backend, shared by the session (tests use fresh team ids)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'nudgebot.db'}"
+    else:
+        url = os.environ.get("TEST_DATABASE_URL", "")
+        if not url:
+            pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        downgrade(engine, "base")  # start from an empty schema, and prove downgrade works
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_sessions(engine)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+def serve(wsgi: Any) -> tuple[str, Callable[[], None]]:
+    """Serve a WSGI app on 127.0.0.1 with waitress in a thread; returns (url, stop)."""
+    from waitress.server import create_server
+
+    server = create_server(wsgi, host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.close()
+        thread.join(5)
+
+    return f"http://127.0.0.1:{server.effective_port}", stop
+
+
+@pytest.fixture
+def make_bot(
+    slack: FakeSlack, sessions: sessionmaker[Session]
+) -> Iterator[Callable[..., SlackDriver]]:
+    """Start the app with optional setting overrides; returns a driver for a fresh team."""
+    stops: list[Callable[[], None]] = []
+
+    def start(**overrides: Any) -> SlackDriver:
+        settings = replace(
+            Settings(
+                bot_token="xoxb-test",
+                signing_secret=SECRET,
+                api_url=slack.api_url,
+                database_url=str(sessions.kw["bind"].url),
+            ),
+            **overrides,
+        )
+        app = create_app(settings, sessions=sessions)
+        url, stop = serve(make_wsgi(app))
+        stops.append(stop)
+        return SlackDriver(url=url, secret=SECRET, slack=slack)
+
+    yield start
+    for stop in stops:
+        stop()
+
+
+@pytest.fixture
+def bot(make_bot: Callable[..., SlackDriver]) -> SlackDriver:
+    return make_bot()
