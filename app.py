@@ -81,12 +81,13 @@ def serve_http(app: App, port: int, host: str = "0.0.0.0") -> None:
     server = create_server(make_wsgi(app), host=host, port=port, threads=16, ident="nudgebot")
 
     def stop(_signum: int, _frame: Any) -> None:
-        server.close()
+        # waitress.run() treats SystemExit as "finish in-flight requests, then return".
+        raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
     log.info("nudgebot listening on http://%s:%s%s", host, port, EVENTS_PATH)
     server.run()
+    log.info("nudgebot stopped")
 
 
 def main(argv: list[str]) -> int:
@@ -106,7 +107,13 @@ def main(argv: list[str]) -> int:
     try:
         upgrade(engine)
     except Exception as err:  # one line, not a traceback: the operator must fix the URL
-        print(f"nudgebot: cannot prepare the database at DATABASE_URL: {err}", file=sys.stderr)
+        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+        where = engine.url.render_as_string(hide_password=True)
+        print(
+            f"nudgebot: cannot open the database at DATABASE_URL={where}: {reason} "
+            "(check the URL and that the database server is running)",
+            file=sys.stderr,
+        )
         return 2
     app = create_app(settings, sessions=make_sessions(engine))
     if settings.socket_mode:

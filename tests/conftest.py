@@ -25,7 +25,9 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """A migrated database per backend, shared by the session (tests use fresh team ids)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'nudgebot.db'}"
@@ -34,7 +36,7 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         if not url:
             pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
         if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
     engine = make_engine(url)
     if engine.dialect.name == "postgresql":
         downgrade(engine, "base")  # start from an empty schema, and prove downgrade works
@@ -92,7 +94,7 @@ def make_bot(
         app = create_app(settings, sessions=sessions)
         url, stop = serve(make_wsgi(app))
         stops.append(stop)
-        return SlackDriver(url=url, secret=SECRET, slack=slack)
+        return SlackDriver(url=url, secret=SECRET, slack=slack, sessions=sessions)
 
     yield start
     for stop in stops:

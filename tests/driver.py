@@ -76,6 +76,7 @@ class SlackDriver:
     team: str = field(default_factory=lambda: slack_id("T"))
     channel: str = field(default_factory=lambda: slack_id("C"))
     user: str = field(default_factory=lambda: slack_id("U"))
+    sessions: Any = None  # the app's sessionmaker, for tests that read what it wrote
 
     def post(
         self,
@@ -126,8 +127,10 @@ class SlackDriver:
     def interaction(self, payload: dict[str, Any]) -> Reply:
         return self.post(urlencode({"payload": json.dumps(payload)}).encode())
 
-    def click_respond(self, prompt_key: str, message_ts: str, user: str | None = None) -> Reply:
-        key = slack_id("R")
+    def click_respond(
+        self, prompt_key: str, message_ts: str, user: str | None = None, key: str | None = None
+    ) -> Reply:
+        key = key or slack_id("R")
         return self.interaction(
             {
                 "type": "block_actions",
@@ -163,8 +166,9 @@ class SlackDriver:
         view_id: str | None = None,
         user: str | None = None,
     ) -> Reply:
-        values: dict[str, Any] = {"answer": {"answer": {"type": "plain_text_input",
-                                                         "value": answer}}}
+        values: dict[str, Any] = {
+            "answer": {"answer": {"type": "plain_text_input", "value": answer}}
+        }
         if recipients is not None:
             values["recipients"] = {
                 "recipients": {"type": "multi_users_select", "selected_users": recipients}

@@ -110,8 +110,12 @@ class FakeSlack:
 
     def add_user(self, user_id: str, **flags: Any) -> None:
         """Make users.info know `user_id` with flags such as is_bot=True or is_admin=True."""
-        self.users[user_id] = {"id": user_id, "team_id": self.team_id, "name": user_id.lower(),
-                               **flags}
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": user_id.lower(),
+            **flags,
+        }
 
     def remove_user(self, user_id: str) -> None:
         """users.info answers user_not_found for this id."""
@@ -144,8 +148,9 @@ class FakeSlack:
         )
 
     def wait_calls(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
-        return self.wait_for(lambda: len(self.calls_to(method)) >= count and self.calls_to(method),
-                             timeout)
+        return self.wait_for(
+            lambda: len(self.calls_to(method)) >= count and self.calls_to(method), timeout
+        )
 
     # -- serving ---------------------------------------------------------------------------
 
@@ -161,7 +166,7 @@ class FakeSlack:
                 params.update({k: v[0] for k, v in parse_qs(raw.decode()).items()})
 
         if url.path.startswith("/response/"):
-            key = url.path[len("/response/"):]
+            key = url.path[len("/response/") :]
             with self._lock:
                 self.responses[key].append(params)
                 self._lock.notify_all()
@@ -193,12 +198,22 @@ class FakeSlack:
 
     def _default(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
-            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": self.team_id,
-                    "user": "nudgebot", "team": "Fake"}
+            return {
+                "ok": True,
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+                "team_id": self.team_id,
+                "user": "nudgebot",
+                "team": "Fake",
+            }
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
-            return {"ok": True, "channel": params.get("channel"), "ts": ts,
-                    "message": {"text": params.get("text"), "ts": ts}}
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": ts,
+                "message": {"text": params.get("text"), "ts": ts},
+            }
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method == "users.info":

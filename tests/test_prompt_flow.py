@@ -1,0 +1,185 @@
+"""The practice prompt loop over HTTP: /nudge now -> Respond button -> modal -> logged answer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.tables import Prompt, Recognition, Response
+from tests.driver import SlackDriver, blocks_text, slack_id
+
+
+def post_prompt(bot: SlackDriver, practice: str = "heart") -> tuple[str, str]:
+    """Run `/nudge now <practice>`; returns (prompt key on the button, message ts)."""
+    reply, _ = bot.command("/nudge", f"now {practice}")
+    assert reply.status == 200
+    call = bot.slack.wait_for(
+        lambda: [
+            c
+            for c in bot.slack.calls_to("chat.postMessage")
+            if c.params.get("channel") == bot.channel
+        ]
+    )[-1]
+    blocks = call.params["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    button = next(b for b in blocks if b["type"] == "actions")["elements"][0]
+    ts = bot.slack.wait_for(lambda: _prompt_ts(bot))
+    return button["value"], ts
+
+
+def _prompt_ts(bot: SlackDriver) -> str | None:
+    """The ts the app recorded for its prompt, once the row exists."""
+    with bot.sessions() as s:
+        return s.scalar(select(Prompt.message_ts).where(Prompt.team_id == bot.team))
+
+
+def open_modal(bot: SlackDriver, prompt_key: str, ts: str) -> dict[str, Any]:
+    before = len(bot.slack.calls_to("views.open"))
+    reply = bot.click_respond(prompt_key, ts)
+    assert reply.status == 200
+    call = bot.slack.wait_calls("views.open", before + 1)[-1]
+    view = call.params["view"]
+    return json.loads(view) if isinstance(view, str) else view
+
+
+def count(sessions: sessionmaker[Session], model: Any, team: str) -> int:
+    with sessions() as s:
+        return s.scalar(select(func.count()).select_from(model).where(model.team_id == team)) or 0
+
+
+def test_nudge_now_posts_prompt_with_button_and_records_it(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    key, ts = post_prompt(bot, "challenge")
+    assert key.startswith("challenge.")
+    with sessions() as s:
+        row = s.scalars(select(Prompt).where(Prompt.team_id == bot.team)).one()
+    assert (row.practice, row.prompt_key, row.message_ts) == ("challenge", key, ts)
+    assert row.posted_by == bot.user
+
+
+def test_respond_button_opens_modal_and_answer_is_logged_in_thread(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    _, ts = post_prompt(bot, "challenge")
+    view = open_modal(bot, "challenge.experiment.1", ts)  # a pilot prompt
+    assert view["callback_id"] == "respond_modal"
+    assert "small experiment" in blocks_text(view["blocks"])
+
+    reply = bot.submit_view(view["private_metadata"], "Try async stand-ups for two weeks <3")
+    assert reply.status == 200 and reply.body == ""
+    with sessions() as s:
+        row = s.scalars(select(Response).where(Response.team_id == bot.team)).one()
+        prompt_id = s.scalar(select(Prompt.id).where(Prompt.team_id == bot.team))
+    assert (row.kind, row.practice, row.commitment, row.source) == (
+        "pilot",
+        "challenge",
+        "experiment",
+        "modal",
+    )
+    assert row.user_id == bot.user and row.prompt_id == prompt_id
+    assert row.text == "Try async stand-ups for two weeks &lt;3"
+
+    post = bot.slack.wait_for(
+        lambda: [
+            c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("thread_ts") == ts
+        ]
+    )[0]
+    assert f"<@{bot.user}> shared a pilot idea" in post.params["text"]
+
+
+def test_double_submit_logs_once(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:
+    _, ts = post_prompt(bot)
+    view = open_modal(bot, "heart.recognise.2", ts)  # a win prompt
+    view_id = slack_id("V")
+    for _ in range(3):
+        assert (
+            bot.submit_view(view["private_metadata"], "We shipped!", view_id=view_id).status == 200
+        )
+    assert count(sessions, Response, bot.team) == 1
+    bot.slack.wait_for(
+        lambda: [
+            c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("thread_ts") == ts
+        ]
+    )
+    threaded = [
+        c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("thread_ts") == ts
+    ]
+    assert len(threaded) == 1
+
+
+def test_kudos_modal_logs_recognition_and_broadcasts(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    _, ts = post_prompt(bot)
+    view = open_modal(bot, "heart.recognise.1", ts)
+    assert any(b.get("block_id") == "recipients" for b in view["blocks"])
+    ana, ben = slack_id("U"), slack_id("U")
+    reply = bot.submit_view(view["private_metadata"], "Covered the on-call", recipients=[ana, ben])
+    assert reply.status == 200 and reply.body == ""
+    with sessions() as s:
+        rec = s.scalars(select(Recognition).where(Recognition.team_id == bot.team)).one()
+        assert sorted(r.user_id for r in rec.recipients) == sorted([ana, ben])
+        assert rec.giver_id == bot.user and rec.practice == "heart"
+    post = bot.slack.wait_for(
+        lambda: [
+            c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("thread_ts") == ts
+        ]
+    )[0]
+    assert post.params.get("reply_broadcast") in (True, "true", "1")
+
+
+def test_kudos_modal_refuses_self_and_bots_with_field_errors(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    _, ts = post_prompt(bot)
+    view = open_modal(bot, "heart.recognise.1", ts)
+    robot = slack_id("U")
+    bot.slack.add_user(robot, is_bot=True)
+    for recipients, words in (([bot.user], "yourself"), ([robot], "bot"), ([], "Choose")):
+        reply = bot.submit_view(view["private_metadata"], "Great work", recipients=recipients)
+        assert reply.status == 200
+        assert reply.json["response_action"] == "errors"
+        assert words in reply.json["errors"]["recipients"]
+    assert count(sessions, Recognition, bot.team) == 0
+
+
+def test_blank_answer_is_a_field_error(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:
+    _, ts = post_prompt(bot)
+    view = open_modal(bot, "vision.enlist.1", ts)
+    reply = bot.submit_view(view["private_metadata"], "   ")
+    assert reply.json["response_action"] == "errors"
+    assert "answer" in reply.json["errors"]
+    assert count(sessions, Response, bot.team) == 0
+
+
+def test_fear_from_modal_is_anonymous_and_not_posted(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    _, ts = post_prompt(bot, "vision")
+    view = open_modal(bot, "vision.enlist.2", ts)
+    assert "never stored" in blocks_text(view["blocks"])
+    assert bot.submit_view(view["private_metadata"], "That we ship too fast").status == 200
+    with sessions() as s:
+        row = s.scalars(select(Response).where(Response.team_id == bot.team)).one()
+    assert row.kind == "fear" and row.user_id is None
+    eph = bot.slack.wait_calls("chat.postEphemeral")[-1]
+    assert eph.params["user"] == bot.user and "without your name" in eph.params["text"] + str(
+        eph.params.get("blocks")
+    )
+    assert not [
+        c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("thread_ts") == ts
+    ]
+
+
+def test_unknown_prompt_key_on_button_says_so(bot: SlackDriver) -> None:
+    key = slack_id("R")
+    reply = bot.click_respond("no.such.prompt", "1700000000.000001", key=key)
+    assert reply.status == 200
+    said = bot.slack.wait_response(key)
+    assert said["response_type"] == "ephemeral"
+    assert "no longer available" in said["text"]
+    assert not bot.slack.calls_to("views.open")
