@@ -91,12 +91,12 @@ def serve_http(app: App, port: int, host: str = "0.0.0.0") -> None:
 
 
 def main(argv: list[str]) -> int:
-    from dotenv import load_dotenv
+    from dotenv import find_dotenv, load_dotenv
 
     from models.db import make_engine, make_sessions
     from models.migrate import upgrade
 
-    load_dotenv()
+    load_dotenv(find_dotenv(usecwd=True))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = load_settings()

@@ -38,12 +38,12 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 
 
 def main(argv: list[str]) -> int:
-    from dotenv import load_dotenv
+    from dotenv import find_dotenv, load_dotenv
 
     from bot.settings import DEFAULT_DATABASE_URL
     from models.db import make_engine
 
-    load_dotenv()
+    load_dotenv(find_dotenv(usecwd=True))
     import os
 
     url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
