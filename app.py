@@ -115,7 +115,15 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    app = create_app(settings, sessions=make_sessions(engine))
+    try:
+        app = create_app(settings, sessions=make_sessions(engine))
+    except Exception as err:  # auth.test failed: a bad token or no route to Slack
+        reason = str(err).strip().splitlines()[0]
+        print(
+            f"nudgebot: Slack did not accept SLACK_BOT_TOKEN or could not be reached: {reason}",
+            file=sys.stderr,
+        )
+        return 2
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

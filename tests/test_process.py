@@ -84,7 +84,7 @@ def test_serves_http_and_stops_cleanly_on_sigterm(fake: FakeSlack, tmp_path: Pat
         assert unsigned.status == 401
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=20)
+        _, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
@@ -115,7 +115,7 @@ def test_serves_http_and_stops_cleanly_on_sigterm(fake: FakeSlack, tmp_path: Pat
 )
 def test_bad_setting_stops_with_one_line(env: dict[str, str], names: str, tmp_path: Path) -> None:
     proc = run_app(env, tmp_path)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1, err
@@ -124,8 +124,28 @@ def test_bad_setting_stops_with_one_line(env: dict[str, str], names: str, tmp_pa
 
 def test_env_file_is_read(fake: FakeSlack, tmp_path: Path) -> None:
     """Settings in .env of the working directory count (a malformed one proves it was read)."""
-    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\nNUDGEBOT_TIMEZONE=Mars/Base\n")
+    (tmp_path / ".env").write_text(
+        "SLACK_BOT_TOKEN=xoxb-from-dotenv\nNUDGEBOT_TIMEZONE=Mars/Base\n"
+    )
     proc = run_app({"SLACK_SIGNING_SECRET": "s"}, tmp_path)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2
     assert "NUDGEBOT_TIMEZONE" in err
+
+
+def test_rejected_token_stops_with_one_line(fake: FakeSlack, tmp_path: Path) -> None:
+    fake.fail("auth.test", "invalid_auth")
+    proc = run_app(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-revoked",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        },
+        tmp_path,
+    )
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("nudgebot: ") and "SLACK_BOT_TOKEN" in last and "invalid_auth" in last
+    assert "Traceback" not in err
