@@ -1,0 +1,36 @@
+"""The Slack app manifest matches what the app listens for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from tests.driver import SlackDriver
+
+MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yaml"
+
+
+def test_every_manifest_command_is_handled(bot: SlackDriver) -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    commands = manifest["features"]["slash_commands"]
+    assert {c["command"] for c in commands} == {"/kudos", "/win", "/vision", "/nudge"}
+    for command in commands:
+        # Escaped mentions are how /kudos learns user ids; one Request URL for everything.
+        assert command["should_escape"] is True, command["command"]
+        assert command["url"].endswith("/slack/events")
+        reply, _ = bot.command(command["command"], "")
+        assert reply.status == 200, (command["command"], reply.body)
+    unknown, _ = bot.command("/not-ours", "")
+    assert unknown.status == 404  # Bolt answers 404 to what no listener handles
+
+
+def test_manifest_asks_for_the_scopes_the_app_uses() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
+        "commands",
+        "chat:write",
+        "users:read",
+    }
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["settings"]["interactivity"]["request_url"].endswith("/slack/events")
