@@ -11,10 +11,12 @@ from bot import catalogue, prompts, render
 from bot.modals import ModalContext, response_modal
 from bot.render import RESPOND_ACTION
 from bot.runtime import Runtime
+from handlers.common import guarded
 
 
 def register(app: App, rt: Runtime) -> None:
     @app.action(RESPOND_ACTION)
+    @guarded
     def respond_clicked(
         ack: Ack,
         body: dict[str, Any],

@@ -12,10 +12,12 @@ from bot.errors import UserError
 from bot.modals import ANSWER, CALLBACK_ID, RECIPIENTS, ModalContext, read_answer
 from bot.runtime import Runtime
 from bot.text import escape
+from handlers.common import guarded
 
 
 def register(app: App, rt: Runtime) -> None:
     @app.view(CALLBACK_ID)
+    @guarded
     def answer_submitted(
         ack: Ack,
         body: dict[str, Any],
