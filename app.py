@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, Respond
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +21,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack import make_client
 from handlers import actions, commands, views
+from handlers.common import report_failure
 
 log = logging.getLogger("nudgebot")
 
@@ -42,18 +44,8 @@ def create_app(
         module.register(app, rt)
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any], respond: Any) -> None:
-        log.error("listener failed: %s", error, exc_info=error)
-        if respond is not None and body.get("response_url"):
-            try:
-                respond(
-                    response_type="ephemeral",
-                    replace_original=False,
-                    text=":warning: Sorry, something went wrong on my side and nothing was "
-                    "saved. Please try again in a minute.",
-                )
-            except Exception:  # the ephemeral apology is best effort
-                log.warning("could not tell the user about the failure", exc_info=True)
+    def on_error(error: Exception, respond: Respond | None) -> None:
+        report_failure(error, respond)
 
     return app
 
@@ -90,14 +82,25 @@ def serve_http(app: App, port: int, host: str = "0.0.0.0") -> None:
     log.info("nudgebot stopped")
 
 
+ROLES = ("all", "web", "scheduler")
+
+
 def main(argv: list[str]) -> int:
     from dotenv import find_dotenv, load_dotenv
 
     from models.db import make_engine, make_sessions
     from models.migrate import upgrade
+    from schedules import build_scheduler
 
     load_dotenv(find_dotenv(usecwd=True))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    role = argv[0] if argv else "all"
+    if role not in ROLES or len(argv) > 1:
+        print(
+            f"nudgebot: unknown role {' '.join(argv)!r}: use web, scheduler or nothing (both)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         settings = load_settings()
     except SettingsError as err:
@@ -115,8 +118,10 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    sessions = make_sessions(engine)
+    client = make_client(settings)
     try:
-        app = create_app(settings, sessions=make_sessions(engine))
+        app = create_app(settings, sessions=sessions, client=client)
     except Exception as err:  # auth.test failed: a bad token or no route to Slack
         reason = str(err).strip().splitlines()[0]
         print(
@@ -124,14 +129,33 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+    scheduler = None
+    if role in ("all", "scheduler"):
+        scheduler = build_scheduler(settings, engine=engine, sessions=sessions, client=client)
+        scheduler.start()
+    try:
+        if role == "scheduler":
+            wait_for_signal()
+        elif settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        SocketModeHandler(app, settings.app_token).start()
-    else:
-        serve_http(app, settings.port)
-    engine.dispose()
+            SocketModeHandler(app, settings.app_token).start()
+        else:
+            serve_http(app, settings.port)
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+        engine.dispose()
     return 0
+
+
+def wait_for_signal() -> None:
+    """Block until SIGTERM or SIGINT (the scheduler role has no server to run)."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    log.info("nudgebot scheduler running")
+    stop.wait()
 
 
 if __name__ == "__main__":

@@ -156,7 +156,7 @@ def parse_nudge(text: str) -> NudgeCommand:
         return NudgeCommand("help", "")
     action = words[0].lower()
     rest = words[1].strip() if len(words) > 1 else ""
-    known = {"help", "practices", "now", "progress", "guidelines", *LOG_KINDS}
+    known = {"help", "practices", "now", "progress", "guidelines", "schedule", *LOG_KINDS}
     if action not in known:
         return NudgeCommand("help", "", unknown=words[0])
     return NudgeCommand(action, rest)

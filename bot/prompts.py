@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
@@ -51,6 +51,7 @@ def record_prompt(
     message_ts: str | None,
     posted_by: str | None,
     now: datetime,
+    schedule_id: int | None = None,
 ) -> int:
     """Remember a posted prompt, so answers to it can be tied back to it."""
     found = catalogue.find_prompt(prompt_key)
@@ -67,6 +68,7 @@ def record_prompt(
         response_kind=prompt.kind,
         text=prompt.text,
         posted_by=posted_by,
+        schedule_id=schedule_id,
         message_ts=message_ts,
         created_at=now,
     )
@@ -86,3 +88,23 @@ def find_posted(
             Prompt.message_ts == message_ts,
         )
     ).first()
+
+
+def rotate_practice(session: Session, *, team_id: str, channel_id: str, now: datetime) -> str:
+    """The practice with the least activity in the channel over 28 days; ties go to the
+    one prompted least recently (never prompted counts as longest ago)."""
+    from bot.progress import channel_progress
+
+    report = channel_progress(session, team_id=team_id, channel_id=channel_id, days=28, now=now)
+    last_prompted = dict(
+        session.execute(
+            select(Prompt.practice, func.max(Prompt.id))
+            .where(Prompt.team_id == team_id, Prompt.channel_id == channel_id)
+            .group_by(Prompt.practice)
+        ).all()
+    )
+    order = {key: i for i, key in enumerate(catalogue.PRACTICE_KEYS)}
+    return min(
+        report.counts,
+        key=lambda c: (c.current, last_prompted.get(c.practice, 0), order[c.practice]),
+    ).practice

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -21,8 +22,10 @@ from bot.errors import UserError
 from bot.progress import Progress
 from bot.recognition import KudosGiven
 from bot.responses import Logged
+from bot.scheduling import ScheduleView
 from bot.statements import Current
 from bot.text import clip, join_names, quote
+from bot.when import When
 
 SECTION_LIMIT = 3000
 RESPOND_ACTION = "respond"
@@ -206,11 +209,36 @@ def practices() -> Message:
     return _message("The Five Practices", blocks)
 
 
-def prompt(practice_key: str, commitment_key: str, item: catalogue.Prompt) -> Message:
-    """A practice prompt with a Respond button; the button carries the prompt's key."""
+def prompt(
+    practice_key: str,
+    commitment_key: str,
+    item: catalogue.Prompt,
+    vision: Current | bool | None = False,
+) -> Message:
+    """A practice prompt with a Respond button; the button carries the prompt's key.
+
+    Scheduled Inspire a Shared Vision prompts pass `vision` (the current one, or None when
+    there is none yet) to show it above the question.
+    """
+    blocks: list[Block] = []
+    if vision is None:
+        blocks.append(
+            _section(
+                ":seedling: This team has no published vision yet. Leaders: publish one with "
+                "`/vision set <text>` so everyone knows where we're heading."
+            )
+        )
+    elif isinstance(vision, Current):
+        blocks.append(
+            _section(
+                f"*Our vision*\n{quote(clip(vision.text, 2500))}\n"
+                "How does this week's work bring us closer to it?"
+            )
+        )
     return _message(
         item.text,
         [
+            *blocks,
             _section(f"*{practice_label(practice_key)}*\n{item.text}"),
             ActionsBlock(
                 block_id="prompt_actions",
@@ -225,7 +253,7 @@ def prompt(practice_key: str, commitment_key: str, item: catalogue.Prompt) -> Me
             ),
             _context(
                 f"{catalogue.practice(practice_key).commitment(commitment_key).name} · "
-                "answer with the button or reply in this thread"
+                "answer with the Respond button"
             ),
         ],
     )
@@ -265,3 +293,70 @@ def progress(report: Progress) -> Message:
             ":seedling: Nothing logged here yet. Start with `/kudos`, `/win` or `/nudge now`."
         )
     return _message(f"Practice progress, last {report.days} days", blocks)
+
+
+def local_time(moment: datetime) -> str:
+    """A time Slack shows in each reader's own zone ("the channel's words")."""
+    fallback = f"{moment:%Y-%m-%d %H:%M %Z}"
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def schedule_paused(schedule_id: int, channel_id: str, code: str, when: When) -> Message:
+    """A direct message to a schedule's creator: why it stopped and how to restart it."""
+    why = {
+        "channel_not_found": "the channel no longer exists or I can't see it",
+        "is_archived": "the channel was archived",
+        "not_in_channel": "I'm no longer a member of the channel",
+    }.get(code, code)
+    text = (
+        f":pause_button: I paused schedule #{schedule_id} ({when.describe()}, {when.zone}) "
+        f"in <#{channel_id}> because {why}. Once that's fixed (for example "
+        f"`/invite @nudgebot` in the channel), resume it there with "
+        f"`/nudge schedule resume {schedule_id}`."
+    )
+    return _message(f"Schedule #{schedule_id} is paused: {why}", [_section(text)])
+
+
+def schedule_list(views: list[ScheduleView], channel_id: str) -> Message:
+    if not views:
+        text = (
+            "No schedules in this channel yet. Add one with "
+            "`/nudge schedule add rotate weekly mon 09:00`."
+        )
+        return _message(text, [_section(text)])
+    lines = []
+    for v in views:
+        what = (
+            "rotating practices" if v.practice == "rotate" else catalogue.practice(v.practice).name
+        )
+        if v.paused:
+            state = f":double_vertical_bar: paused ({v.paused_reason or 'paused'})"
+        elif v.next_run is not None:
+            state = f"next {local_time(v.next_run)}"
+        else:
+            state = "no upcoming run"
+        where = f"{v.when.describe()} ({v.when.zone})"
+        lines.append(f"*#{v.id}* {what}, {where} · {state} · by <@{v.created_by}>")
+    blocks: list[Block] = [HeaderBlock(text="Schedules in this channel")]
+    for start in range(0, len(lines), 10):
+        blocks.append(_section("\n".join(lines[start : start + 10])))
+    blocks.append(_context("Manage one with `/nudge schedule pause|resume|remove <id>`."))
+    return _message(f"{len(views)} schedules in <#{channel_id}>", blocks)
+
+
+def schedule_added(view: ScheduleView) -> Message:
+    what = (
+        "rotating practices"
+        if view.practice == "rotate"
+        else catalogue.practice(view.practice).name
+    )
+    when = view.when.describe()
+    nxt = f" First one {local_time(view.next_run)}." if view.next_run else ""
+    text = f":calendar: Schedule *#{view.id}*: {what} prompts here {when} ({view.when.zone}).{nxt}"
+    return _message(text, [_section(text)])
+
+
+def schedule_changed(view: ScheduleView, action: str) -> Message:
+    done = {"pause": "paused", "resume": "resumed", "remove": "removed"}[action]
+    text = f":white_check_mark: Schedule *#{view.id}* ({view.when.describe()}) is {done}."
+    return _message(text, [_section(text)])

@@ -29,6 +29,7 @@ class Settings:
     timezone: str = "UTC"
     kudos_daily_cap: int | None = None
     leaders: frozenset[str] = field(default_factory=frozenset)
+    misfire_grace_seconds: int = 3600
 
     @property
     def socket_mode(self) -> bool:
@@ -118,6 +119,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         "use a whole number of kudos (0 turns the cap off)",
     )
 
+    grace = _int(
+        env,
+        "NUDGEBOT_MISFIRE_GRACE_SECONDS",
+        0,
+        7 * 24 * 3600,
+        "use a number of seconds, such as 3600 (one hour)",
+    )
+
     leaders_raw = _get(env, "NUDGEBOT_LEADERS") or ""
     leaders = frozenset(part for part in re.split(r"[\s,]+", leaders_raw) if part)
     for user_id in leaders:
@@ -137,4 +146,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         timezone=timezone,
         kudos_daily_cap=cap or None,
         leaders=leaders,
+        misfire_grace_seconds=3600 if grace is None else grace,
     )

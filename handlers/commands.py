@@ -8,17 +8,28 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import parsing, progress, prompts, recognition, render, responses, statements
+from bot import (
+    parsing,
+    progress,
+    prompts,
+    recognition,
+    render,
+    responses,
+    scheduling,
+    statements,
+)
 from bot.errors import UserError
 from bot.runtime import Runtime
 from bot.slack import CHANNEL_ERRORS
-from handlers.common import LEADERS_ONLY, ack_error, replies
+from bot.when import parse_when
+from handlers.common import LEADERS_ONLY, ack_error, guarded, replies
 
 PROGRESS_DAYS_FOR_NOW = 28
 
 
 def register(app: App, rt: Runtime) -> None:
     @app.command("/kudos")
+    @guarded
     def kudos(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         giver = command["user_id"]
         try:
@@ -49,6 +60,7 @@ def register(app: App, rt: Runtime) -> None:
             respond(response_type="in_channel", **render.kudos(given).kwargs())
 
     @app.command("/win")
+    @guarded
     def win(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         try:
             parsed = parsing.parse_win(command.get("text", ""))
@@ -72,6 +84,7 @@ def register(app: App, rt: Runtime) -> None:
         respond(response_type="in_channel", **render.shared(logged).kwargs())
 
     @app.command("/vision")
+    @guarded
     def vision(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         try:
             text = parsing.parse_vision(command.get("text", ""))
@@ -89,6 +102,7 @@ def register(app: App, rt: Runtime) -> None:
             _publish(rt, client, respond, command, "vision", text)
 
     @app.command("/nudge")
+    @guarded
     def nudge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         cmd = parsing.parse_nudge(command.get("text", ""))
         if cmd.action == "help":
@@ -101,6 +115,8 @@ def register(app: App, rt: Runtime) -> None:
             _progress(rt, ack, command, respond, cmd.rest)
         elif cmd.action == "now":
             _now(rt, ack, command, respond, client, cmd.rest)
+        elif cmd.action == "schedule":
+            _schedule(rt, ack, command, respond, client, cmd.rest)
         else:
             _log(rt, ack, command, respond, cmd.action, cmd.rest)
 
@@ -245,3 +261,71 @@ def _log(
         respond(response_type="ephemeral", **render.fear_logged().kwargs())
     else:
         respond(response_type="in_channel", **render.shared(logged).kwargs())
+
+
+def _schedule(
+    rt: Runtime,
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    rest: str,
+) -> None:
+    """`/nudge schedule add|list|pause|resume|remove ...`."""
+    team, channel, user = command["team_id"], command["channel_id"], command["user_id"]
+    words = rest.split(maxsplit=1)
+    sub = words[0].lower() if words else ""
+    arg = words[1] if len(words) > 1 else ""
+    if sub == "list":
+        with rt.sessions.begin() as session:
+            views = scheduling.list_schedules(
+                session, team_id=team, channel_id=channel, now=rt.now()
+            )
+        ack(response_type="ephemeral", **render.schedule_list(views, channel).kwargs())
+        return
+    if sub == "add":
+        try:
+            parts = arg.split(maxsplit=1)
+            if not parts:
+                raise UserError("What should the schedule prompt?", scheduling.SCHEDULE_USAGE)
+            practice = scheduling.parse_practice_or_rotate(parts[0])
+            when = parse_when(parts[1] if len(parts) > 1 else "", rt.settings.timezone)
+        except UserError as err:
+            ack_error(ack, err)
+            return
+        ack()
+        with replies(respond):
+            with rt.sessions.begin() as session:
+                view = scheduling.add_schedule(
+                    session,
+                    team_id=team,
+                    channel_id=channel,
+                    user_id=user,
+                    practice=practice,
+                    when=when,
+                    now=rt.now(),
+                )
+            respond(response_type="in_channel", **render.schedule_added(view).kwargs())
+        return
+    if sub in {"pause", "resume", "remove"}:
+        if not arg.strip():
+            ack_error(ack, UserError(f"Which schedule? Give its id: `/nudge schedule {sub} 3`."))
+            return
+        ack()
+        with replies(respond):
+            may_manage_any = rt.directory.can_lead(client, team, user, rt.settings.leaders)
+            with rt.sessions.begin() as session:
+                view = scheduling.change_schedule(
+                    session,
+                    team_id=team,
+                    channel_id=channel,
+                    raw_id=arg,
+                    action=sub,
+                    may_manage_any=may_manage_any,
+                    user_id=user,
+                    now=rt.now(),
+                )
+            respond(response_type="in_channel", **render.schedule_changed(view, sub).kwargs())
+        return
+    what = f"`/nudge schedule` doesn't have *{parsing.clip_word(sub)}*." if sub else ""
+    ack_error(ack, UserError(what or "What should I do with schedules?", scheduling.SCHEDULE_USAGE))

@@ -19,6 +19,8 @@ class Workspace(Base):
 
     team_id: Mapped[str] = mapped_column(SlackId, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when Slack says the token was revoked or the app uninstalled: no more posting.
+    inactive_reason: Mapped[str | None] = mapped_column(String(64))
 
 
 class Prompt(Base):
@@ -39,6 +41,7 @@ class Prompt(Base):
     response_kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     posted_by: Mapped[str | None] = mapped_column(SlackId)
+    schedule_id: Mapped[int | None] = mapped_column(ForeignKey("schedules.id", ondelete="SET NULL"))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -127,3 +130,45 @@ class Statement(Base):
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[str | None] = mapped_column(SlackId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Schedule(Base):
+    """A channel's rhythm of practice prompts. The database is the one source of truth;
+    the scheduler derives its jobs from these rows."""
+
+    __tablename__ = "schedules"
+    __table_args__ = (
+        Index("ix_schedules_channel", "team_id", "channel_id"),
+        Index("ix_schedules_updated", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    practice: Mapped[str] = mapped_column(String(16))  # a practice key or "rotate"
+    cron: Mapped[str] = mapped_column(String(64))
+    zone: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(SlackId)
+    paused: Mapped[bool] = mapped_column(default=False)
+    paused_reason: Mapped[str | None] = mapped_column(String(200))
+    deleted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Occurrence(Base):
+    """One run of a schedule, claimed before it is posted: the unique key makes every
+    occurrence post at most once, whatever restarts, retries or replicas do."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (UniqueConstraint("schedule_id", "occurs_at", name="uq_occurrences_claim"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedules.id", ondelete="CASCADE"))
+    team_id: Mapped[str] = mapped_column(SlackId)
+    occurs_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))  # claimed, posted, failed, skipped
+    detail: Mapped[str | None] = mapped_column(String(200))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,144 @@
+"""The scheduler: APScheduler jobs derived from the schedules table.
+
+The database is the one source of truth. A sync loop reads the active schedules (at once when
+a change commits in this process, every `poll_seconds` otherwise) and adds, replaces or
+removes one cron job per schedule. Each run claims its occurrence before posting. At start,
+and whenever a schedule appears, the latest occurrence missed within the grace window is
+posted once; older ones are skipped. Only the leader (see leader.py) runs jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine
+
+from bot import scheduling
+from bot.when import When, latest_occurrence
+from schedules.jobs import JobContext, active_schedules, post_occurrence
+from schedules.leader import Leadership
+
+log = logging.getLogger(__name__)
+
+
+def _job_id(schedule_id: int) -> str:
+    return f"schedule:{schedule_id}"
+
+
+class PromptScheduler:
+    def __init__(
+        self,
+        ctx: JobContext,
+        engine: Engine,
+        grace_seconds: int = 3600,
+        poll_seconds: float = 5.0,
+        workers: int = 20,
+    ) -> None:
+        self.ctx = ctx
+        self.grace = timedelta(seconds=grace_seconds)
+        self.poll_seconds = poll_seconds
+        self.leadership = Leadership(engine)
+        self._known: dict[int, tuple[str, str]] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.scheduler = BackgroundScheduler(
+            timezone="UTC",
+            executors={"default": ThreadPoolExecutor(workers)},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": grace_seconds,
+            },
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.scheduler.start()
+        self._thread = threading.Thread(target=self._loop, name="schedule-sync", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        scheduling.changed.set()
+        if self._thread is not None:
+            self._thread.join(10)
+        self.scheduler.shutdown(wait=True)
+        self.leadership.release()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if self.leadership.try_lead():
+                    self.sync()
+                elif self._known:
+                    self._drop_all()
+            except Exception:  # a database hiccup must not end the loop
+                log.exception("schedule sync failed; retrying")
+            scheduling.changed.wait(self.poll_seconds)
+            scheduling.changed.clear()
+
+    # -- syncing ---------------------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Make the jobs match the active schedules; catch up what a new job missed."""
+        with self.ctx.sessions() as session:
+            rows = active_schedules(session)
+        now = self.ctx.now()
+        seen = set()
+        for schedule_id, cron, zone, changed_at in rows:
+            seen.add(schedule_id)
+            if self._known.get(schedule_id) == (cron, zone):
+                continue
+            when = When(cron, zone)
+            self.scheduler.add_job(
+                run,
+                trigger=when.trigger(),
+                args=[self, schedule_id],
+                id=_job_id(schedule_id),
+                replace_existing=True,
+            )
+            self._known[schedule_id] = (cron, zone)
+            self._catch_up(schedule_id, when, changed_at, now)
+        for schedule_id in set(self._known) - seen:
+            self._remove(schedule_id)
+
+    def _catch_up(self, schedule_id: int, when: When, changed_at: datetime, now: datetime) -> None:
+        """Post the latest occurrence missed within the grace window, once. Occurrences from
+        before the schedule was made or last changed (a pause, say) are not owed."""
+        missed = latest_occurrence(when, now, self.grace)
+        if missed is not None and missed >= changed_at:
+            self.scheduler.add_job(
+                post_occurrence,
+                args=[self.ctx, schedule_id, missed],
+                id=f"catchup:{schedule_id}",
+                replace_existing=True,
+            )
+
+    def _remove(self, schedule_id: int) -> None:
+        self._known.pop(schedule_id, None)
+        if self.scheduler.get_job(_job_id(schedule_id)) is not None:
+            self.scheduler.remove_job(_job_id(schedule_id))
+
+    def _drop_all(self) -> None:
+        for schedule_id in list(self._known):
+            self._remove(schedule_id)
+
+
+def run(runner: PromptScheduler, schedule_id: int) -> None:
+    """An APScheduler run: post the occurrence that is due now (the latest one, if runs were
+    coalesced), provided this process still leads."""
+    if not runner.leadership.is_leader:
+        return
+    cron_zone = runner._known.get(schedule_id)
+    if cron_zone is None:
+        return
+    occurs_at = latest_occurrence(When(*cron_zone), runner.ctx.now(), runner.grace)
+    if occurs_at is None:
+        return
+    result = post_occurrence(runner.ctx, schedule_id, occurs_at)
+    log.info("schedule %s at %s: %s", schedule_id, occurs_at.isoformat(), result)
