@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, literal_column, select, union, union_all
+from sqlalchemy import case, func, select, union, union_all
 from sqlalchemy.orm import Session
 
 from bot import catalogue
@@ -71,7 +71,7 @@ def channel_progress(
     rows = session.execute(
         select(
             items.c.practice,
-            func.sum(func.cast(is_current, literal_column("INTEGER"))),
+            func.sum(case((is_current, 1), else_=0)),
             func.count(),
         ).group_by(items.c.practice)
     ).all()

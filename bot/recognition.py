@@ -73,6 +73,12 @@ def give_kudos(
     Untagged kudos count under Encourage the Heart.
     """
     check_recipients(giver_id, recipients, set())
+    if dedupe_key is not None and session.scalar(
+        select(Recognition.id).where(
+            Recognition.team_id == team_id, Recognition.dedupe_key == dedupe_key
+        )
+    ):
+        return None  # a double submit: logged already, and not held against the cap
     if daily_cap:
         used = given_today(session, team_id=team_id, giver_id=giver_id, now=now, zone=zone)
         if used + len(recipients) > daily_cap:

@@ -45,7 +45,7 @@ def _int(env: Mapping[str, str], name: str, low: int, high: int, hint: str) -> i
     raw = _get(env, name)
     if raw is None:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise SettingsError(f"{name}={raw!r} is not valid: {hint}")
     return int(raw)
 

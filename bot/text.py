@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_ENTITY = re.compile(r"<[^<>\n]{1,300}>")
+_ENTITY = re.compile(r"<[^<>\n]{1,8000}>")
 
 
 def escape(text: str) -> str:
@@ -17,24 +17,41 @@ def clip(text: str, limit: int) -> str:
     a link or an HTML entity, ending with an ellipsis when something was cut."""
     if len(text) <= limit:
         return text
-    cut = limit - 1
+    cut = max(limit - 1, 0)
+    entities = [m.span() for m in _ENTITY.finditer(text)]
+
+    def inside(at: int) -> tuple[int, int] | None:
+        return next(((s, e) for s, e in entities if s < at < e), None)
+
     # Never split <@U123|name>, <https://...> or &amp;: move the cut before them.
-    for match in _ENTITY.finditer(text, 0, limit + 300):
-        if match.start() < cut < match.end():
-            cut = match.start()
-            break
+    span = inside(cut)
+    if span:
+        cut = span[0]
     amp = text.rfind("&", max(0, cut - 6), cut)
     if amp != -1 and ";" not in text[amp:cut]:
         cut = amp
     space = text.rfind(" ", 0, cut)
-    if space > cut * 0.8:
+    if space > cut * 0.8 and not inside(space):
         cut = space
     return text[:cut].rstrip() + "…"
 
 
+_BROADCAST = re.compile(
+    r"<!(here|channel|everyone)(?:\|[^>]*)?>|<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>"
+)
+
+
+def defuse(text: str) -> str:
+    """Turn @here, @channel, @everyone and group mentions into plain words, so quoting what
+    someone typed never pings a whole channel or team."""
+    return _BROADCAST.sub(
+        lambda m: "@" + m.group(1) if m.group(1) else (m.group(2) or "@group"), text
+    )
+
+
 def quote(text: str) -> str:
-    """Render text as a mrkdwn block quote, line by line."""
-    return "\n".join("> " + line if line else ">" for line in text.splitlines() or [""])
+    """Render user text as a mrkdwn block quote, line by line, without broadcast pings."""
+    return "\n".join("> " + line if line else ">" for line in defuse(text).splitlines() or [""])
 
 
 def join_names(user_ids: list[str]) -> str:
