@@ -67,7 +67,8 @@ class PromptScheduler:
         scheduling.changed.set()
         if self._thread is not None:
             self._thread.join(10)
-        self.scheduler.shutdown(wait=True)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
         self.leadership.release()
 
     def _loop(self) -> None:

@@ -1,0 +1,152 @@
+"""/nudge schedule over HTTP: add, list, pause, resume, remove, and every bad input."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.tables import Schedule
+from tests.driver import SlackDriver, blocks_text, slack_id
+
+
+def schedules(sessions: sessionmaker[Session], team: str) -> list[tuple]:
+    with sessions() as s:
+        rows = s.scalars(select(Schedule).where(Schedule.team_id == team).order_by(Schedule.id))
+        return [(r.practice, r.cron, r.zone, r.paused, r.deleted, r.channel_id) for r in rows]
+
+
+def said(message: dict) -> str:
+    return message.get("text", "") + "\n" + blocks_text(message.get("blocks", []))
+
+
+def add(bot: SlackDriver, text: str, user: str | None = None) -> dict:
+    reply, key = bot.command("/nudge", f"schedule add {text}", user=user)
+    assert reply.status == 200 and reply.body == "", reply.body
+    return bot.slack.wait_response(key)
+
+
+def test_add_list_pause_resume_remove(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:
+    posted = add(bot, "rotate weekly mon 09:00 tz Europe/Berlin")
+    assert posted["response_type"] == "in_channel"
+    assert "every Monday at 09:00 (Europe/Berlin)" in said(posted)
+    [(practice, cron, zone, paused, deleted, _channel)] = schedules(sessions, bot.team)
+    assert (practice, cron, zone, paused, deleted) == (
+        "rotate",
+        "0 9 * * mon",
+        "Europe/Berlin",
+        False,
+        False,
+    )
+    with sessions() as s:
+        schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
+
+    add(bot, 'challenge cron "30 8 * * 1-5"')
+    listing, _ = bot.command("/nudge", "schedule list")
+    text = listing.text
+    assert f"#{schedule_id}" in text and "rotating practices" in text
+    assert "Challenge the Process" in text and "next <!date^" in text and f"<@{bot.user}>" in text
+
+    for action, state in (
+        ("pause", (True, False)),
+        ("resume", (False, False)),
+        ("remove", (False, True)),
+    ):
+        reply, key = bot.command("/nudge", f"schedule {action} {schedule_id}")
+        assert reply.status == 200
+        assert f"#{schedule_id}" in said(bot.slack.wait_response(key))
+        assert schedules(sessions, bot.team)[0][3:5] == state
+
+
+def test_default_zone_is_the_workspace_setting(make_bot, sessions: sessionmaker[Session]) -> None:
+    bot = make_bot(timezone="America/New_York")
+    add(bot, "heart daily 17:00")
+    assert schedules(sessions, bot.team)[0][:3] == ("heart", "0 17 * * *", "America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", "What should I do"),
+        ("add", "What should the schedule prompt"),
+        ("add heart", "When should it run"),
+        ("add hearts daily 09:00", "isn't a practice"),
+        ("add heart daily 9am", "isn't a time of day"),
+        ("add heart daily 24:00", "isn't a time of day"),
+        ("add heart weekly someday 09:00", "isn't a day"),
+        ("add heart hourly", "can't read"),
+        ('add heart cron "*/5 * * * *"', "at most once an hour"),
+        ('add heart cron "0 9 * *"', "five fields"),
+        ('add heart cron "0 9 * * funday"', "doesn't work"),
+        ('add heart cron "0 9 * * 1', "closing quote"),
+        ("add heart daily 09:00 tz Mars/Olympus", "time zone"),
+        ("add heart daily 09:00 tz CET", "full zone name"),
+        ("pause", "Which schedule"),
+        ("explode 3", "doesn't have"),
+    ],
+)
+def test_bad_input_is_explained_and_changes_nothing(
+    bot: SlackDriver, sessions: sessionmaker[Session], text: str, words: str
+) -> None:
+    reply, _ = bot.command("/nudge", f"schedule {text}")
+    assert reply.status == 200
+    assert reply.json["response_type"] == "ephemeral"
+    assert words in reply.text
+    assert "/nudge schedule" in reply.text or "schedule" in reply.text
+    assert schedules(sessions, bot.team) == []
+
+
+def test_ids_that_are_unknown_or_elsewhere_are_refused(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    add(bot, "heart daily 09:00")
+    with sessions() as s:
+        schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
+    elsewhere = slack_id("C")
+    cases = [
+        (bot.channel, "pause abc", "isn't a schedule id"),
+        (bot.channel, f"pause {schedule_id + 100000}", "no schedule"),
+        (elsewhere, f"remove {schedule_id}", "belongs to"),
+    ]
+    for channel, text, words in cases:
+        reply, key = bot.command("/nudge", f"schedule {text}", channel=channel)
+        message = reply.json if reply.body else bot.slack.wait_response(key)
+        assert message["response_type"] == "ephemeral"
+        assert words in said(message)
+    assert schedules(sessions, bot.team)[0][3:5] == (False, False)
+
+
+def test_only_creator_admin_or_leader_may_change_a_schedule(
+    make_bot, sessions: sessionmaker[Session]
+) -> None:
+    leader = slack_id("U")
+    bot = make_bot(leaders=frozenset({leader}))
+    add(bot, "heart daily 09:00")
+    with sessions() as s:
+        schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
+    stranger, admin = slack_id("U"), slack_id("U")
+    bot.slack.add_user(admin, is_admin=True)
+
+    reply, key = bot.command("/nudge", f"schedule pause {schedule_id}", user=stranger)
+    refused = bot.slack.wait_response(key)
+    assert refused["response_type"] == "ephemeral" and "Only <@" in said(refused)
+    assert schedules(sessions, bot.team)[0][3] is False
+
+    for user, action in ((admin, "pause"), (leader, "resume")):
+        _reply, key = bot.command("/nudge", f"schedule {action} {schedule_id}", user=user)
+        assert bot.slack.wait_response(key)["response_type"] == "in_channel"
+    assert schedules(sessions, bot.team)[0][3] is False
+
+
+def test_other_workspaces_schedules_are_invisible(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    add(bot, "heart daily 09:00")
+    with sessions() as s:
+        schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
+    other = SlackDriver(url=bot.url, secret=bot.secret, slack=bot.slack, channel=bot.channel)
+    listing, _ = other.command("/nudge", "schedule list")
+    assert "No schedules" in listing.text
+    _reply, key = other.command("/nudge", f"schedule remove {schedule_id}")
+    assert "no schedule" in said(bot.slack.wait_response(key))
+    assert schedules(sessions, bot.team)[0][4] is False
