@@ -71,7 +71,8 @@ def split_practice_tag(text: str, usage: str) -> Tagged:
             found = catalogue.find_practice(word)
             if found is None:
                 raise UserError(
-                    f"I don't know the practice *#{clip_word(word)}*. Tag one of: {practices_hint()}.",
+                    f"I don't know the practice *#{clip_word(word)}*. "
+                    f"Tag one of: {practices_hint()}.",
                     usage,
                 )
             practice = found.key
@@ -107,8 +108,8 @@ def parse_kudos(text: str) -> Kudos:
             raise UserError("Kudos go to people, not to groups or the whole channel.", KUDOS_USAGE)
         if first.startswith("@"):
             raise UserError(
-                f"I couldn't tell who *{clip_word(first)}* is. Pick the person from Slack's list as you "
-                "type their name, so the mention turns blue.",
+                f"I couldn't tell who *{clip_word(first)}* is. Pick the person from Slack's "
+                "list as you type their name, so the mention turns blue.",
                 KUDOS_USAGE,
             )
         raise UserError("Who are the kudos for? Start with an @mention.", KUDOS_USAGE)

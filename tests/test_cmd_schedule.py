@@ -127,7 +127,7 @@ def test_only_creator_admin_or_leader_may_change_a_schedule(
     stranger, admin = slack_id("U"), slack_id("U")
     bot.slack.add_user(admin, is_admin=True)
 
-    reply, key = bot.command("/nudge", f"schedule pause {schedule_id}", user=stranger)
+    _, key = bot.command("/nudge", f"schedule pause {schedule_id}", user=stranger)
     refused = bot.slack.wait_response(key)
     assert refused["response_type"] == "ephemeral" and "Only <@" in said(refused)
     assert schedules(sessions, bot.team)[0][3] is False
