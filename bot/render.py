@@ -180,7 +180,8 @@ HELP = """*nudgebot* helps this team live the Five Practices of Exemplary Leader
 • `/nudge fear <text>`: logged anonymously, never with your name
 *Practise*
 • `/nudge now [practice]`: post a practice prompt here now
-• `/nudge schedule add <practice|rotate> weekly mon 09:00 [tz Europe/Berlin]`: prompts on a rhythm; `/nudge schedule list|pause|resume|remove`
+• `/nudge schedule add <practice|rotate> weekly mon 09:00 [tz Europe/Berlin]`: \
+prompts on a rhythm; `/nudge schedule list|pause|resume|remove <id>`
 • `/nudge progress [7d|30d|90d]`: how this channel is doing on each practice
 • `/nudge practices`: the five practices and their commitments
 • `/nudge guidelines [set <text>]`: the workspace's guidelines and where to get help"""
