@@ -343,7 +343,8 @@ def schedule_list(views: list[ScheduleView], channel_id: str) -> Message:
     for start in range(0, len(lines), 10):
         blocks.append(_section("\n".join(lines[start : start + 10])))
     blocks.append(_context("Manage one with `/nudge schedule pause|resume|remove <id>`."))
-    return _message(f"{len(views)} schedules in <#{channel_id}>", blocks)
+    count = "1 schedule" if len(views) == 1 else f"{len(views)} schedules"
+    return _message(f"{count} in <#{channel_id}>", blocks)
 
 
 def schedule_added(view: ScheduleView) -> Message:
