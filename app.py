@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack import make_client
-from handlers import actions, commands, views
+from handlers import actions, commands, events, views
 from handlers.common import report_failure
 
 log = logging.getLogger("nudgebot")
@@ -40,7 +40,7 @@ def create_app(
         process_before_response=False,
     )
     rt = Runtime(settings=settings, sessions=sessions)
-    for module in (commands, actions, views):
+    for module in (commands, actions, views, events):
         module.register(app, rt)
 
     @app.error

@@ -255,7 +255,7 @@ def prompt(
             ),
             _context(
                 f"{catalogue.practice(practice_key).commitment(commitment_key).name} · "
-                "answer with the Respond button"
+                "answer with the Respond button or reply in this thread"
             ),
         ],
     )

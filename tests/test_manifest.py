@@ -31,6 +31,12 @@ def test_manifest_asks_for_the_scopes_the_app_uses() -> None:
         "commands",
         "chat:write",
         "users:read",
+        "channels:history",
+        "groups:history",
+        "reactions:write",
     }
+    events = manifest["settings"]["event_subscriptions"]
+    assert set(events["bot_events"]) == {"message.channels", "message.groups"}
+    assert events["request_url"].endswith("/slack/events")
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["interactivity"]["request_url"].endswith("/slack/events")

@@ -1,0 +1,89 @@
+"""Events: a reply in a prompt's thread counts as an answer, logged once, thanked with a
+reaction rather than a new message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import parsing, prompts, recognition, responses
+from bot.errors import UserError
+from bot.runtime import Runtime
+
+THANKS_REACTION = "raised_hands"
+
+
+def register(app: App, rt: Runtime) -> None:
+    @app.event("message")
+    def thread_reply(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        ts, thread_ts = event.get("ts"), event.get("thread_ts")
+        user, text = event.get("user"), (event.get("text") or "").strip()
+        if event.get("subtype") or event.get("bot_id") or not user or not text:
+            return
+        if not thread_ts or thread_ts == ts:
+            return
+        team = context.team_id or event.get("team") or ""
+        channel = event["channel"]
+        dedupe = f"msg:{channel}:{ts}"  # Slack redelivers events; log each message once
+        with rt.sessions.begin() as session:
+            prompt = prompts.find_posted(
+                session, team_id=team, channel_id=channel, message_ts=thread_ts
+            )
+            if prompt is None:
+                return
+            kudos = (
+                _kudos_in(rt, client, team, user, text) if prompt.response_kind == "kudos" else None
+            )
+            if kudos is not None:
+                logged: object | None = recognition.give_kudos(
+                    session,
+                    team_id=team,
+                    channel_id=channel,
+                    giver_id=user,
+                    recipients=kudos.recipients,
+                    reason=kudos.reason,
+                    practice=prompt.practice,
+                    now=rt.now(),
+                    prompt_id=prompt.id,
+                    dedupe_key=dedupe,
+                )
+            else:
+                # A reply to a recognition prompt that names nobody is kept as a reflection.
+                kind = "reflection" if prompt.response_kind == "kudos" else prompt.response_kind
+                logged = responses.log_response(
+                    session,
+                    team_id=team,
+                    channel_id=channel,
+                    user_id=user,
+                    kind=kind,
+                    text=text,
+                    practice=prompt.practice,
+                    commitment=prompt.commitment,
+                    source="thread",
+                    now=rt.now(),
+                    prompt_id=prompt.id,
+                    dedupe_key=dedupe,
+                )
+        if logged is None:
+            return
+        try:
+            client.reactions_add(channel=channel, timestamp=ts, name=THANKS_REACTION)
+        except SlackApiError as err:
+            if err.response.get("error") != "already_reacted":
+                raise
+
+
+def _kudos_in(
+    rt: Runtime, client: WebClient, team: str, user: str, text: str
+) -> parsing.Kudos | None:
+    """The people a thread reply recognises, or None if it names nobody we may recognise."""
+    try:
+        kudos = parsing.parse_kudos(text)
+        bots = rt.directory.bots_among(client, team, kudos.recipients)
+        recognition.check_recipients(user, kudos.recipients, bots)
+    except UserError:
+        return None
+    return kudos
