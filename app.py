@@ -61,6 +61,11 @@ def make_wsgi(app: App) -> WSGIApp:
         if environ.get("PATH_INFO") == HEALTH_PATH:
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"ok\n"]
+        stamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        if stamp and not (stamp.isascii() and stamp.isdigit()):
+            # Bolt would fail on int(); a malformed signature header is simply unauthorised.
+            start_response("401 Unauthorized", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"invalid request\n"]
         return slack(environ, start_response)  # type: ignore[arg-type]
 
     return wsgi

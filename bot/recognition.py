@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot import catalogue
 from bot.errors import UserError
 from models.queries import ensure_workspace, insert_once
-from models.tables import Recognition, RecognitionRecipient
+from models.tables import Recognition, RecognitionRecipient, Workspace
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,12 @@ def give_kudos(
     ):
         return None  # a double submit: logged already, and not held against the cap
     if daily_cap:
+        # Serialise a workspace's capped kudos so two at once can't both pass the check
+        # (PostgreSQL row lock; SQLite transactions already hold the write lock).
+        ensure_workspace(session, team_id)
+        session.execute(
+            select(Workspace.team_id).where(Workspace.team_id == team_id).with_for_update()
+        )
         used = given_today(session, team_id=team_id, giver_id=giver_id, now=now, zone=zone)
         if used + len(recipients) > daily_cap:
             left = max(daily_cap - used, 0)

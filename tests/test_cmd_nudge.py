@@ -1,0 +1,686 @@
+"""/nudge over HTTP: help, practices, now, progress, logging and guidelines."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import create_app, make_wsgi
+from bot import catalogue
+from bot.settings import Settings
+from models.queries import ensure_workspace
+from models.tables import Prompt, Recognition, RecognitionRecipient, Response, Statement
+from tests.conftest import SECRET, serve
+from tests.driver import Reply, SlackDriver, blocks_text, slack_id
+from tests.fake_slack import FakeSlack, Scripted
+
+LEADERS_ONLY = (
+    "Only workspace admins, owners and the team's leaders (NUDGEBOT_LEADERS) can publish this."
+)
+
+
+@pytest.fixture(scope="module")
+def servers(sessions: sessionmaker[Session]) -> Iterator[Callable[..., SlackDriver]]:
+    """One fake Slack and one app per settings for the whole module: starting and stopping
+    them per test costs 1.5 s. Every driver still gets a fresh team, channel and user."""
+    fake = FakeSlack().start()
+    running: dict[tuple[tuple[str, Any], ...], tuple[str, Callable[[], None]]] = {}
+
+    def start(**overrides: Any) -> SlackDriver:
+        key = tuple(sorted(overrides.items()))
+        if key not in running:
+            settings = Settings(
+                bot_token="xoxb-test",
+                signing_secret=SECRET,
+                api_url=fake.api_url,
+                database_url=str(sessions.kw["bind"].url),
+            )
+            app = create_app(replace(settings, **overrides), sessions=sessions)
+            running[key] = serve(make_wsgi(app))
+        return SlackDriver(url=running[key][0], secret=SECRET, slack=fake, sessions=sessions)
+
+    yield start
+    for _, stop in running.values():
+        stop()
+    fake.stop()
+
+
+@pytest.fixture
+def make_bot(servers: Callable[..., SlackDriver]) -> Callable[..., SlackDriver]:
+    return servers
+
+
+@pytest.fixture
+def bot(servers: Callable[..., SlackDriver]) -> SlackDriver:
+    return servers()
+
+
+TABLES = (Recognition, RecognitionRecipient, Response, Statement, Prompt)
+APOLOGY = "something went wrong on my side and nothing was saved"
+
+
+def counts(sessions: sessionmaker[Session], team: str) -> dict[str, int]:
+    """Rows per table for one workspace."""
+    with sessions() as s:
+        return {
+            t.__tablename__: s.scalar(select(func.count()).select_from(t).where(t.team_id == team))
+            or 0
+            for t in TABLES
+        }
+
+
+NOTHING = {t.__tablename__: 0 for t in TABLES}
+
+
+def said(message: dict[str, Any]) -> str:
+    """What a person reads in a response_url message."""
+    return message.get("text", "") + "\n" + blocks_text(message.get("blocks", []))
+
+
+def assert_ack_error(reply: Reply, *phrases: str) -> None:
+    """The command was refused in the ack, as an ephemeral message saying why."""
+    assert reply.status == 200, reply.body
+    assert reply.json.get("response_type") == "ephemeral", reply.body
+    for phrase in phrases:
+        assert phrase in reply.text, reply.text
+
+
+def assert_later_error(bot: SlackDriver, reply: Reply, key: str, *phrases: str) -> None:
+    """Acked, then refused through response_url with an ephemeral message saying why."""
+    assert reply.status == 200, reply.body
+    assert reply.body == "", reply.body
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "ephemeral", message
+    text = said(message)
+    assert APOLOGY not in text
+    for phrase in phrases:
+        assert phrase in text, text
+
+
+def posts_to(bot: SlackDriver, channel: str | None = None) -> list[dict[str, Any]]:
+    """chat.postMessage calls to the driver's channel, blocks decoded."""
+    found = []
+    for call in bot.slack.calls_to("chat.postMessage"):
+        if call.params.get("channel") == (channel or bot.channel):
+            params = dict(call.params)
+            if isinstance(params.get("blocks"), str):
+                params["blocks"] = json.loads(params["blocks"])
+            found.append(params)
+    return found
+
+
+def prompt_rows(sessions: sessionmaker[Session], team: str) -> list[Prompt]:
+    with sessions() as s:
+        return list(s.scalars(select(Prompt).where(Prompt.team_id == team).order_by(Prompt.id)))
+
+
+def wait_prompts(bot: SlackDriver, sessions: sessionmaker[Session], n: int) -> list[Prompt]:
+    """The team's prompt rows, once there are `n` of them (the row is written after the post)."""
+    return bot.slack.wait_for(
+        lambda: (rows := prompt_rows(sessions, bot.team)) and len(rows) >= n and rows
+    )
+
+
+def button(post: dict[str, Any]) -> dict[str, Any]:
+    actions = [b for b in post["blocks"] if b["type"] == "actions"]
+    assert len(actions) == 1, post["blocks"]
+    [element] = actions[0]["elements"]
+    return element
+
+
+# -- help and practices ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "help", "  HELP  "])
+def test_help_lists_every_command(
+    bot: SlackDriver, sessions: sessionmaker[Session], text: str
+) -> None:
+    reply, key = bot.command("/nudge", text)
+    assert reply.status == 200
+    assert reply.json["response_type"] == "ephemeral"
+    for line in (
+        "`/kudos @ana [@ben ...] for <what they did> [#practice]`",
+        "`/win <what went well> [#practice]`",
+        "`/vision set <text>`",
+        "`/nudge fear <text>`: logged anonymously",
+        "`/nudge now [practice]`",
+        "`/nudge progress [7d|30d|90d]`",
+        "`/nudge practices`",
+        "`/nudge guidelines [set <text>]`",
+        "Practices: model, vision, challenge, enable, heart",
+    ):
+        assert line in reply.text, line
+    assert "I don't know" not in reply.text
+    assert counts(sessions, bot.team) == NOTHING
+    assert bot.slack.responses[key] == []
+
+
+def test_unknown_subcommand_says_so_and_shows_help(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    reply, _ = bot.command("/nudge", "bogus please do things")
+    assert reply.json["response_type"] == "ephemeral"
+    assert "I don't know `bogus`. Here's what I do:" in reply.text
+    assert "`/nudge now [practice]`" in reply.text
+    assert counts(sessions, bot.team) == NOTHING
+
+
+def test_practices_lists_the_five_practices_and_their_commitments(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    reply, _ = bot.command("/nudge", "practices")
+    assert reply.json["response_type"] == "ephemeral"
+    assert "The Five Practices" in reply.text
+    for practice in catalogue.PRACTICES:
+        assert f"{practice.emoji} *{practice.name}* (`{practice.key}`)" in reply.text
+        for commitment in practice.commitments:
+            assert f"• *{commitment.name}*: {commitment.summary}" in reply.text
+    assert "Tag kudos and wins with `#model`" in reply.text
+    assert counts(sessions, bot.team) == NOTHING
+
+
+# -- now -------------------------------------------------------------------------------------
+
+
+def test_now_with_a_practice_posts_a_prompt_with_a_respond_button_and_records_it(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    ts = "1712345678.000100"
+    bot.slack.script(
+        "chat.postMessage", Scripted(body={"ok": True, "channel": bot.channel, "ts": ts})
+    )
+    reply, key = bot.command("/nudge", "now challenge")
+    assert reply.status == 200 and reply.body == ""
+
+    [post] = bot.slack.wait_for(lambda: posts_to(bot))
+    element = button(post)
+    assert element["action_id"] == "respond"
+    assert element["text"]["text"] == "Respond"
+    found = catalogue.find_prompt(element["value"])
+    assert found is not None
+    practice, commitment, item = found
+    assert practice.key == "challenge"
+    assert post["text"] == item.text
+    shown = blocks_text(post["blocks"])
+    assert "*:hammer_and_wrench: Challenge the Process*" in shown
+    assert item.text in shown
+    assert commitment.name in shown
+
+    [row] = wait_prompts(bot, sessions, 1)
+    assert row.message_ts == ts
+    assert row.channel_id == bot.channel
+    assert (row.practice, row.commitment, row.prompt_key) == (
+        "challenge",
+        commitment.key,
+        item.key,
+    )
+    assert (row.response_kind, row.text, row.posted_by) == (item.kind, item.text, bot.user)
+    assert counts(sessions, bot.team) == {**NOTHING, "prompts": 1}
+    assert bot.slack.responses[key] == []
+
+
+@pytest.mark.parametrize(
+    ("words", "practice"),
+    [("heart", "heart"), ("Encourage the Heart", "heart"), ("#model", "model"), ("mtw", "model")],
+)
+def test_now_understands_practice_names_and_aliases(
+    bot: SlackDriver, sessions: sessionmaker[Session], words: str, practice: str
+) -> None:
+    reply, _ = bot.command("/nudge", f"now {words}")
+    assert reply.body == ""
+    [row] = wait_prompts(bot, sessions, 1)
+    assert row.practice == practice
+    [post] = posts_to(bot)
+    assert button(post)["value"] == row.prompt_key
+    assert catalogue.practice(practice).name in blocks_text(post["blocks"])
+
+
+def test_now_never_repeats_the_prompt_the_channel_saw_last(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    for n in range(1, 7):
+        bot.command("/nudge", "now heart")
+        wait_prompts(bot, sessions, n)
+    keys = [r.prompt_key for r in prompt_rows(sessions, bot.team)]
+    assert all(k.startswith("heart.") for k in keys)
+    assert all(a != b for a, b in itertools.pairwise(keys)), keys
+    assert [button(p)["value"] for p in posts_to(bot)] == keys
+
+
+def test_now_without_a_practice_prompts_the_one_needing_attention(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    now = datetime.now(UTC)
+    with sessions.begin() as s:
+        ensure_workspace(s, bot.team)
+        for practice in ("model", "vision", "challenge", "heart"):
+            s.add(response(bot, "idea", practice, "U0ANA", now - timedelta(days=2)))
+        # Activity elsewhere doesn't count for this channel.
+        s.add(response(bot, "idea", "enable", "U0ANA", now, channel=slack_id("C")))
+    reply, key = bot.command("/nudge", "now")
+    assert reply.body == ""
+    # A prompt is posted, or else the person is told why not.
+    bot.slack.wait_for(lambda: posts_to(bot) or bot.slack.responses[key])
+    assert bot.slack.responses[key] == [], said(bot.slack.responses[key][0])
+    [row] = wait_prompts(bot, sessions, 1)
+    assert row.practice == "enable"
+    [post] = posts_to(bot)
+    assert "Enable Others to Act" in blocks_text(post["blocks"])
+
+
+@pytest.mark.parametrize("rest", ["nonsense", "the heart", "hearts"])
+def test_now_with_an_unknown_practice_is_refused(
+    bot: SlackDriver, sessions: sessionmaker[Session], rest: str
+) -> None:
+    reply, _ = bot.command("/nudge", f"now {rest}")
+    assert_ack_error(
+        reply, f"I don't know the practice *{rest}*. Try one of:", "Try: `/nudge now [practice]`"
+    )
+    assert counts(sessions, bot.team) == NOTHING
+    assert posts_to(bot) == []
+
+
+@pytest.mark.parametrize("error", ["not_in_channel", "channel_not_found", "is_archived"])
+def test_now_where_the_bot_cannot_post_says_how_to_fix_it_and_records_nothing(
+    bot: SlackDriver, sessions: sessionmaker[Session], error: str
+) -> None:
+    bot.slack.fail("chat.postMessage", error)
+    reply, key = bot.command("/nudge", "now heart")
+    assert reply.status == 200 and reply.body == ""
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "ephemeral"
+    text = said(message)
+    assert "I can only post prompts in channels I'm a member of" in text
+    assert "`/invite @nudgebot`" in text
+    assert counts(sessions, bot.team) == NOTHING
+
+
+def test_now_when_slack_refuses_the_post_apologises_and_records_nothing(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    bot.slack.fail("chat.postMessage", "invalid_blocks")
+    reply, key = bot.command("/nudge", "now heart")
+    assert reply.status == 200, reply.body
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "ephemeral"
+    assert APOLOGY in said(message)
+    assert counts(sessions, bot.team) == NOTHING
+
+
+# -- progress --------------------------------------------------------------------------------
+
+
+def response(
+    bot: SlackDriver,
+    kind: str,
+    practice: str,
+    user: str | None,
+    when: datetime,
+    channel: str | None = None,
+) -> Response:
+    return Response(
+        team_id=bot.team,
+        channel_id=channel or bot.channel,
+        user_id=None if kind == "fear" else user,
+        kind=kind,
+        practice=practice,
+        commitment=catalogue.practice(practice).tag_commitment,
+        text=f"a {kind}",
+        source="command",
+        created_at=when,
+    )
+
+
+def kudos(
+    bot: SlackDriver, practice: str, giver: str, when: datetime, channel: str | None = None
+) -> Recognition:
+    return Recognition(
+        team_id=bot.team,
+        channel_id=channel or bot.channel,
+        giver_id=giver,
+        reason="for the work",
+        practice=practice,
+        commitment=catalogue.practice(practice).tag_commitment,
+        created_at=when,
+        recipients=[RecognitionRecipient(team_id=bot.team, user_id=slack_id("U"))],
+    )
+
+
+def seed_history(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:
+    """A channel's history, 1 hour to 100 days old, with noise in another channel."""
+    now = datetime.now(UTC)
+    ago = lambda days: now - timedelta(days=days)  # noqa: E731
+    a, b, c, d, e, f, g = (f"U0PERSON{i}" for i in "ABCDEFG")
+    with sessions.begin() as s:
+        ensure_workspace(s, bot.team)
+        s.add_all(
+            [
+                # the last 7 days
+                kudos(bot, "heart", a, ago(1)),
+                kudos(bot, "heart", b, ago(2)),
+                kudos(bot, "challenge", a, ago(3)),
+                response(bot, "win", "heart", a, now - timedelta(hours=1)),
+                response(bot, "hope", "vision", c, ago(5)),
+                response(bot, "fear", "vision", None, ago(6)),
+                # 7 to 14 days ago
+                response(bot, "win", "heart", d, ago(8)),
+                response(bot, "idea", "challenge", d, ago(9)),
+                kudos(bot, "heart", e, ago(12)),
+                response(bot, "reflection", "model", e, ago(13)),
+                # 14 to 30 days ago
+                response(bot, "goal", "enable", f, ago(20)),
+                kudos(bot, "model", f, ago(25)),
+                # 30 to 90 days ago, and older
+                response(bot, "pilot", "challenge", g, ago(45)),
+                kudos(bot, "heart", g, ago(70)),
+                response(bot, "hope", "vision", g, ago(100)),
+                # another channel: never counted here
+                *[kudos(bot, "model", "U0OTHER", ago(1), channel="C0ELSEWHERE") for _ in range(5)],
+                response(bot, "win", "enable", "U0OTHER", ago(1), channel="C0ELSEWHERE"),
+            ]
+        )
+        s.add(
+            Prompt(
+                team_id=bot.team,
+                channel_id=bot.channel,
+                practice="enable",
+                commitment="empower",
+                prompt_key="enable.empower.1",
+                response_kind="reflection",
+                text="a prompt",
+                created_at=ago(1),
+            )
+        )
+
+
+PROGRESS = {
+    7: (
+        [
+            ":compass: *Model the Way*: 0 (:arrow_down: from 1)",
+            ":telescope: *Inspire a Shared Vision*: 2 (:arrow_up: from 0)",
+            ":hammer_and_wrench: *Challenge the Process*: 1 (= 1 before)",
+            ":handshake: *Enable Others to Act*: 0 (= 0 before)",
+            ":tada: *Encourage the Heart*: 3 (:arrow_up: from 2)",
+        ],
+        "*6* logged in all (:arrow_up: from 4) by *3 people*.",
+        "Enable Others to Act",
+    ),
+    30: (
+        [
+            ":compass: *Model the Way*: 2 (:arrow_up: from 0)",
+            ":telescope: *Inspire a Shared Vision*: 2 (:arrow_up: from 0)",
+            ":hammer_and_wrench: *Challenge the Process*: 2 (:arrow_up: from 1)",
+            ":handshake: *Enable Others to Act*: 1 (:arrow_up: from 0)",
+            ":tada: *Encourage the Heart*: 5 (:arrow_up: from 0)",
+        ],
+        "*12* logged in all (:arrow_up: from 1) by *6 people*.",
+        "Enable Others to Act",
+    ),
+    90: (
+        [
+            ":compass: *Model the Way*: 2 (:arrow_up: from 0)",
+            ":telescope: *Inspire a Shared Vision*: 2 (:arrow_up: from 1)",
+            ":hammer_and_wrench: *Challenge the Process*: 3 (:arrow_up: from 0)",
+            ":handshake: *Enable Others to Act*: 1 (:arrow_up: from 0)",
+            ":tada: *Encourage the Heart*: 6 (:arrow_up: from 0)",
+        ],
+        "*14* logged in all (:arrow_up: from 1) by *7 people*.",
+        "Enable Others to Act",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("rest", "days"), [("", 7), ("7d", 7), ("30d", 30), ("90D", 90), (" 30d ", 30)]
+)
+def test_progress_counts_trends_people_and_focus(
+    bot: SlackDriver, sessions: sessionmaker[Session], rest: str, days: int
+) -> None:
+    seed_history(bot, sessions)
+    before = counts(sessions, bot.team)
+    reply, key = bot.command("/nudge", f"progress {rest}")
+    assert reply.status == 200 and reply.body == ""
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "in_channel"
+    text = said(message)
+    lines, total, focus = PROGRESS[days]
+    assert f"Practice progress, last {days} days" in text
+    assert "\n".join(lines) in text, text
+    assert total in text, text
+    assert f":mag: *Needs attention: {focus}.*" in text
+    assert "Try `/nudge now enable`" in text
+    assert counts(sessions, bot.team) == before  # reading writes nothing
+
+
+def test_progress_of_a_quiet_channel(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:
+    reply, key = bot.command("/nudge", "progress")
+    assert reply.body == ""
+    text = said(bot.slack.wait_response(key))
+    assert "Nothing logged here yet. Start with `/kudos`, `/win` or `/nudge now`." in text
+    assert "*0* logged in all (= 0 before) by *0 people*." in text
+    assert "Needs attention: Model the Way." in text
+    assert counts(sessions, bot.team) == NOTHING
+
+
+def test_progress_counts_one_person_once(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:
+    for text in ("shipped it #model", "fixed the build #enable"):
+        _, key = bot.command("/win", text)
+        bot.slack.wait_response(key)
+    _, key = bot.command("/kudos", f"<@{slack_id('U')}> for the review")
+    bot.slack.wait_response(key)
+    _, key = bot.command("/nudge", "fear we move too fast")
+    bot.slack.wait_response(key)
+
+    _, key = bot.command("/nudge", "progress 7d")
+    text = said(bot.slack.wait_response(key))
+    assert "*4* logged in all (:arrow_up: from 0) by *1 person*." in text
+    assert ":compass: *Model the Way*: 1 (:arrow_up: from 0)" in text
+    assert ":telescope: *Inspire a Shared Vision*: 1 (:arrow_up: from 0)" in text
+    assert "Needs attention: Challenge the Process." in text
+
+
+@pytest.mark.parametrize("rest", ["5y", "7", "week", "7d 30d", "-7d"])
+def test_progress_with_an_unknown_period_is_refused(
+    bot: SlackDriver, sessions: sessionmaker[Session], rest: str
+) -> None:
+    reply, key = bot.command("/nudge", f"progress {rest}")
+    assert_ack_error(
+        reply, f"*{rest}* isn't a period I know.", "Try: `/nudge progress [7d|30d|90d]`"
+    )
+    assert counts(sessions, bot.team) == NOTHING
+    assert bot.slack.responses[key] == []
+
+
+# -- hope, fear, goal, pilot, idea, learning -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "shared", "practice", "commitment", "label"),
+    [
+        ("hope", ":sunrise: *<@{u}> shared a hope*", "vision", "enlist", "Enlist others"),
+        ("goal", ":dart: *<@{u}> shared a goal*", "enable", "buyin", "Fuel buy-in"),
+        ("pilot", ":test_tube: *<@{u}> shared a pilot idea*", "challenge", "experiment", "Exp"),
+        ("idea", ":bulb: *<@{u}> shared an idea*", "challenge", "change", "Make room for"),
+        ("learning", ":books: *<@{u}> shared a learning*", "enable", "empower", "Empower"),
+    ],
+)
+def test_logged_kinds_are_shared_in_channel_with_the_author(
+    bot: SlackDriver,
+    sessions: sessionmaker[Session],
+    kind: str,
+    shared: str,
+    practice: str,
+    commitment: str,
+    label: str,
+) -> None:
+    reply, key = bot.command("/nudge", f"{kind.upper()}   we could pair on every incident ")
+    assert reply.status == 200 and reply.body == ""
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "in_channel"
+    text = said(message)
+    assert shared.format(u=bot.user) + "\n> we could pair on every incident" in text
+    assert f"{catalogue.practice(practice).name} · {label}" in text
+
+    with sessions() as s:
+        [row] = s.scalars(select(Response).where(Response.team_id == bot.team)).all()
+    assert (row.kind, row.user_id, row.channel_id) == (kind, bot.user, bot.channel)
+    assert row.text == "we could pair on every incident"
+    assert (row.practice, row.commitment, row.source) == (practice, commitment, "command")
+    assert counts(sessions, bot.team) == {**NOTHING, "responses": 1}
+
+
+def test_broadcast_mentions_in_a_shared_idea_never_ping_the_channel(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    reply, key = bot.command("/nudge", "idea <!channel> lunch and learn on fridays")
+    assert reply.body == ""
+    text = said(bot.slack.wait_response(key))
+    assert "<!" not in text, text
+    assert "> @channel lunch and learn on fridays" in text
+    with sessions() as s:
+        [row] = s.scalars(select(Response).where(Response.team_id == bot.team)).all()
+    assert row.text == "<!channel> lunch and learn on fridays"
+
+
+def test_fear_is_stored_without_a_name_and_not_posted_in_channel(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    reply, key = bot.command("/nudge", "fear the reorg will split the team")
+    assert reply.status == 200 and reply.body == ""
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "ephemeral"
+    text = said(message)
+    assert "Your worry is logged *without your name*" in text
+    assert bot.user not in text
+    assert "the reorg" not in text
+
+    with sessions() as s:
+        [row] = s.scalars(select(Response).where(Response.team_id == bot.team)).all()
+    assert row.kind == "fear"
+    assert row.user_id is None
+    assert row.text == "the reorg will split the team"
+    assert (row.practice, row.commitment) == ("vision", "enlist")
+    assert row.channel_id == bot.channel
+    assert len(bot.slack.responses[key]) == 1
+    assert posts_to(bot) == []
+
+
+@pytest.mark.parametrize("kind", ["hope", "fear", "goal", "pilot", "idea", "learning"])
+@pytest.mark.parametrize("rest", ["", "   ", "...!?"])
+def test_empty_logs_are_refused(
+    bot: SlackDriver, sessions: sessionmaker[Session], kind: str, rest: str
+) -> None:
+    reply, key = bot.command("/nudge", f"{kind} {rest}")
+    assert_ack_error(
+        reply, f"Write your {kind} after `/nudge {kind}`.", f"Try: `/nudge {kind} <text>`"
+    )
+    assert counts(sessions, bot.team) == NOTHING
+    assert bot.slack.responses[key] == []
+
+
+@pytest.mark.parametrize("kind", ["hope", "fear", "learning"])
+def test_too_long_logs_are_refused(
+    bot: SlackDriver, sessions: sessionmaker[Session], kind: str
+) -> None:
+    reply, _ = bot.command("/nudge", f"{kind} " + "z" * 3001)
+    assert_ack_error(reply, "That is 3,001 characters; please keep it under 3,000.")
+    assert counts(sessions, bot.team) == NOTHING
+
+
+# -- guidelines ------------------------------------------------------------------------------
+
+
+def statement_rows(sessions: sessionmaker[Session], team: str) -> list[Statement]:
+    with sessions() as s:
+        return list(
+            s.scalars(select(Statement).where(Statement.team_id == team).order_by(Statement.id))
+        )
+
+
+def test_guidelines_before_any_are_set_say_how_to_set_them(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    reply, _ = bot.command("/nudge", "guidelines")
+    assert reply.json["response_type"] == "ephemeral"
+    assert "No guidelines published yet" in reply.text
+    assert "`/nudge guidelines set <text>`" in reply.text
+    assert counts(sessions, bot.team) == NOTHING
+
+
+def test_admin_sets_guidelines_and_everyone_reads_them(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    bot.slack.add_user(bot.user, is_admin=True)
+    reply, key = bot.command("/nudge", "guidelines set Kudos weekly. Ask for help in #help.")
+    assert reply.body == ""
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "in_channel"
+    text = said(message)
+    assert f"<@{bot.user}> published new guidelines" in text
+    assert "> Kudos weekly. Ask for help in #help." in text
+    assert "Version 1 · see it any time with `/nudge guidelines`" in text
+    [row] = statement_rows(sessions, bot.team)
+    assert (row.kind, row.text, row.author_id) == (
+        "guidelines",
+        "Kudos weekly. Ask for help in #help.",
+        bot.user,
+    )
+    assert counts(sessions, bot.team) == {**NOTHING, "statements": 1}
+
+    reply, _ = bot.command("/nudge", "guidelines", user=slack_id("U"))
+    assert reply.json["response_type"] == "ephemeral"
+    assert "Our guidelines" in reply.text
+    assert "Kudos weekly. Ask for help in #help." in reply.text
+    assert f"Version 1 · published by <@{bot.user}>" in reply.text
+
+    # Guidelines are not the vision.
+    reply, _ = bot.command("/vision")
+    assert "No vision published yet" in reply.text
+
+
+def test_leader_from_settings_sets_guidelines(
+    make_bot: Callable[..., SlackDriver], sessions: sessionmaker[Session]
+) -> None:
+    leader = slack_id("U")
+    bot = make_bot(leaders=frozenset({leader}))
+    reply, key = bot.command("/nudge", "guidelines set Be kind, be clear.", user=leader)
+    assert reply.body == ""
+    assert f"<@{leader}> published new guidelines" in said(bot.slack.wait_response(key))
+    assert [(r.author_id, r.text) for r in statement_rows(sessions, bot.team)] == [
+        (leader, "Be kind, be clear.")
+    ]
+    assert all(c.params.get("user") != leader for c in bot.slack.calls_to("users.info"))
+
+
+def test_non_admin_may_not_set_guidelines(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    reply, key = bot.command("/nudge", "guidelines set no meetings ever")
+    assert_later_error(bot, reply, key, LEADERS_ONLY)
+    assert counts(sessions, bot.team) == NOTHING
+
+
+@pytest.mark.parametrize(
+    ("rest", "phrase"),
+    [
+        ("show", "`/nudge guidelines` doesn't take *show*."),
+        ("set", "Write the guidelines after `set`."),
+        ("set  --- ", "Write the guidelines after `set`."),
+        ("set " + "g" * 3001, "That is 3,001 characters; please keep it under 3,000."),
+    ],
+)
+def test_bad_guidelines_commands_are_refused(
+    bot: SlackDriver, sessions: sessionmaker[Session], rest: str, phrase: str
+) -> None:
+    bot.slack.add_user(bot.user, is_admin=True)
+    reply, _ = bot.command("/nudge", f"guidelines {rest}")
+    assert_ack_error(reply, phrase, "Try: `/nudge guidelines  or  /nudge guidelines set <text>`")
+    assert counts(sessions, bot.team) == NOTHING

@@ -1,0 +1,211 @@
+"""/win over HTTP: what is written to the database and what the person reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import create_app, make_wsgi
+from bot.settings import Settings
+from models.tables import Prompt, Recognition, RecognitionRecipient, Response, Statement
+from tests.conftest import SECRET, serve
+from tests.driver import Reply, SlackDriver, blocks_text
+from tests.fake_slack import FakeSlack
+
+
+@pytest.fixture(scope="module")
+def servers(sessions: sessionmaker[Session]) -> Iterator[Callable[..., SlackDriver]]:
+    """One fake Slack and one app per settings for the whole module: starting and stopping
+    them per test costs 1.5 s. Every driver still gets a fresh team, channel and user."""
+    fake = FakeSlack().start()
+    running: dict[tuple[tuple[str, Any], ...], tuple[str, Callable[[], None]]] = {}
+
+    def start(**overrides: Any) -> SlackDriver:
+        key = tuple(sorted(overrides.items()))
+        if key not in running:
+            settings = Settings(
+                bot_token="xoxb-test",
+                signing_secret=SECRET,
+                api_url=fake.api_url,
+                database_url=str(sessions.kw["bind"].url),
+            )
+            app = create_app(replace(settings, **overrides), sessions=sessions)
+            running[key] = serve(make_wsgi(app))
+        return SlackDriver(url=running[key][0], secret=SECRET, slack=fake, sessions=sessions)
+
+    yield start
+    for _, stop in running.values():
+        stop()
+    fake.stop()
+
+
+@pytest.fixture
+def make_bot(servers: Callable[..., SlackDriver]) -> Callable[..., SlackDriver]:
+    return servers
+
+
+@pytest.fixture
+def bot(servers: Callable[..., SlackDriver]) -> SlackDriver:
+    return servers()
+
+
+TABLES = (Recognition, RecognitionRecipient, Response, Statement, Prompt)
+APOLOGY = "something went wrong on my side and nothing was saved"
+
+
+def counts(sessions: sessionmaker[Session], team: str) -> dict[str, int]:
+    """Rows per table for one workspace."""
+    with sessions() as s:
+        return {
+            t.__tablename__: s.scalar(select(func.count()).select_from(t).where(t.team_id == team))
+            or 0
+            for t in TABLES
+        }
+
+
+NOTHING = {t.__tablename__: 0 for t in TABLES}
+
+
+def said(message: dict[str, Any]) -> str:
+    """What a person reads in a response_url message."""
+    return message.get("text", "") + "\n" + blocks_text(message.get("blocks", []))
+
+
+def win_rows(sessions: sessionmaker[Session], team: str) -> list[Response]:
+    with sessions() as s:
+        return list(
+            s.scalars(select(Response).where(Response.team_id == team).order_by(Response.id))
+        )
+
+
+def assert_ack_error(reply: Reply, *phrases: str) -> None:
+    """The command was refused in the ack, as an ephemeral message saying why."""
+    assert reply.status == 200, reply.body
+    assert reply.json.get("response_type") == "ephemeral", reply.body
+    for phrase in phrases:
+        assert phrase in reply.text, reply.text
+
+
+def test_win_is_logged_under_heart_and_shown_in_channel(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    reply, key = bot.command("/win", "We shipped the beta to *all* customers")
+    assert reply.status == 200 and reply.body == ""
+
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "in_channel"
+    text = said(message)
+    assert f"<@{bot.user}> shared a win" in text
+    assert "> We shipped the beta to *all* customers" in text
+    assert "Encourage the Heart · Recognise individual excellence" in text
+
+    [row] = win_rows(sessions, bot.team)
+    assert row.kind == "win"
+    assert row.user_id == bot.user
+    assert row.channel_id == bot.channel
+    assert row.text == "We shipped the beta to *all* customers"
+    assert (row.practice, row.commitment) == ("heart", "recognise")
+    assert row.source == "command"
+    assert abs(row.created_at - datetime.now(UTC)) < timedelta(minutes=1)
+    assert counts(sessions, bot.team) == {**NOTHING, "responses": 1}
+
+
+@pytest.mark.parametrize(
+    ("tag", "practice", "commitment", "label"),
+    [
+        ("#challenge", "challenge", "experiment", "Challenge the Process · Experiment and take"),
+        ("<#C0CHALL1|challenge>", "challenge", "experiment", "Challenge the Process"),
+        ("#VISION", "vision", "imagine", "Inspire a Shared Vision · Imagine the possibilities"),
+        ("#enable", "enable", "empower", "Enable Others to Act · Empower people"),
+    ],
+)
+def test_win_practice_tag_is_stored_and_taken_off_the_text(
+    bot: SlackDriver,
+    sessions: sessionmaker[Session],
+    tag: str,
+    practice: str,
+    commitment: str,
+    label: str,
+) -> None:
+    reply, key = bot.command("/win", f"first canary deploy went fine {tag}")
+    assert reply.status == 200 and reply.body == ""
+    text = said(bot.slack.wait_response(key))
+    assert label in text
+    assert "> first canary deploy went fine\n" in text
+    [row] = win_rows(sessions, bot.team)
+    assert row.text == "first canary deploy went fine"
+    assert (row.practice, row.commitment) == (practice, commitment)
+
+
+def test_hash_inside_the_text_is_kept(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:
+    reply, key = bot.command("/win", "closed #42 and the flaky test #heart")
+    assert reply.status == 200 and reply.body == ""
+    assert bot.slack.wait_response(key)["response_type"] == "in_channel"
+    [row] = win_rows(sessions, bot.team)
+    assert (row.text, row.practice) == ("closed #42 and the flaky test", "heart")
+
+
+def test_win_of_exactly_3000_characters_is_accepted(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    reply, key = bot.command("/win", "w" * 3000)
+    assert reply.status == 200 and reply.body == ""
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "in_channel"
+    assert "…" in said(message)  # clipped for display, stored whole
+    [row] = win_rows(sessions, bot.team)
+    assert row.text == "w" * 3000
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases"),
+    [
+        ("", ["Tell us what the win was."]),
+        ("   ", ["Tell us what the win was."]),
+        ("!!! ...", ["Tell us what the win was."]),
+        ("#challenge", ["Tell us what the win was."]),
+        ("<#C0CHALL1|challenge>", ["Tell us what the win was."]),
+        ("we shipped #nope", ["I don't know the practice *#nope*", "`heart`"]),
+        ("we shipped <#C0GEN01|general>", ["I don't know the practice *#general*"]),
+        ("x" * 3001, ["That is 3,001 characters; please keep it under 3,000."]),
+    ],
+)
+def test_bad_wins_are_refused_in_the_ack_and_nothing_is_written(
+    bot: SlackDriver, sessions: sessionmaker[Session], text: str, phrases: list[str]
+) -> None:
+    reply, key = bot.command("/win", text)
+    assert_ack_error(reply, *phrases, "Try: `/win <what went well> [#practice]`")
+    assert counts(sessions, bot.team) == NOTHING
+    assert bot.slack.responses[key] == []
+
+
+def test_each_win_is_its_own_row(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:
+    for n in range(3):
+        _, key = bot.command("/win", f"win number {n}")
+        assert bot.slack.wait_response(key)["response_type"] == "in_channel"
+    assert [r.text for r in win_rows(sessions, bot.team)] == [
+        "win number 0",
+        "win number 1",
+        "win number 2",
+    ]
+
+
+def test_broadcast_mentions_in_a_win_never_ping_the_channel(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    typed = "<!channel> we shipped, thanks <!subteam^S0DEVS|@devs> and <!here|here>"
+    reply, key = bot.command("/win", typed)
+    assert reply.body == ""
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "in_channel"
+    text = said(message)
+    assert "<!" not in text, text
+    assert "> @channel we shipped, thanks @devs and @here" in text
+    [row] = win_rows(sessions, bot.team)
+    assert row.text == typed  # stored as typed; only the display is defused
