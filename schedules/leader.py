@@ -13,8 +13,9 @@ from sqlalchemy import Connection, Engine, text
 
 log = logging.getLogger(__name__)
 
-# Any constant 64-bit key shared by every nudgebot scheduler on the database.
-LOCK_KEY = 0x6E75646765626F74  # "nudgebot"
+# One lock per database and schema, so two deployments sharing a server don't block each
+# other, while every scheduler of one deployment competes for the same lock.
+LOCK_KEY = "hashtext('nudgebot:' || current_database() || ':' || current_schema())"
 
 
 class Leadership:
@@ -43,7 +44,7 @@ class Leadership:
         except Exception:
             log.warning("cannot reach the database to take the lead", exc_info=True)
             return False
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar()
+        got = conn.execute(text(f"SELECT pg_try_advisory_lock({LOCK_KEY})")).scalar()
         conn.commit()
         if got:
             self._conn = conn
@@ -55,7 +56,7 @@ class Leadership:
     def release(self) -> None:
         if self._conn is not None:
             try:
-                self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+                self._conn.execute(text(f"SELECT pg_advisory_unlock({LOCK_KEY})"))
                 self._conn.commit()
                 self._conn.close()
             except Exception:

@@ -4,19 +4,20 @@ fake Slack server, and the app served over HTTP by waitress in this process."""
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app, make_wsgi
 from bot.settings import Settings
 from models.db import make_engine, make_sessions
-from models.migrate import downgrade, upgrade
+from models.migrate import upgrade
 from tests.driver import SlackDriver
 from tests.fake_slack import FakeSlack
 
@@ -37,14 +38,32 @@ def engine(
             pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        url = with_private_schema(url)
     engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        downgrade(engine, "base")  # start from an empty schema, and prove downgrade works
-        with engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     upgrade(engine)
     yield engine
     engine.dispose()
+    if request.param == "postgresql":
+        drop_private_schema(url)
+
+
+def with_private_schema(url: str) -> str:
+    """A schema of this test run's own, so runs sharing the database never collide."""
+    schema = f"nudgebot_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options=-csearch_path%3D{schema}"
+
+
+def drop_private_schema(url: str) -> None:
+    schema = url.rsplit("search_path%3D", 1)[1]
+    admin = create_engine(url.split("?")[0])
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
