@@ -37,7 +37,9 @@ def create_app(
         client=client or make_client(settings),
         signing_secret=settings.signing_secret,
         request_verification_enabled=not settings.socket_mode,
-        process_before_response=False,
+        # Listeners run on the request thread and hand slow work to the runtime's own pool
+        # (handlers.common.later), so an ack never waits behind Slack or the database.
+        process_before_response=True,
     )
     rt = Runtime(settings=settings, sessions=sessions)
     for module in (commands, actions, views, events):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -16,9 +17,15 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _workers() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=32, thread_name_prefix="nudgebot-work")
+
+
 @dataclass(frozen=True)
 class Runtime:
     settings: Settings
     sessions: sessionmaker[Session]
     directory: Directory = field(default_factory=Directory)
     now: Callable[[], datetime] = _utcnow
+    # The work a listener does after its ack (Slack calls, database writes, replies).
+    background: ThreadPoolExecutor = field(default_factory=_workers)

@@ -22,14 +22,13 @@ from bot.errors import UserError
 from bot.runtime import Runtime
 from bot.slack import CHANNEL_ERRORS
 from bot.when import parse_when
-from handlers.common import LEADERS_ONLY, ack_error, guarded, replies
+from handlers.common import LEADERS_ONLY, ack_error, later
 
 PROGRESS_DAYS_FOR_NOW = 28
 
 
 def register(app: App, rt: Runtime) -> None:
     @app.command("/kudos")
-    @guarded
     def kudos(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         giver = command["user_id"]
         try:
@@ -40,7 +39,8 @@ def register(app: App, rt: Runtime) -> None:
             return
         ack()
         team = command["team_id"]
-        with replies(respond):
+
+        def work() -> None:
             bots = rt.directory.bots_among(client, team, parsed.recipients)
             recognition.check_recipients(giver, parsed.recipients, bots)
             with rt.sessions.begin() as session:
@@ -59,8 +59,9 @@ def register(app: App, rt: Runtime) -> None:
             assert given is not None  # no dedupe key: never a duplicate
             respond(response_type="in_channel", **render.kudos(given).kwargs())
 
+        later(rt, respond, work)
+
     @app.command("/win")
-    @guarded
     def win(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         try:
             parsed = parsing.parse_win(command.get("text", ""))
@@ -68,23 +69,26 @@ def register(app: App, rt: Runtime) -> None:
             ack_error(ack, err)
             return
         ack()
-        with rt.sessions.begin() as session:
-            logged = responses.log_response(
-                session,
-                team_id=command["team_id"],
-                channel_id=command["channel_id"],
-                user_id=command["user_id"],
-                kind="win",
-                text=parsed.text,
-                practice=parsed.practice,
-                source="command",
-                now=rt.now(),
-            )
-        assert logged is not None
-        respond(response_type="in_channel", **render.shared(logged).kwargs())
+
+        def work() -> None:
+            with rt.sessions.begin() as session:
+                logged = responses.log_response(
+                    session,
+                    team_id=command["team_id"],
+                    channel_id=command["channel_id"],
+                    user_id=command["user_id"],
+                    kind="win",
+                    text=parsed.text,
+                    practice=parsed.practice,
+                    source="command",
+                    now=rt.now(),
+                )
+            assert logged is not None
+            respond(response_type="in_channel", **render.shared(logged).kwargs())
+
+        later(rt, respond, work)
 
     @app.command("/vision")
-    @guarded
     def vision(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         try:
             text = parsing.parse_vision(command.get("text", ""))
@@ -98,11 +102,9 @@ def register(app: App, rt: Runtime) -> None:
             ack(response_type="ephemeral", **render.statement("vision", found, hint).kwargs())
             return
         ack()
-        with replies(respond):
-            _publish(rt, client, respond, command, "vision", text)
+        later(rt, respond, lambda: _publish(rt, client, respond, command, "vision", text))
 
     @app.command("/nudge")
-    @guarded
     def nudge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         cmd = parsing.parse_nudge(command.get("text", ""))
         if cmd.action == "help":
@@ -163,8 +165,7 @@ def _guidelines(
         ack(response_type="ephemeral", **render.statement("guidelines", found, hint).kwargs())
         return
     ack()
-    with replies(respond):
-        _publish(rt, client, respond, command, "guidelines", text)
+    later(rt, respond, lambda: _publish(rt, client, respond, command, "guidelines", text))
 
 
 def _progress(rt: Runtime, ack: Ack, command: dict[str, Any], respond: Respond, rest: str) -> None:
@@ -174,15 +175,19 @@ def _progress(rt: Runtime, ack: Ack, command: dict[str, Any], respond: Respond, 
         ack_error(ack, err)
         return
     ack()
-    with rt.sessions.begin() as session:
-        report = progress.channel_progress(
-            session,
-            team_id=command["team_id"],
-            channel_id=command["channel_id"],
-            days=days,
-            now=rt.now(),
-        )
-    respond(response_type="in_channel", **render.progress(report).kwargs())
+
+    def work() -> None:
+        with rt.sessions.begin() as session:
+            report = progress.channel_progress(
+                session,
+                team_id=command["team_id"],
+                channel_id=command["channel_id"],
+                days=days,
+                now=rt.now(),
+            )
+        respond(response_type="in_channel", **render.progress(report).kwargs())
+
+    later(rt, respond, work)
 
 
 def _now(
@@ -200,6 +205,16 @@ def _now(
         ack_error(ack, err)
         return
     ack()
+    later(rt, respond, lambda: _post_prompt(rt, command, respond, client, practice))
+
+
+def _post_prompt(
+    rt: Runtime,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    practice: str | None,
+) -> None:
     team, channel = command["team_id"], command["channel_id"]
     with rt.sessions.begin() as session:
         if practice is None:
@@ -245,22 +260,26 @@ def _log(
         ack_error(ack, err)
         return
     ack()
-    with rt.sessions.begin() as session:
-        logged = responses.log_response(
-            session,
-            team_id=command["team_id"],
-            channel_id=command["channel_id"],
-            user_id=command["user_id"],
-            kind=kind,
-            text=text,
-            source="command",
-            now=rt.now(),
-        )
-    assert logged is not None
-    if kind == "fear":
-        respond(response_type="ephemeral", **render.fear_logged().kwargs())
-    else:
-        respond(response_type="in_channel", **render.shared(logged).kwargs())
+
+    def work() -> None:
+        with rt.sessions.begin() as session:
+            logged = responses.log_response(
+                session,
+                team_id=command["team_id"],
+                channel_id=command["channel_id"],
+                user_id=command["user_id"],
+                kind=kind,
+                text=text,
+                source="command",
+                now=rt.now(),
+            )
+        assert logged is not None
+        if kind == "fear":
+            respond(response_type="ephemeral", **render.fear_logged().kwargs())
+        else:
+            respond(response_type="in_channel", **render.shared(logged).kwargs())
+
+    later(rt, respond, work)
 
 
 def _schedule(
@@ -294,7 +313,8 @@ def _schedule(
             ack_error(ack, err)
             return
         ack()
-        with replies(respond):
+
+        def add() -> None:
             with rt.sessions.begin() as session:
                 view = scheduling.add_schedule(
                     session,
@@ -306,13 +326,16 @@ def _schedule(
                     now=rt.now(),
                 )
             respond(response_type="in_channel", **render.schedule_added(view).kwargs())
+
+        later(rt, respond, add)
         return
     if sub in {"pause", "resume", "remove"}:
         if not arg.strip():
             ack_error(ack, UserError(f"Which schedule? Give its id: `/nudge schedule {sub} 3`."))
             return
         ack()
-        with replies(respond):
+
+        def change() -> None:
             may_manage_any = rt.directory.can_lead(client, team, user, rt.settings.leaders)
             with rt.sessions.begin() as session:
                 view = scheduling.change_schedule(
@@ -326,6 +349,8 @@ def _schedule(
                     now=rt.now(),
                 )
             respond(response_type="in_channel", **render.schedule_changed(view, sub).kwargs())
+
+        later(rt, respond, change)
         return
     what = f"`/nudge schedule` doesn't have *{parsing.clip_word(sub)}*." if sub else ""
     ack_error(ack, UserError(what or "What should I do with schedules?", scheduling.SCHEDULE_USAGE))

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, TypeVar
+from collections.abc import Callable
 
 from slack_bolt import Ack, Respond
 
 from bot import render
 from bot.errors import UserError
+from bot.runtime import Runtime
 
 log = logging.getLogger("nudgebot")
-F = TypeVar("F", bound=Callable[..., None])
 
 APOLOGY = (
     ":warning: Sorry, something went wrong on my side and nothing was saved. "
@@ -25,15 +22,6 @@ LEADERS_ONLY = (
     "Only workspace admins, owners and the team's leaders (NUDGEBOT_LEADERS) can publish "
     "this. Ask one of them, or share your idea with `/nudge idea <text>`."
 )
-
-
-@contextmanager
-def replies(respond: Respond) -> Iterator[None]:
-    """After the ack: a UserError becomes an ephemeral reply to the person who typed."""
-    try:
-        yield
-    except UserError as err:
-        respond(response_type="ephemeral", replace_original=False, **render.error(err).kwargs())
 
 
 def ack_error(ack: Ack, err: UserError) -> None:
@@ -51,22 +39,23 @@ def report_failure(error: Exception, respond: Respond | None) -> None:
         log.warning("could not tell the user about the failure", exc_info=True)
 
 
-def guarded(listener: F) -> F:
-    """Route a failure after ack() to report_failure instead of Bolt.
+def later(rt: Runtime, respond: Respond | None, work: Callable[[], None]) -> None:
+    """Run the slow part of a listener after the ack, on the app's own worker pool.
 
-    When a listener raises after acknowledging, Bolt's thread runner resets the
-    acknowledgement and the HTTP reply to Slack can become a 404. Catching here keeps the
-    ack intact; errors before ack() still reach the app's error handler.
+    Listeners run on the request thread (process_before_response), so the ack goes back as
+    soon as the listener returns, whatever Slack or the database are doing. Here a UserError
+    becomes an ephemeral reply; any other failure is logged and apologised for.
     """
 
-    @functools.wraps(listener)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        ack = kwargs.get("ack")
+    def run() -> None:
         try:
-            listener(*args, **kwargs)
+            work()
+        except UserError as err:
+            if respond is not None:
+                respond(
+                    response_type="ephemeral", replace_original=False, **render.error(err).kwargs()
+                )
         except Exception as err:
-            if ack is None or ack.response is None:
-                raise
-            report_failure(err, kwargs.get("respond"))
+            report_failure(err, respond)
 
-    return wrapper  # type: ignore[return-value]
+    rt.background.submit(run)

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot import parsing, prompts, recognition, responses
 from bot.errors import UserError
 from bot.runtime import Runtime
+from handlers.common import later
 
 THANKS_REACTION = "raised_hands"
 
@@ -20,60 +21,65 @@ def register(app: App, rt: Runtime) -> None:
     @app.event("message")
     def thread_reply(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         ts, thread_ts = event.get("ts"), event.get("thread_ts")
-        user, text = event.get("user"), (event.get("text") or "").strip()
-        if event.get("subtype") or event.get("bot_id") or not user or not text:
-            return
-        if not thread_ts or thread_ts == ts:
+        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+            return  # edits, joins, bots: not answers
+        if not thread_ts or thread_ts == ts or not (event.get("text") or "").strip():
             return
         team = context.team_id or event.get("team") or ""
-        channel = event["channel"]
-        dedupe = f"msg:{channel}:{ts}"  # Slack redelivers events; log each message once
-        with rt.sessions.begin() as session:
-            prompt = prompts.find_posted(
-                session, team_id=team, channel_id=channel, message_ts=thread_ts
+        # Events are acknowledged when this returns; the work happens after.
+        later(rt, None, lambda: _answer(rt, client, team, event))
+
+
+def _answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> None:
+    """Log a reply in a prompt's thread as an answer to it, once, and thank it."""
+    channel, ts, user = event["channel"], event["ts"], event["user"]
+    text = event["text"].strip()
+    dedupe = f"msg:{channel}:{ts}"  # Slack redelivers events; each message is logged once
+    with rt.sessions() as session:
+        prompt = prompts.find_posted(
+            session, team_id=team, channel_id=channel, message_ts=event["thread_ts"]
+        )
+    if prompt is None:
+        return
+    kudos = _kudos_in(rt, client, team, user, text) if prompt.response_kind == "kudos" else None
+    with rt.sessions.begin() as session:
+        if kudos is not None:
+            logged: object | None = recognition.give_kudos(
+                session,
+                team_id=team,
+                channel_id=channel,
+                giver_id=user,
+                recipients=kudos.recipients,
+                reason=kudos.reason,
+                practice=prompt.practice,
+                now=rt.now(),
+                prompt_id=prompt.id,
+                dedupe_key=dedupe,
             )
-            if prompt is None:
-                return
-            kudos = (
-                _kudos_in(rt, client, team, user, text) if prompt.response_kind == "kudos" else None
+        else:
+            # A reply to a recognition prompt that names nobody is kept as a reflection.
+            kind = "reflection" if prompt.response_kind == "kudos" else prompt.response_kind
+            logged = responses.log_response(
+                session,
+                team_id=team,
+                channel_id=channel,
+                user_id=user,
+                kind=kind,
+                text=text,
+                practice=prompt.practice,
+                commitment=prompt.commitment,
+                source="thread",
+                now=rt.now(),
+                prompt_id=prompt.id,
+                dedupe_key=dedupe,
             )
-            if kudos is not None:
-                logged: object | None = recognition.give_kudos(
-                    session,
-                    team_id=team,
-                    channel_id=channel,
-                    giver_id=user,
-                    recipients=kudos.recipients,
-                    reason=kudos.reason,
-                    practice=prompt.practice,
-                    now=rt.now(),
-                    prompt_id=prompt.id,
-                    dedupe_key=dedupe,
-                )
-            else:
-                # A reply to a recognition prompt that names nobody is kept as a reflection.
-                kind = "reflection" if prompt.response_kind == "kudos" else prompt.response_kind
-                logged = responses.log_response(
-                    session,
-                    team_id=team,
-                    channel_id=channel,
-                    user_id=user,
-                    kind=kind,
-                    text=text,
-                    practice=prompt.practice,
-                    commitment=prompt.commitment,
-                    source="thread",
-                    now=rt.now(),
-                    prompt_id=prompt.id,
-                    dedupe_key=dedupe,
-                )
-        if logged is None:
-            return
-        try:
-            client.reactions_add(channel=channel, timestamp=ts, name=THANKS_REACTION)
-        except SlackApiError as err:
-            if err.response.get("error") != "already_reacted":
-                raise
+    if logged is None:
+        return  # a redelivery: thanked the first time
+    try:
+        client.reactions_add(channel=channel, timestamp=ts, name=THANKS_REACTION)
+    except SlackApiError as err:
+        if err.response.get("error") != "already_reacted":
+            raise
 
 
 def _kudos_in(

@@ -12,12 +12,11 @@ from bot.errors import UserError
 from bot.modals import ANSWER, CALLBACK_ID, RECIPIENTS, ModalContext, read_answer
 from bot.runtime import Runtime
 from bot.text import escape
-from handlers.common import guarded
+from handlers.common import later
 
 
 def register(app: App, rt: Runtime) -> None:
     @app.view(CALLBACK_ID)
-    @guarded
     def answer_submitted(
         ack: Ack,
         body: dict[str, Any],
@@ -91,17 +90,25 @@ def register(app: App, rt: Runtime) -> None:
         ack()
         if message is None:
             return  # a double submit: logged and shown the first time
-        if item.kind == "fear":
-            client.chat_postEphemeral(
-                channel=meta.channel_id, user=user, **render.fear_logged().kwargs()
-            )
-            return
-        client.chat_postMessage(
-            channel=meta.channel_id,
-            thread_ts=meta.message_ts,
-            reply_broadcast=item.kind in {"kudos", "win"} and meta.message_ts is not None,
-            **message.kwargs(),
+        later(rt, None, lambda: _show(client, meta, user, item.kind, message))
+
+
+def _show(
+    client: WebClient, meta: ModalContext, user: str, kind: str, message: render.Message
+) -> None:
+    """Thank a worry privately; post anything else in the prompt's thread (kudos and wins
+    also to the channel)."""
+    if kind == "fear":
+        client.chat_postEphemeral(
+            channel=meta.channel_id, user=user, **render.fear_logged().kwargs()
         )
+        return
+    client.chat_postMessage(
+        channel=meta.channel_id,
+        thread_ts=meta.message_ts,
+        reply_broadcast=kind in {"kudos", "win"} and meta.message_ts is not None,
+        **message.kwargs(),
+    )
 
 
 def _plain(message: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import scheduling
+from bot import catalogue, prompts, responses, scheduling
 from bot.settings import Settings
 from bot.slack import make_client
 from bot.when import When, occurrences_between, parse_when
@@ -20,7 +20,7 @@ from schedules import build_scheduler
 from schedules.leader import Leadership
 from schedules.runner import PromptScheduler
 from tests.driver import slack_id
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import FakeSlack, Scripted
 
 
 def add(
@@ -53,11 +53,11 @@ def minutes_ago(n: int) -> When:
 def start(slack: FakeSlack, engine: Engine, sessions: sessionmaker[Session]) -> Iterator[object]:
     running: list[PromptScheduler] = []
 
-    def go(grace: int = 3600) -> PromptScheduler:
+    def go(grace: int = 3600, api_url: str | None = None) -> PromptScheduler:
         settings = Settings(
             bot_token="xoxb-t",
             signing_secret="s",
-            api_url=slack.api_url,
+            api_url=api_url or slack.api_url,
             misfire_grace_seconds=grace,
         )
         runner = build_scheduler(
@@ -255,3 +255,120 @@ def test_only_one_postgres_scheduler_leads(engine: Engine) -> None:
     finally:
         first.release()
         second.release()
+
+
+def test_server_errors_are_retried(
+    start, slack: FakeSlack, sessions: sessionmaker[Session]
+) -> None:
+    _, channel, schedule_id = add(sessions, minutes_ago(2))
+    slack.script("chat.postMessage", Scripted(status=503, body={"ok": False, "error": "fatal"}))
+    start()
+    assert slack.wait_for(lambda: status_of(sessions, schedule_id) == "posted")
+    assert len(posts_to(slack, channel)) == 2  # the 503, then the retry that worked
+
+
+def test_unreachable_slack_marks_the_occurrence_and_keeps_running(
+    start, slack: FakeSlack, sessions: sessionmaker[Session]
+) -> None:
+    _, _, schedule_id = add(sessions, minutes_ago(2))
+    dead = FakeSlack().start()
+    url = dead.api_url
+    dead.stop()  # nothing listens there any more: connection refused
+    runner = start(api_url=url)
+    assert slack.wait_for(lambda: status_of(sessions, schedule_id) == "failed", timeout=20)
+    with sessions() as session:
+        occ = session.scalars(select(Occurrence).where(Occurrence.schedule_id == schedule_id)).one()
+        assert occ.detail.startswith("unreachable")
+        assert not session.get(Schedule, schedule_id).paused  # a passing fault, not a pause
+    assert runner.scheduler.running and runner.scheduler.get_job(f"schedule:{schedule_id}")
+
+
+def test_rotate_picks_the_quietest_practice_then_the_least_recently_prompted(
+    sessions: sessionmaker[Session],
+) -> None:
+    team, channel = slack_id("T"), slack_id("C")
+    now = datetime.now(UTC)
+    with sessions.begin() as session:
+        for kind in ("hope", "goal", "pilot", "reflection"):  # vision, enable, challenge, model
+            responses.log_response(
+                session,
+                team_id=team,
+                channel_id=channel,
+                user_id="U1",
+                kind=kind,
+                text="x",
+                source="command",
+                now=now,
+            )
+        assert (
+            prompts.rotate_practice(session, team_id=team, channel_id=channel, now=now) == "heart"
+        )
+        responses.log_response(
+            session,
+            team_id=team,
+            channel_id=channel,
+            user_id="U1",
+            kind="win",
+            text="x",
+            source="command",
+            now=now,
+        )
+        # All tied at one: the practice never prompted here goes first, in catalogue order.
+        for key in ("model", "vision", "challenge"):
+            prompts.record_prompt(
+                session,
+                team_id=team,
+                channel_id=channel,
+                prompt_key=f"{key}.{catalogue.practice(key).commitments[0].key}.1",
+                message_ts=None,
+                posted_by=None,
+                now=now,
+            )
+        assert (
+            prompts.rotate_practice(session, team_id=team, channel_id=channel, now=now) == "enable"
+        )
+        prompts.record_prompt(
+            session,
+            team_id=team,
+            channel_id=channel,
+            prompt_key="enable.buyin.1",
+            message_ts=None,
+            posted_by=None,
+            now=now,
+        )
+        prompts.record_prompt(
+            session,
+            team_id=team,
+            channel_id=channel,
+            prompt_key="heart.recognise.1",
+            message_ts=None,
+            posted_by=None,
+            now=now,
+        )
+        # Everyone prompted: the one prompted longest ago (model) is next.
+        assert (
+            prompts.rotate_practice(session, team_id=team, channel_id=channel, now=now) == "model"
+        )
+
+
+def test_a_channel_never_sees_the_same_prompt_twice_in_a_row(
+    sessions: sessionmaker[Session],
+) -> None:
+    team, channel = slack_id("T"), slack_id("C")
+    last = None
+    with sessions.begin() as session:
+        for _ in range(30):
+            _, item = prompts.choose_prompt(
+                session, team_id=team, channel_id=channel, practice="vision"
+            )
+            assert item.key != last
+            prompts.record_prompt(
+                session,
+                team_id=team,
+                channel_id=channel,
+                prompt_key=item.key,
+                message_ts=None,
+                posted_by=None,
+                now=datetime.now(UTC),
+            )
+            last = item.key
