@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 
 from bot import catalogue
 from bot.errors import UserError
-from bot.parsing import MAX_RECIPIENTS, MAX_TEXT
+from bot.parsing import MAX_RECIPIENTS, MAX_TEXT, clean
 from bot.text import clip
 
 CALLBACK_ID = "respond_modal"
@@ -111,7 +111,7 @@ def response_modal(item: catalogue.Prompt, context: ModalContext) -> View:
 def read_answer(view: dict[str, Any]) -> Answer:
     """Pull the answer out of a submitted view; UserError if it is blank."""
     values = view.get("state", {}).get("values", {})
-    text = (values.get(ANSWER, {}).get(ANSWER, {}).get("value") or "").strip()
+    text = clean(values.get(ANSWER, {}).get(ANSWER, {}).get("value") or "").strip()
     recipients = tuple(values.get(RECIPIENTS, {}).get(RECIPIENTS, {}).get("selected_users") or ())
     if not text:
         raise UserError("Please write an answer.")

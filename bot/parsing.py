@@ -22,6 +22,8 @@ LOG_KINDS = ("hope", "fear", "goal", "pilot", "idea", "learning")
 
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _CHANNEL_TAG = re.compile(r"^<#C[A-Z0-9]+\|([^>]*)>$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_JOINED_MENTIONS = re.compile(r">\s*,\s*<@")
 _SEPARATOR = re.compile(r"^(,|and|&amp;|&|\+)$", re.IGNORECASE)
 
 
@@ -62,13 +64,16 @@ def _tag(token: str) -> str | None:
 
 
 def split_practice_tag(text: str, usage: str) -> Tagged:
-    """Take a trailing `#practice` tag off `text`. An unknown tag is an error, not text."""
+    """Take a trailing `#practice` tag off `text`. An unknown #tag is an error, not text;
+    a link to a channel that isn't named after a practice is just text ("in #support")."""
     words = text.split()
     practice = None
     if words:
         word = _tag(words[-1])
         if word is not None:
             found = catalogue.find_practice(word)
+            if found is None and _CHANNEL_TAG.match(words[-1]):
+                return Tagged(text=text.strip(), practice=None)
             if found is None:
                 raise UserError(
                     f"I don't know the practice *#{clip_word(word)}*. "
@@ -87,8 +92,15 @@ def _check_length(text: str, usage: str) -> None:
         )
 
 
+def clean(text: str) -> str:
+    """Drop control characters (NUL and the like) that no person means to type and that
+    PostgreSQL refuses to store; keep newlines and tabs."""
+    return _CONTROL.sub("", text)
+
+
 def parse_kudos(text: str) -> Kudos:
     """`@a [@b ...] <reason> [#practice]`: leading mentions are the people recognised."""
+    text = _JOINED_MENTIONS.sub("> <@", clean(text))
     tagged = split_practice_tag(text.strip(), KUDOS_USAGE)
     words = tagged.text.split()
     recipients: list[str] = []
@@ -130,7 +142,7 @@ def parse_kudos(text: str) -> Kudos:
 
 def parse_win(text: str) -> Tagged:
     """`<text> [#practice]`."""
-    tagged = split_practice_tag(text.strip(), WIN_USAGE)
+    tagged = split_practice_tag(clean(text).strip(), WIN_USAGE)
     if not re.sub(r"[\W_]+", "", tagged.text):
         raise UserError("Tell us what the win was.", WIN_USAGE)
     _check_length(tagged.text, WIN_USAGE)
@@ -139,7 +151,7 @@ def parse_win(text: str) -> Tagged:
 
 def parse_vision(text: str) -> str | None:
     """None to show the vision; the new text for `set <text>`."""
-    words = text.strip().split(maxsplit=1)
+    words = clean(text).strip().split(maxsplit=1)
     if not words:
         return None
     if words[0].lower() != "set":
@@ -152,7 +164,7 @@ def parse_vision(text: str) -> str | None:
 
 
 def parse_nudge(text: str) -> NudgeCommand:
-    words = text.strip().split(maxsplit=1)
+    words = clean(text).strip().split(maxsplit=1)
     if not words:
         return NudgeCommand("help", "")
     action = words[0].lower()

@@ -33,7 +33,7 @@ def register(app: App, rt: Runtime) -> None:
 def _answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> None:
     """Log a reply in a prompt's thread as an answer to it, once, and thank it."""
     channel, ts, user = event["channel"], event["ts"], event["user"]
-    text = event["text"].strip()
+    text = parsing.clean(event["text"]).strip()
     dedupe = f"msg:{channel}:{ts}"  # Slack redelivers events; each message is logged once
     with rt.sessions() as session:
         prompt = prompts.find_posted(

@@ -222,7 +222,6 @@ def test_kudos_practice_tag_is_stored_and_taken_off_the_reason(
         ("<!subteam^S0TEAM|@devs> for the demo", ["not to groups"]),
         ("@ana for the demo", ["I couldn't tell who *@ana* is", "turns blue"]),
         ("<@UANA01> for the demo #nope", ["I don't know the practice *#nope*", "`challenge`"]),
-        ("<@UANA01> for the demo <#C0GEN01|general>", ["I don't know the practice *#general*"]),
     ],
 )
 def test_bad_kudos_are_refused_in_the_ack_and_nothing_is_written(
@@ -469,3 +468,27 @@ def test_broadcast_mentions_in_the_reason_never_ping_the_channel(
     assert f"<@{ana}>" in text  # a person's mention stays a mention
     [(row, recipients)] = kudos_rows(sessions, bot.team)
     assert (row.reason, recipients) == ("for rallying <!everyone> and <!here>", [ana])
+
+
+def test_a_trailing_channel_link_is_text_not_a_tag(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    reply, key = bot.command("/kudos", "<@UANA01>,<@UBEN01> for helping in <#C0SUP01|support>")
+    assert reply.status == 200 and reply.body == ""
+    posted = bot.slack.wait_response(key)
+    assert posted["response_type"] == "in_channel"
+    assert "for helping in <#C0SUP01|support>" in said(posted)
+    assert "<@UANA01> and <@UBEN01>" in said(posted)
+    assert counts(sessions, bot.team)["recognition_recipients"] == 2
+
+
+def test_control_characters_are_dropped_on_every_database(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    reply, key = bot.command("/kudos", "<@UANA01> for the re\x00tro\x07")
+    assert reply.status == 200 and reply.body == ""
+    assert "for the retro" in said(bot.slack.wait_response(key))
+    with sessions() as s:
+        assert s.scalar(select(Recognition.reason).where(Recognition.team_id == bot.team)) == (
+            "for the retro"
+        )

@@ -172,7 +172,6 @@ def test_win_of_exactly_3000_characters_is_accepted(
         ("#challenge", ["Tell us what the win was."]),
         ("<#C0CHALL1|challenge>", ["Tell us what the win was."]),
         ("we shipped #nope", ["I don't know the practice *#nope*", "`heart`"]),
-        ("we shipped <#C0GEN01|general>", ["I don't know the practice *#general*"]),
         ("x" * 3001, ["That is 3,001 characters; please keep it under 3,000."]),
     ],
 )
