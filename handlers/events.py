@@ -9,7 +9,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import parsing, prompts, recognition, responses
+from bot import parsing, prompts, recognition, responses, workspaces
 from bot.errors import UserError
 from bot.runtime import Runtime
 from handlers.common import later
@@ -28,6 +28,22 @@ def register(app: App, rt: Runtime) -> None:
         team = context.team_id or event.get("team") or ""
         # Events are acknowledged when this returns; the work happens after.
         later(rt, None, lambda: _answer(rt, client, team, event))
+
+    @app.event("app_uninstalled")
+    def uninstalled(context: BoltContext) -> None:
+        team = context.team_id or ""
+        later(rt, None, lambda: _stopped(rt, team, "app_uninstalled"))
+
+    @app.event("tokens_revoked")
+    def revoked(event: dict[str, Any], context: BoltContext) -> None:
+        if event.get("tokens", {}).get("bot"):
+            team = context.team_id or ""
+            later(rt, None, lambda: _stopped(rt, team, "token_revoked"))
+
+
+def _stopped(rt: Runtime, team: str, reason: str) -> None:
+    with rt.sessions.begin() as session:
+        workspaces.deactivate(session, team_id=team, reason=reason, now=rt.now())
 
 
 def _answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> None:

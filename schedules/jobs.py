@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import prompts, render, statements
+from bot import prompts, render, statements, workspaces
 from bot.scheduling import ROTATE
 from bot.slack import CHANNEL_ERRORS
 from bot.when import When
@@ -155,13 +155,7 @@ def _failed(
     elif code in WORKSPACE_ERRORS:
         log.warning("workspace %s: %s; stopping its schedules", team, code)
         with ctx.sessions.begin() as session:
-            session.execute(
-                update(Workspace).where(Workspace.team_id == team).values(inactive_reason=code)
-            )
-            session.execute(
-                update(Schedule).where(Schedule.team_id == team).values(updated_at=ctx.now())
-            )
-            session.info["schedules_changed"] = True
+            workspaces.deactivate(session, team_id=team, reason=code, now=ctx.now())
     else:
         log.warning("schedule %s: Slack said %s", schedule_id, code)
 

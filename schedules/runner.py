@@ -17,7 +17,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
-from bot import scheduling
+from bot import scheduling, workspaces
 from bot.when import When, latest_occurrence
 from schedules.jobs import JobContext, active_schedules, post_occurrence
 from schedules.leader import Leadership
@@ -58,9 +58,22 @@ class PromptScheduler:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> None:
+        self._resume_workspace()
         self.scheduler.start()
         self._thread = threading.Thread(target=self._loop, name="schedule-sync", daemon=True)
         self._thread.start()
+
+    def _resume_workspace(self) -> None:
+        """If Slack accepts our token, its workspace is installed: undo an earlier stop."""
+        try:
+            team_id = self.ctx.client.auth_test().get("team_id")
+        except Exception:
+            log.warning("auth.test failed; workspace standing unchanged", exc_info=True)
+            return
+        if team_id:
+            with self.ctx.sessions.begin() as session:
+                if workspaces.reactivate(session, team_id=team_id, now=self.ctx.now()):
+                    log.info("workspace %s works again; its schedules resume", team_id)
 
     def stop(self) -> None:
         self._stop.set()

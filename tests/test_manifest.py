@@ -36,7 +36,12 @@ def test_manifest_asks_for_the_scopes_the_app_uses() -> None:
         "reactions:write",
     }
     events = manifest["settings"]["event_subscriptions"]
-    assert set(events["bot_events"]) == {"message.channels", "message.groups"}
+    assert set(events["bot_events"]) == {
+        "message.channels",
+        "message.groups",
+        "app_uninstalled",
+        "tokens_revoked",
+    }
     assert events["request_url"].endswith("/slack/events")
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["interactivity"]["request_url"].endswith("/slack/events")

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import catalogue, prompts, responses, scheduling
+from bot import catalogue, prompts, responses, scheduling, workspaces
 from bot.settings import Settings
 from bot.slack import make_client
 from bot.when import When, occurrences_between, parse_when
@@ -372,3 +372,16 @@ def test_a_channel_never_sees_the_same_prompt_twice_in_a_row(
                 now=datetime.now(UTC),
             )
             last = item.key
+
+
+def test_a_working_token_resumes_a_stopped_workspace(
+    start, slack: FakeSlack, sessions: sessionmaker[Session]
+) -> None:
+    team, _, schedule_id = add(sessions, parse_when("daily 09:00", "UTC"))
+    with sessions.begin() as session:
+        workspaces.deactivate(session, team_id=team, reason="token_revoked", now=datetime.now(UTC))
+    slack.team_id = team  # auth.test now answers for this workspace: the token works
+    runner = start()
+    slack.wait_for(lambda: runner.scheduler.get_job(f"schedule:{schedule_id}"), 5)
+    with sessions() as session:
+        assert session.get(Workspace, team).inactive_reason is None

@@ -7,7 +7,7 @@ import json
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.tables import Prompt, Recognition, Response
+from models.tables import Prompt, Recognition, Response, Workspace
 from tests.driver import SlackDriver, slack_id
 from tests.test_prompt_flow import post_prompt
 
@@ -112,3 +112,28 @@ def test_replies_elsewhere_and_bot_messages_are_ignored(
     bot.slack.wait_for(lambda: reactions(bot, "1700000700.4"))
     assert count(sessions, Response, bot.team) == 1
     assert len(bot.slack.calls_to("reactions.add")) == 1
+
+
+def test_uninstall_and_token_revocation_stop_the_workspace(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    for event, reason in (
+        ({"type": "app_uninstalled"}, "app_uninstalled"),
+        ({"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}}, "token_revoked"),
+    ):
+        body = {
+            "team_id": bot.team,
+            "api_app_id": "A0NUDGE",
+            "type": "event_callback",
+            "event_id": slack_id("Ev"),
+            "event_time": 1700000000,
+            "event": event,
+        }
+        reply = bot.post(json.dumps(body).encode(), content_type="application/json")
+        assert reply.status == 200
+        bot.slack.wait_for(lambda r=reason: inactive_reason(sessions, bot.team) == r)
+
+
+def inactive_reason(sessions: sessionmaker[Session], team: str) -> str | None:
+    with sessions() as s:
+        return s.scalar(select(Workspace.inactive_reason).where(Workspace.team_id == team))
