@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -21,6 +29,10 @@ class Workspace(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set when Slack says the token was revoked or the app uninstalled: no more posting.
     inactive_reason: Mapped[str | None] = mapped_column(String(64))
+    # How milestones are celebrated: "now" (at once), "digest" (in the next digest), "off".
+    milestones_mode: Mapped[str] = mapped_column(
+        String(16), default="digest", server_default="digest"
+    )
 
 
 class Prompt(Base):
@@ -145,10 +157,12 @@ class Schedule(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
     channel_id: Mapped[str] = mapped_column(SlackId)
-    practice: Mapped[str] = mapped_column(String(16))  # a practice key or "rotate"
+    # "prompt": a practice prompt; "digest": the channel's weekly recognition digest.
+    kind: Mapped[str] = mapped_column(String(16), default="prompt", server_default="prompt")
+    practice: Mapped[str] = mapped_column(String(16))  # a practice key, "rotate" or "digest"
     cron: Mapped[str] = mapped_column(String(64))
     zone: Mapped[str] = mapped_column(String(64))
-    created_by: Mapped[str] = mapped_column(SlackId)
+    created_by: Mapped[str | None] = mapped_column(SlackId)
     paused: Mapped[bool] = mapped_column(default=False)
     paused_reason: Mapped[str | None] = mapped_column(String(200))
     deleted: Mapped[bool] = mapped_column(default=False)
@@ -172,3 +186,50 @@ class Occurrence(Base):
     message_ts: Mapped[str | None] = mapped_column(String(32))
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Commitment(Base):
+    """Model the Way: something a person said they would do by a date. On the due date the
+    bot asks them in the thread whether it was kept."""
+
+    __tablename__ = "commitments"
+    __table_args__ = (
+        Index("ix_commitments_channel", "team_id", "channel_id", "created_at"),
+        Index("ix_commitments_user", "team_id", "user_id", "status"),
+        Index("ix_commitments_next_ask", "status", "next_ask_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    user_id: Mapped[str] = mapped_column(SlackId)
+    text: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date] = mapped_column(Date)
+    zone: Mapped[str] = mapped_column(String(64))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, kept, dropped
+    # When to ask next (UTC); None once answered kept or dropped.
+    next_ask_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    asked_count: Mapped[int] = mapped_column(default=0)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Milestone(Base):
+    """A milestone reached in a channel (the 10th recognition, someone's first, the first
+    pilot), recorded once; celebrated at once or in the next digest."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "kind", "key", name="uq_milestones_once"),
+        Index("ix_milestones_pending", "team_id", "channel_id", "celebrated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId, ForeignKey("workspaces.team_id"))
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    kind: Mapped[str] = mapped_column(String(32))  # recognitions, first_recognition, first_pilot
+    key: Mapped[str] = mapped_column(String(64))  # the count reached, or the person's id
+    user_id: Mapped[str | None] = mapped_column(SlackId)
+    reached_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    celebrated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
