@@ -303,18 +303,25 @@ def local_time(moment: datetime) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
-def schedule_paused(schedule_id: int, channel_id: str, code: str, when: When) -> Message:
+def schedule_paused(
+    schedule_id: int, channel_id: str, code: str, when: When, kind: str = "prompt"
+) -> Message:
     """A direct message to a schedule's creator: why it stopped and how to restart it."""
     why = {
         "channel_not_found": "the channel no longer exists or I can't see it",
         "is_archived": "the channel was archived",
         "not_in_channel": "I'm no longer a member of the channel",
     }.get(code, code)
+    what = "the weekly digest" if kind == "digest" else f"schedule #{schedule_id}"
+    resume = (
+        "`/nudge digest on <day> <time>`"
+        if kind == "digest"
+        else f"`/nudge schedule resume {schedule_id}`"
+    )
     text = (
-        f":pause_button: I paused schedule #{schedule_id} ({when.describe()}, {when.zone}) "
+        f":pause_button: I paused {what} ({when.describe()}, {when.zone}) "
         f"in <#{channel_id}> because {why}. Once that's fixed (for example "
-        f"`/invite @nudgebot` in the channel), resume it there with "
-        f"`/nudge schedule resume {schedule_id}`."
+        f"`/invite @nudgebot` in the channel), restart it there with {resume}."
     )
     return _message(f"Schedule #{schedule_id} is paused: {why}", [_section(text)])
 
@@ -338,7 +345,8 @@ def schedule_list(views: list[ScheduleView], channel_id: str) -> Message:
         else:
             state = "no upcoming run"
         where = f"{v.when.describe()} ({v.when.zone})"
-        lines.append(f"*#{v.id}* {what}, {where} · {state} · by <@{v.created_by}>")
+        by = f"<@{v.created_by}>" if v.created_by else "someone who left"
+        lines.append(f"*#{v.id}* {what}, {where} · {state} · by {by}")
     blocks: list[Block] = [HeaderBlock(text="Schedules in this channel")]
     for start in range(0, len(lines), 10):
         blocks.append(_section("\n".join(lines[start : start + 10])))

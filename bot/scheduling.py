@@ -46,7 +46,7 @@ class ScheduleView:
     id: int
     practice: str
     when: When
-    created_by: str
+    created_by: str | None
     paused: bool
     paused_reason: str | None
     next_run: datetime | None
@@ -94,6 +94,7 @@ def add_schedule(
         select(Schedule).where(
             Schedule.team_id == team_id,
             Schedule.channel_id == channel_id,
+            Schedule.kind == "prompt",
             Schedule.deleted.is_(False),
         )
     ).all()
@@ -130,6 +131,7 @@ def list_schedules(
         .where(
             Schedule.team_id == team_id,
             Schedule.channel_id == channel_id,
+            Schedule.kind == "prompt",
             Schedule.deleted.is_(False),
         )
         .order_by(Schedule.id)
@@ -148,6 +150,7 @@ def _find(session: Session, team_id: str, channel_id: str, raw_id: str) -> Sched
         select(Schedule).where(
             Schedule.id == int(digits),
             Schedule.team_id == team_id,
+            Schedule.kind == "prompt",
             Schedule.deleted.is_(False),
         )
     ).first()
@@ -172,10 +175,10 @@ def change_schedule(
     """Pause, resume or remove a schedule: its creator, or an admin, owner or leader."""
     row = _find(session, team_id, channel_id, raw_id)
     if row.created_by != user_id and not may_manage_any:
-        raise UserError(
-            f"Only <@{row.created_by}>, who made schedule #{row.id}, or an admin or leader "
-            f"can {action} it."
+        maker = (
+            f"<@{row.created_by}>, who made schedule #{row.id}," if row.created_by else "its maker"
         )
+        raise UserError(f"Only {maker} or an admin or leader can {action} it.")
     if action == "pause":
         if row.paused:
             raise UserError(f"Schedule #{row.id} is paused already.")

@@ -56,8 +56,23 @@ def claim(session: Session, schedule: Schedule, occurs_at: datetime) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """An occurrence this process claimed, with what posting it needs."""
+
+    schedule_id: int
+    occurs_at: datetime
+    kind: str
+    team_id: str
+    channel_id: str
+    creator: str | None
+    practice: str
+    when: When
+
+
 def post_occurrence(ctx: JobContext, schedule_id: int, occurs_at: datetime) -> str:
-    """Post one occurrence of a schedule if nobody has; returns what happened."""
+    """Post one occurrence of a schedule (a prompt or a digest) if nobody has; returns what
+    happened, which is also recorded on the occurrence."""
     with ctx.sessions.begin() as session:
         schedule = session.get(Schedule, schedule_id)
         if schedule is None or schedule.deleted or schedule.paused:
@@ -67,10 +82,42 @@ def post_occurrence(ctx: JobContext, schedule_id: int, occurs_at: datetime) -> s
             return "inactive"
         if not claim(session, schedule, occurs_at):
             return "claimed elsewhere"
-        team, channel, creator = schedule.team_id, schedule.channel_id, schedule.created_by
-        practice = schedule.practice
-        when = When(schedule.cron, schedule.zone)
+        claimed = Claimed(
+            schedule_id=schedule_id,
+            occurs_at=occurs_at,
+            kind=schedule.kind,
+            team_id=schedule.team_id,
+            channel_id=schedule.channel_id,
+            creator=schedule.created_by,
+            practice=schedule.practice,
+            when=When(schedule.cron, schedule.zone),
+        )
 
+    if claimed.kind == "digest":
+        from schedules.digest_job import post_digest as poster
+    else:
+        poster = post_prompt
+    try:
+        ts = poster(ctx, claimed)
+    except SlackApiError as err:
+        code = str(err.response.get("error") or f"http {err.response.status_code}")
+        _failed(ctx, claimed, code)
+        return code
+    except OSError as err:  # connection errors after the client's own retries
+        log.warning("posting schedule %s failed: %s", schedule_id, err)
+        _mark(ctx, schedule_id, occurs_at, "failed", f"unreachable: {type(err).__name__}")
+        return "unreachable"
+    except Exception as err:
+        log.exception("posting schedule %s failed", schedule_id)
+        _mark(ctx, schedule_id, occurs_at, "failed", f"error: {type(err).__name__}"[:200])
+        return "error"
+    _mark(ctx, schedule_id, occurs_at, "posted", None, ts)
+    return "posted"
+
+
+def post_prompt(ctx: JobContext, claimed: Claimed) -> str:
+    """Post a practice prompt for the occurrence; returns the message ts."""
+    team, channel, practice = claimed.team_id, claimed.channel_id, claimed.practice
     with ctx.sessions.begin() as session:
         if practice == ROTATE:
             practice = prompts.rotate_practice(
@@ -83,18 +130,7 @@ def post_occurrence(ctx: JobContext, schedule_id: int, occurs_at: datetime) -> s
         if practice == "vision":
             vision = statements.current(session, team_id=team, kind="vision")
     message = render.prompt(practice, commitment.key, item, vision=vision)
-
-    try:
-        posted = ctx.client.chat_postMessage(channel=channel, **message.kwargs())
-    except SlackApiError as err:
-        code = str(err.response.get("error") or f"http {err.response.status_code}")
-        _failed(ctx, schedule_id, occurs_at, code, team, channel, creator, when)
-        return code
-    except Exception as err:  # connection errors after the client's own retries
-        log.warning("posting schedule %s failed: %s", schedule_id, err)
-        _mark(ctx, schedule_id, occurs_at, "failed", f"unreachable: {type(err).__name__}")
-        return "unreachable"
-
+    posted = ctx.client.chat_postMessage(channel=channel, **message.kwargs())
     with ctx.sessions.begin() as session:
         prompts.record_prompt(
             session,
@@ -104,10 +140,9 @@ def post_occurrence(ctx: JobContext, schedule_id: int, occurs_at: datetime) -> s
             message_ts=posted["ts"],
             posted_by=None,
             now=ctx.now(),
-            schedule_id=schedule_id,
+            schedule_id=claimed.schedule_id,
         )
-    _mark(ctx, schedule_id, occurs_at, "posted", None, posted["ts"])
-    return "posted"
+    return str(posted["ts"])
 
 
 def _mark(
@@ -126,38 +161,37 @@ def _mark(
         )
 
 
-def _failed(
-    ctx: JobContext,
-    schedule_id: int,
-    occurs_at: datetime,
-    code: str,
-    team: str,
-    channel: str,
-    creator: str,
-    when: When,
-) -> None:
+def _failed(ctx: JobContext, claimed: Claimed, code: str) -> None:
     """Record a Slack refusal; pause the schedule or stop the workspace where it is final."""
-    _mark(ctx, schedule_id, occurs_at, "failed", code)
+    _mark(ctx, claimed.schedule_id, claimed.occurs_at, "failed", code)
     if code in CHANNEL_ERRORS:
         with ctx.sessions.begin() as session:
             session.execute(
                 update(Schedule)
-                .where(Schedule.id == schedule_id)
+                .where(Schedule.id == claimed.schedule_id)
                 .values(paused=True, paused_reason=code, updated_at=ctx.now())
             )
             session.info["schedules_changed"] = True
+        if claimed.creator is None:
+            return  # its creator asked to be forgotten: nobody to tell
+        message = render.schedule_paused(
+            claimed.schedule_id, claimed.channel_id, code, claimed.when, claimed.kind
+        )
         try:
-            ctx.client.chat_postMessage(
-                channel=creator, **render.schedule_paused(schedule_id, channel, code, when).kwargs()
-            )
+            ctx.client.chat_postMessage(channel=claimed.creator, **message.kwargs())
         except SlackApiError as err:
-            log.warning("could not tell %s that schedule %s paused: %s", creator, schedule_id, err)
+            log.warning(
+                "could not tell %s that schedule %s paused: %s",
+                claimed.creator,
+                claimed.schedule_id,
+                err,
+            )
     elif code in WORKSPACE_ERRORS:
-        log.warning("workspace %s: %s; stopping its schedules", team, code)
+        log.warning("workspace %s: %s; stopping its schedules", claimed.team_id, code)
         with ctx.sessions.begin() as session:
-            workspaces.deactivate(session, team_id=team, reason=code, now=ctx.now())
+            workspaces.deactivate(session, team_id=claimed.team_id, reason=code, now=ctx.now())
     else:
-        log.warning("schedule %s: Slack said %s", schedule_id, code)
+        log.warning("schedule %s: Slack said %s", claimed.schedule_id, code)
 
 
 def active_schedules(session: Session) -> list[tuple[int, str, str, datetime]]:
