@@ -17,14 +17,13 @@ CHANNEL_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel"
 
 def make_client(settings: Settings) -> WebClient:
     """A WebClient for the bot token; 429s wait Retry-After, 5xx and connection errors retry."""
-    kwargs = {"base_url": settings.api_url} if settings.api_url else {}
     return WebClient(
         token=settings.bot_token,
+        base_url=settings.api_url or WebClient.BASE_URL,
         timeout=10,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=2),
             ServerErrorRetryHandler(max_retry_count=2),
         ],
-        **kwargs,
     )

@@ -4,8 +4,9 @@ uninstalled. A stopped workspace's schedules don't run until the app is working 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from models.queries import ensure_workspace
@@ -25,7 +26,7 @@ def deactivate(session: Session, *, team_id: str, reason: str, now: datetime) ->
 def reactivate(session: Session, *, team_id: str, now: datetime) -> bool:
     """The token works again (reinstalled, or a new token): resume the workspace's schedules.
     Returns whether it had been stopped."""
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(Workspace)
         .where(Workspace.team_id == team_id, Workspace.inactive_reason.is_not(None))
         .values(inactive_reason=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from sqlalchemy import Executable, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +15,7 @@ from models.tables import Workspace
 def ensure_workspace(session: Session, team_id: str) -> None:
     """Create the workspace row if it is new; safe when two requests race."""
     dialect = session.get_bind().dialect.name
+    stmt: Executable
     if dialect == "postgresql":
         stmt = pg_insert(Workspace).values(team_id=team_id).on_conflict_do_nothing()
     elif dialect == "sqlite":

@@ -29,11 +29,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_app(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+def run_app(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Popen[str]:
     # A clean environment: only what the test sets, so a developer's .env or shell can't leak in.
     base = {"PATH": os.environ["PATH"], "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [sys.executable, str(APP)],
+        [sys.executable, str(APP), *args],
         env={**base, **env},
         cwd=cwd,
         stdout=subprocess.PIPE,
@@ -149,3 +149,10 @@ def test_rejected_token_stops_with_one_line(fake: FakeSlack, tmp_path: Path) -> 
     last = err.strip().splitlines()[-1]
     assert last.startswith("nudgebot: ") and "SLACK_BOT_TOKEN" in last and "invalid_auth" in last
     assert "Traceback" not in err
+
+
+def test_unknown_role_stops_with_one_line(tmp_path: Path) -> None:
+    proc = run_app({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, tmp_path, "webb")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.strip() == ("nudgebot: unknown role 'webb': use web, scheduler or nothing (both)")
