@@ -3,6 +3,8 @@
 A claim is a unique (schedule, occurrence time) row written before anything is posted, so a
 restart, a retry or a second scheduler never posts the same occurrence twice. A process that
 dies between the claim and the post loses that one occurrence rather than risk a double.
+Within one post, the Web API client retries 429s (Slack did not act on them) and, with
+backoff, 5xx answers and dropped connections, which almost always mean Slack did not post.
 """
 
 from __future__ import annotations
