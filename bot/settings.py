@@ -105,7 +105,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     timezone = _get(env, "NUDGEBOT_TIMEZONE") or "UTC"
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise SettingsError(
             f"NUDGEBOT_TIMEZONE={timezone!r} is not a known time zone: "
             "use an IANA name such as Europe/Berlin"

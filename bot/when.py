@@ -81,7 +81,7 @@ def _time(word: str) -> tuple[int, int]:
 def zone_or_error(name: str) -> str:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise UserError(
             f"*{name[:40]}* isn't a time zone I know: use an IANA name such as Europe/Berlin "
             "or America/New_York.",
