@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from bot import scheduling, workspaces
 from bot.when import When, latest_occurrence
+from schedules.followups import run_followups
 from schedules.jobs import JobContext, active_schedules, post_occurrence
 from schedules.leader import Leadership
 
@@ -37,7 +38,9 @@ class PromptScheduler:
         grace_seconds: int = 3600,
         poll_seconds: float = 5.0,
         workers: int = 20,
+        followup_seconds: float = 60.0,
     ) -> None:
+        self.followup_seconds = followup_seconds
         self.ctx = ctx
         self.grace = timedelta(seconds=grace_seconds)
         self.poll_seconds = poll_seconds
@@ -60,6 +63,15 @@ class PromptScheduler:
     def start(self) -> None:
         self._resume_workspace()
         self.scheduler.start()
+        self.scheduler.add_job(
+            follow_up,
+            "interval",
+            seconds=self.followup_seconds,
+            args=[self],
+            id="followups",
+            replace_existing=True,
+            next_run_time=self.ctx.now(),
+        )
         self._thread = threading.Thread(target=self._loop, name="schedule-sync", daemon=True)
         self._thread.start()
 
@@ -156,3 +168,11 @@ def run(runner: PromptScheduler, schedule_id: int) -> None:
         return
     result = post_occurrence(runner.ctx, schedule_id, occurs_at)
     log.info("schedule %s at %s: %s", schedule_id, occurs_at.isoformat(), result)
+
+
+def follow_up(runner: PromptScheduler) -> None:
+    """Ask about commitments that are due (leader only; each is asked once per due time)."""
+    if runner.leadership.is_leader:
+        asked = run_followups(runner.ctx)
+        if asked:
+            log.info("asked about %s commitments", asked)
