@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import catalogue
+from bot import catalogue, milestones
 from bot.errors import UserError
+from bot.milestones import Reached
 from models.queries import ensure_workspace, insert_once
 from models.tables import Recognition, RecognitionRecipient, Workspace
 
@@ -23,6 +24,8 @@ class KudosGiven:
     reason: str
     practice: str
     commitment: str
+    # Milestones this kudos reached; those with shown_now are celebrated in its message.
+    milestones: tuple[Reached, ...] = ()
 
 
 def check_recipients(giver_id: str, recipients: tuple[str, ...], bots: set[str]) -> None:
@@ -67,10 +70,12 @@ def give_kudos(
     zone: str = "UTC",
     prompt_id: int | None = None,
     dedupe_key: str | None = None,
+    announced: bool = True,
 ) -> KudosGiven | None:
     """Log a kudos. Returns None when `dedupe_key` was logged already (a double submit).
 
-    Untagged kudos count under Encourage the Heart.
+    Untagged kudos count under Encourage the Heart. `announced`: the caller posts the returned
+    kudos to the channel (so a milestone it reaches can be celebrated in that message).
     """
     check_recipients(giver_id, recipients, set())
     if dedupe_key is not None and session.scalar(
@@ -110,4 +115,12 @@ def give_kudos(
     )
     if not insert_once(session, row):
         return None
-    return KudosGiven(row.id, giver_id, recipients, reason, practice_key, commitment)
+    reached = milestones.after_kudos(
+        session,
+        team_id=team_id,
+        channel_id=channel_id,
+        recipients=recipients,
+        now=now,
+        announced=announced,
+    )
+    return KudosGiven(row.id, giver_id, recipients, reason, practice_key, commitment, reached)

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import catalogue
+from bot import catalogue, milestones
+from bot.milestones import Reached
 from models.queries import ensure_workspace, insert_once
 from models.tables import Response
 
@@ -22,6 +23,8 @@ class Logged:
     commitment: str
     user_id: str | None
     text: str
+    # Milestones this response reached (the first pilot); shown_now ones go in its message.
+    milestones: tuple[Reached, ...] = ()
 
 
 def log_response(
@@ -71,4 +74,13 @@ def log_response(
     )
     if not insert_once(session, row):
         return None
-    return Logged(row.id, kind, practice, commitment, user_id, text)
+    reached = milestones.after_response(
+        session,
+        team_id=team_id,
+        channel_id=channel_id,
+        user_id=user_id,
+        kind=kind,
+        now=now,
+        announced=source != "thread",  # a thread reply gets a reaction, not a message
+    )
+    return Logged(row.id, kind, practice, commitment, user_id, text, reached)

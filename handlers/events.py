@@ -71,6 +71,7 @@ def _answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) ->
                 now=rt.now(),
                 prompt_id=prompt.id,
                 dedupe_key=dedupe,
+                announced=False,  # a thread reply is not reposted: celebrate in the digest
             )
         else:
             # A reply to a recognition prompt that names nobody is kept as a reflection.
