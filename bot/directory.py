@@ -43,6 +43,11 @@ class Directory:
             self._cache[key] = (now + self._ttl, user)
         return user
 
+    def forget(self, team_id: str, user_id: str) -> None:
+        """Drop the cached record of a person (they asked to be forgotten)."""
+        with self._lock:
+            self._cache.pop((team_id, user_id), None)
+
     def bots_among(self, client: WebClient, team_id: str, user_ids: tuple[str, ...]) -> set[str]:
         """The ids in `user_ids` that belong to bots (Slackbot included)."""
         bots = set()
