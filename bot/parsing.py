@@ -12,6 +12,8 @@ KUDOS_USAGE = "/kudos @ana [@ben ...] for <what they did> [#practice]"
 WIN_USAGE = "/win <what went well> [#practice]"
 VISION_USAGE = "/vision  or  /vision set <the vision>"
 PROGRESS_USAGE = "/nudge progress [7d|30d|90d]"
+# Shown inside one `code span` by render.error: the inner backticks make it two.
+PROGRESS_CHART_USAGE = f"{PROGRESS_USAGE}`, and with a chart: `/nudge progress 30d chart"
 GUIDELINES_USAGE = "/nudge guidelines  or  /nudge guidelines set <text>"
 NOW_USAGE = "/nudge now [practice]"
 
@@ -169,7 +171,20 @@ def parse_nudge(text: str) -> NudgeCommand:
         return NudgeCommand("help", "")
     action = words[0].lower()
     rest = words[1].strip() if len(words) > 1 else ""
-    known = {"help", "practices", "now", "progress", "guidelines", "schedule", *LOG_KINDS}
+    known = {
+        "help",
+        "practices",
+        "now",
+        "progress",
+        "guidelines",
+        "schedule",
+        "digest",
+        "milestones",
+        "commit",
+        "export",
+        "forget-me",
+        *LOG_KINDS,
+    }
     if action not in known:
         return NudgeCommand("help", "", unknown=words[0])
     return NudgeCommand(action, rest)
@@ -183,6 +198,35 @@ def parse_period(rest: str) -> int:
     if word not in PERIODS:
         raise UserError(f"*{clip_word(rest)}* isn't a period I know.", PROGRESS_USAGE)
     return PERIODS[word]
+
+
+@dataclass(frozen=True)
+class ProgressRequest:
+    """`/nudge progress [7d|30d|90d] [chart]`."""
+
+    days: int
+    chart: bool
+
+
+def parse_progress(rest: str) -> ProgressRequest:
+    """A period (default 7d) and the word `chart`, in any order. Saying one twice is
+    harmless; two different periods, or any other word, are refused."""
+    words = rest.split()
+    periods = {PERIODS[w.lower()] for w in words if w.lower() in PERIODS}
+    unknown = [w for w in words if w.lower() not in PERIODS and w.lower() != "chart"]
+    if unknown:
+        raise UserError(
+            f"*{clip_word(rest if len(words) == 1 else unknown[0])}* isn't a period I know. "
+            "Use 7d, 30d or 90d, and add `chart` for a picture.",
+            PROGRESS_CHART_USAGE,
+        )
+    if len(periods) > 1:
+        raise UserError(
+            f"*{clip_word(rest)}* isn't a period I know. Give just one of 7d, 30d or 90d.",
+            PROGRESS_CHART_USAGE,
+        )
+    chart = any(w.lower() == "chart" for w in words)
+    return ProgressRequest(days=periods.pop() if periods else 7, chart=chart)
 
 
 def parse_practice_arg(rest: str) -> str | None:

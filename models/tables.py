@@ -63,7 +63,10 @@ class Recognition(Base):
 
     __tablename__ = "recognitions"
     __table_args__ = (
-        Index("ix_recognitions_channel", "team_id", "channel_id", "created_at"),
+        # Covers the progress and digest queries (index-only scans on busy channels).
+        Index(
+            "ix_recognitions_channel", "team_id", "channel_id", "created_at", "practice", "giver_id"
+        ),
         Index("ix_recognitions_giver", "team_id", "giver_id", "created_at"),
         UniqueConstraint("team_id", "dedupe_key", name="uq_recognitions_dedupe"),
     )
@@ -110,7 +113,7 @@ class Response(Base):
 
     __tablename__ = "responses"
     __table_args__ = (
-        Index("ix_responses_channel", "team_id", "channel_id", "created_at"),
+        Index("ix_responses_channel", "team_id", "channel_id", "created_at", "practice", "user_id"),
         Index("ix_responses_user", "team_id", "user_id"),
         UniqueConstraint("team_id", "dedupe_key", name="uq_responses_dedupe"),
         CheckConstraint("kind <> 'fear' OR user_id IS NULL", name="fear_is_anonymous"),
