@@ -1,6 +1,8 @@
-"""nudgebot entry point: load settings, build the app, serve it.
+"""nudgebot entry point: load settings, build the app, start the chosen role.
 
-python app.py          HTTP on $PORT (or Socket Mode when SLACK_APP_TOKEN is set)
+python app.py              web and scheduler in one process
+python app.py web          HTTP on $PORT (or Socket Mode when SLACK_APP_TOKEN is set)
+python app.py scheduler    scheduled posts only; with PostgreSQL, run as many as you like
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack import make_client
-from handlers import actions, commands, events, views
+from handlers import account, actions, commands, commitments, events, home, views
 from handlers.common import report_failure
 
 log = logging.getLogger("nudgebot")
@@ -42,7 +44,7 @@ def create_app(
         process_before_response=True,
     )
     rt = Runtime(settings=settings, sessions=sessions)
-    for module in (commands, actions, views, events):
+    for module in (commands, actions, views, events, home, commitments, account):
         module.register(app, rt)
 
     @app.error

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot import catalogue
 from bot.errors import UserError
+from bot.milestones import headline
 from bot.progress import Progress
 from bot.recognition import KudosGiven
 from bot.responses import Logged
@@ -99,16 +100,17 @@ def notice(text: str) -> Message:
 def kudos(given: KudosGiven) -> Message:
     names = join_names(list(given.recipients))
     head = f":tada: *Kudos to {names}!*"
-    return _message(
-        f"Kudos to {names} from <@{given.giver_id}>",
-        [
-            _section(f"{head}\n{quote(clip(given.reason, SECTION_LIMIT - len(head) - 50))}"),
-            _context(
-                f"From <@{given.giver_id}>",
-                practice_label(given.practice, given.commitment),
-            ),
-        ],
-    )
+    blocks: list[Block] = [
+        _section(f"{head}\n{quote(clip(given.reason, SECTION_LIMIT - len(head) - 50))}"),
+        _context(
+            f"From <@{given.giver_id}>",
+            practice_label(given.practice, given.commitment),
+        ),
+    ]
+    celebrate = [headline(m) for m in given.milestones if m.shown_now]
+    if celebrate:
+        blocks.append(_section("\n".join(celebrate)))
+    return _message(f"Kudos to {names} from <@{given.giver_id}>", blocks)
 
 
 def shared(logged: Logged) -> Message:
@@ -118,13 +120,14 @@ def shared(logged: Logged) -> Message:
     article = "an" if label[0] in "aeiou" else "a"
     who = f"<@{logged.user_id}>" if logged.user_id else "Someone"
     head = f"{emoji} *{who} shared {article} {label}*"
-    return _message(
-        f"{who} shared {article} {label}",
-        [
-            _section(f"{head}\n{quote(clip(logged.text, SECTION_LIMIT - len(head) - 50))}"),
-            _context(practice_label(logged.practice, logged.commitment)),
-        ],
-    )
+    blocks: list[Block] = [
+        _section(f"{head}\n{quote(clip(logged.text, SECTION_LIMIT - len(head) - 50))}"),
+        _context(practice_label(logged.practice, logged.commitment)),
+    ]
+    celebrate = [headline(m) for m in logged.milestones if m.shown_now]
+    if celebrate:
+        blocks.append(_section("\n".join(celebrate)))
+    return _message(f"{who} shared {article} {label}", blocks)
 
 
 def fear_logged() -> Message:
@@ -182,9 +185,18 @@ HELP = """*nudgebot* helps this team live the Five Practices of Exemplary Leader
 • `/nudge now [practice]`: post a practice prompt here now
 • `/nudge schedule add <practice|rotate> weekly mon 09:00 [tz Europe/Berlin]`: \
 prompts on a rhythm; `/nudge schedule list|pause|resume|remove <id>`
-• `/nudge progress [7d|30d|90d]`: how this channel is doing on each practice
+• `/nudge commit <what you'll do> by <fri|tomorrow|in 2 weeks|2026-12-15>`: \
+say it here; I'll ask you on the day how it went
+• `/nudge progress [7d|30d|90d] [chart]`: how this channel is doing on each practice, \
+and who took part
 • `/nudge practices`: the five practices and their commitments
-• `/nudge guidelines [set <text>]`: the workspace's guidelines and where to get help"""
+• `/nudge guidelines [set <text>]`: the workspace's guidelines and where to get help
+• `/nudge digest on fri 16:00 [tz Europe/Berlin]`: a weekly recognition digest here; \
+`/nudge digest off|now`
+• `/nudge milestones now|digest|off`: how milestones are celebrated (admins and leaders)
+*Your data*
+• `/nudge export`: this workspace's log as a CSV file in your DMs (admins and leaders)
+• `/nudge forget-me`: delete what I hold about you, after you confirm"""
 
 
 def help_text(unknown: str | None = None) -> Message:
@@ -277,13 +289,26 @@ def progress(report: Progress) -> Message:
         lines.append(f"{practice.emoji} *{practice.name}*: {count.current} ({trend})")
     focus = catalogue.practice(report.focus)
     people = "1 person" if report.people == 1 else f"{report.people} people"
+    summary = (
+        f"*{report.total}* logged in all ({_trend(report.total, report.previous_total)}) "
+        f"by *{people}*."
+    )
+    if report.members and report.participants is not None:
+        members = "1 member" if report.members == 1 else f"{report.members:,} members"
+        summary += (
+            f"\n:busts_in_silhouette: *{report.participants:,} of {members}* of this channel "
+            f"took part ({report.participation}%)."
+        )
     blocks: list[Block] = [
         HeaderBlock(text=f"Practice progress, last {report.days} days"),
         _section("\n".join(lines)),
-        _section(
-            f"*{report.total}* logged in all ({_trend(report.total, report.previous_total)}) "
-            f"by *{people}*."
-        ),
+        _section(summary),
+    ]
+    if report.members_note:
+        blocks.append(
+            _context(f":information_source: No participation figure: {report.members_note}")
+        )
+    blocks += [
         DividerBlock(),
         _section(
             f":mag: *Needs attention: {focus.name}.* {focus.summary} "

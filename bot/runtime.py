@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.directory import Directory
+from bot.home import Memberships
+from bot.members import MemberCache
 from bot.settings import Settings
 
 
@@ -29,3 +31,7 @@ class Runtime:
     now: Callable[[], datetime] = _utcnow
     # The work a listener does after its ack (Slack calls, database writes, replies).
     background: ThreadPoolExecutor = field(default_factory=_workers)
+    # Channel members (conversations.members) for participation figures, cached for an hour.
+    members: MemberCache = field(default_factory=MemberCache)
+    # The channels each person is in (users.conversations), for their App Home.
+    memberships: Memberships = field(default_factory=Memberships)

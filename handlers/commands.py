@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import (
+    chart,
     parsing,
     progress,
     prompts,
@@ -22,9 +23,19 @@ from bot.errors import UserError
 from bot.runtime import Runtime
 from bot.slack import CHANNEL_ERRORS
 from bot.when import parse_when
+from handlers import account, commitments, digest
 from handlers.common import LEADERS_ONLY, ack_error, later
 
 PROGRESS_DAYS_FOR_NOW = 28
+
+# /nudge subcommands that live in their own modules: (rt, ack, command, respond, client, rest).
+SUBCOMMANDS = {
+    "digest": digest.handle_digest,
+    "milestones": digest.handle_milestones,
+    "commit": commitments.handle_commit,
+    "export": account.handle_export,
+    "forget-me": account.handle_forget,
+}
 
 
 def register(app: App, rt: Runtime) -> None:
@@ -114,11 +125,13 @@ def register(app: App, rt: Runtime) -> None:
         elif cmd.action == "guidelines":
             _guidelines(rt, ack, command, respond, client, cmd.rest)
         elif cmd.action == "progress":
-            _progress(rt, ack, command, respond, cmd.rest)
+            _progress(rt, ack, command, respond, client, cmd.rest)
         elif cmd.action == "now":
             _now(rt, ack, command, respond, client, cmd.rest)
         elif cmd.action == "schedule":
             _schedule(rt, ack, command, respond, client, cmd.rest)
+        elif cmd.action in SUBCOMMANDS:
+            SUBCOMMANDS[cmd.action](rt, ack, command, respond, client, cmd.rest)
         else:
             _log(rt, ack, command, respond, cmd.action, cmd.rest)
 
@@ -168,24 +181,58 @@ def _guidelines(
     later(rt, respond, lambda: _publish(rt, client, respond, command, "guidelines", text))
 
 
-def _progress(rt: Runtime, ack: Ack, command: dict[str, Any], respond: Respond, rest: str) -> None:
+def _progress(
+    rt: Runtime,
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    rest: str,
+) -> None:
+    """`/nudge progress [7d|30d|90d] [chart]`: the summary, then the chart if asked for."""
     try:
-        days = parsing.parse_period(rest)
+        asked = parsing.parse_progress(rest)
     except UserError as err:
         ack_error(ack, err)
         return
     ack()
+    team, channel = command["team_id"], command["channel_id"]
 
     def work() -> None:
+        members = rt.members.members(client, team, channel)
+        now = rt.now()
         with rt.sessions.begin() as session:
             report = progress.channel_progress(
-                session,
-                team_id=command["team_id"],
-                channel_id=command["channel_id"],
-                days=days,
-                now=rt.now(),
+                session, team_id=team, channel_id=channel, days=asked.days, now=now, members=members
             )
+            series = None
+            if asked.chart:
+                series = progress.practice_series(
+                    session, team_id=team, channel_id=channel, days=asked.days, now=now
+                )
         respond(response_type="in_channel", **render.progress(report).kwargs())
+        if series is None:
+            return
+        try:
+            chart.post(
+                client,
+                channel_id=channel,
+                series=series,
+                channel_name=command.get("channel_name"),
+                zone=rt.settings.timezone,
+            )
+        except chart.ChartUnavailable as err:
+            note = f":information_source: {err}. The summary above is all I can show."
+        except SlackApiError as err:
+            if err.response.get("error") not in CHANNEL_ERRORS:
+                raise
+            note = (
+                ":wave: I can only post charts in channels I'm a member of. Add me with "
+                "`/invite @nudgebot`, then try `/nudge progress chart` again."
+            )
+        else:
+            return
+        respond(response_type="ephemeral", replace_original=False, **render.notice(note).kwargs())
 
     later(rt, respond, work)
 

@@ -152,7 +152,7 @@ def test_help_lists_every_command(
         "`/vision set <text>`",
         "`/nudge fear <text>`: logged anonymously",
         "`/nudge now [practice]`",
-        "`/nudge progress [7d|30d|90d]`",
+        "`/nudge progress [7d|30d|90d] [chart]`",
         "`/nudge practices`",
         "`/nudge guidelines [set <text>]`",
         "Practices: model, vision, challenge, enable, heart",

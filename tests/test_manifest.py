@@ -34,6 +34,10 @@ def test_manifest_asks_for_the_scopes_the_app_uses() -> None:
         "channels:history",
         "groups:history",
         "reactions:write",
+        "channels:read",
+        "groups:read",
+        "im:write",
+        "files:write",
     }
     events = manifest["settings"]["event_subscriptions"]
     assert set(events["bot_events"]) == {
@@ -41,7 +45,9 @@ def test_manifest_asks_for_the_scopes_the_app_uses() -> None:
         "message.groups",
         "app_uninstalled",
         "tokens_revoked",
+        "app_home_opened",
     }
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert events["request_url"].endswith("/slack/events")
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["interactivity"]["request_url"].endswith("/slack/events")
