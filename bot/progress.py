@@ -7,12 +7,12 @@ import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func, select, union, union_all
+from sqlalchemy import case, func, literal, select, union, union_all
 from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.members import ChannelMembers
-from models.tables import Recognition, Response
+from models.tables import Commitment, Recognition, Response
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,10 @@ class Progress:
 
 
 def _activity(team_id: str, channel_id: str, since: datetime):  # type: ignore[no-untyped-def]
-    """Every logged item in the channel since `since`: (practice, created_at, actor)."""
+    """Every logged item in the channel since `since`: (practice, created_at, actor).
+
+    Kudos, responses, and commitments kept (Model the Way: doing what you said), counted
+    when they were answered kept."""
     kudos = select(
         Recognition.practice.label("practice"),
         Recognition.created_at.label("created_at"),
@@ -70,7 +73,17 @@ def _activity(team_id: str, channel_id: str, since: datetime):  # type: ignore[n
         Response.channel_id == channel_id,
         Response.created_at >= since,
     )
-    return kudos, answers
+    kept = select(
+        literal("model").label("practice"),
+        Commitment.answered_at.label("created_at"),
+        Commitment.user_id.label("actor"),
+    ).where(
+        Commitment.team_id == team_id,
+        Commitment.channel_id == channel_id,
+        Commitment.status == "kept",
+        Commitment.answered_at >= since,
+    )
+    return kudos, answers, kept
 
 
 def channel_progress(
@@ -87,8 +100,7 @@ def channel_progress(
     channel's, see bot.members), also how many of them took part, or why that is unknown."""
     start = now - timedelta(days=days)
     before = start - timedelta(days=days)
-    kudos, answers = _activity(team_id, channel_id, before)
-    items = union_all(kudos, answers).subquery()
+    items = union_all(*_activity(team_id, channel_id, before)).subquery()
     is_current = items.c.created_at >= start
     rows = session.execute(
         select(
@@ -100,9 +112,8 @@ def channel_progress(
     found = {practice: (int(cur or 0), int(total) - int(cur or 0)) for practice, cur, total in rows}
     counts = tuple(PracticeCount(key, *found.get(key, (0, 0))) for key in catalogue.PRACTICE_KEYS)
 
-    kudos_now, answers_now = _activity(team_id, channel_id, start)
     actors = union(
-        select(kudos_now.subquery().c.actor), select(answers_now.subquery().c.actor)
+        *(select(part.subquery().c.actor) for part in _activity(team_id, channel_id, start))
     ).subquery()
     people = set(session.scalars(select(actors.c.actor).where(actors.c.actor.is_not(None))))
     report = Progress(days=days, counts=counts, people=len(people), focus=needs_attention(counts))
@@ -160,8 +171,7 @@ def practice_series(
         Bucket(start=max(start, now - (n - i) * step), end=now - (n - 1 - i) * step)
         for i in range(n)
     )
-    kudos, answers = _activity(team_id, channel_id, start)
-    items = union_all(kudos, answers).subquery()
+    items = union_all(*_activity(team_id, channel_id, start)).subquery()
     rows = session.execute(select(items.c.practice, items.c.created_at))
     tallies = {key: [0] * n for key in catalogue.PRACTICE_KEYS}
     for practice, created_at in rows:

@@ -24,7 +24,7 @@ from bot.errors import UserError
 from bot.members import ChannelMembers, MemberCache
 from bot.settings import Settings
 from models.queries import ensure_workspace
-from models.tables import Recognition, RecognitionRecipient, Response
+from models.tables import Commitment, Recognition, RecognitionRecipient, Response
 from tests.conftest import SECRET, serve
 from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.fake_slack import Call, FakeSlack, Scripted
@@ -561,3 +561,38 @@ def test_old_callers_still_build_a_progress() -> None:
     report = _report()
     assert (report.members, report.participants, report.members_note) == (None, None, None)
     assert report.participation is None
+
+
+def test_kept_commitments_count_under_model_the_way(sessions: sessionmaker[Session]) -> None:
+    """Doing what you said is Model the Way: a kept commitment counts when it was kept; an
+    open or dropped one does not."""
+    team, channel = slack_id("T"), slack_id("C")
+    now = datetime.now(UTC)
+    with sessions.begin() as session:
+        ensure_workspace(session, team)
+        for status, answered in (
+            ("kept", now - timedelta(days=1)),
+            ("kept", now - timedelta(days=9)),
+            ("dropped", now - timedelta(days=1)),
+            ("open", None),
+        ):
+            session.add(
+                Commitment(
+                    team_id=team,
+                    channel_id=channel,
+                    user_id="UKEEP",
+                    text="x",
+                    due_on=now.date(),
+                    zone="UTC",
+                    status=status,
+                    answered_at=answered,
+                    created_at=now - timedelta(days=10),
+                )
+            )
+    with sessions() as session:
+        report = progress.channel_progress(
+            session, team_id=team, channel_id=channel, days=7, now=now
+        )
+    model = next(c for c in report.counts if c.practice == "model")
+    assert (model.current, model.previous) == (1, 1)
+    assert report.total == 1 and report.people == 1
