@@ -3,7 +3,7 @@ in a database of a million logged items, against a database holding only that ch
 
     .venv/bin/python bench/progress_scale.py [--items 1000000] [--workspaces 1000]
         [--busy-items 10000] [--runs 100] [--database-url postgresql+psycopg://...]
-        [--no-postgres] [--explain] [--covering-indexes]
+        [--no-postgres] [--explain]
 
 The load: --items logged items (kudos with 1 to 3 recipients each, and responses of every
 kind: win, vision, hope, fear, goal, pilot, idea, learning, reflection) spread over
@@ -12,7 +12,7 @@ they would arrive. Workspace and channel sizes are skewed (a few large, many sma
 channel, the busy one, gets --busy-items of them (10,000 is about 55 a day).
 
 The databases, each migrated by models.migrate.upgrade (the app's schema and indexes,
-nothing more; --covering-indexes times everything again after COVERING below):
+nothing more):
   - SQLite: a temporary file, loaded with executemany; removed at the end;
   - PostgreSQL at --database-url (default postgresql+psycopg://postgres@127.0.0.1:5432/test):
     a private schema, loaded with COPY, VACUUM ANALYZEd (as autovacuum would), dropped at
@@ -100,18 +100,6 @@ RECIPIENT_COLS = "id, recognition_id, team_id, user_id"
 RESPONSE_COLS = (
     "id, team_id, channel_id, user_id, kind, practice, commitment, text, source, prompt_id, "
     "dedupe_key, created_at"
-)
-# --covering-indexes: the proposed schema change, timed after the app's schema. The channel
-# indexes get the columns progress and the chart read (practice and the person) after their
-# key, so those queries read only the index (the rows of a busy channel are scattered over
-# the whole table). Same name, same leading columns: every other query still uses them.
-COVERING = (
-    "DROP INDEX ix_recognitions_channel",
-    "CREATE INDEX ix_recognitions_channel ON recognitions "
-    "(team_id, channel_id, created_at, practice, giver_id)",
-    "DROP INDEX ix_responses_channel",
-    "CREATE INDEX ix_responses_channel ON responses "
-    "(team_id, channel_id, created_at, practice, user_id)",
 )
 
 
@@ -324,16 +312,6 @@ def load_postgres(url: str, data: Data) -> Engine:
     return engine
 
 
-def add_covering(engine: Engine) -> None:
-    """Apply COVERING to a loaded database (then VACUUM ANALYZE on PostgreSQL, as after load)."""
-    with engine.begin() as conn:
-        for sql in COVERING:
-            conn.exec_driver_sql(sql)
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
-
-
 # -- timing -----------------------------------------------------------------------------------
 
 
@@ -526,10 +504,9 @@ def run_backend(
     single_data: Data,
     runs: int,
     always_explain: bool,
-    covering: bool,
 ) -> list[str]:
-    """Load both databases, time every query on them, report; with `covering`, then add the
-    covering indexes and time again. Returns the queries that missed a target (last table)."""
+    """Load both databases, time every query on them, report. Returns the queries that missed
+    a target."""
     engines: dict[str, Engine] = {}
     for which, rows in (("full", data), ("single", single_data)):
         start = time.perf_counter()
@@ -543,18 +520,6 @@ def run_backend(
         check_counts(engines[which], data)
     timings = measure(engines, data, runs)
     missed = report(backend, timings["full"], timings["single"], engines, data, always_explain)
-    if covering:
-        for engine in engines.values():
-            add_covering(engine)
-        timings = measure(engines, data, runs)
-        missed = report(
-            f"{backend} with covering indexes",
-            timings["full"],
-            timings["single"],
-            engines,
-            data,
-            always_explain,
-        )
     for engine in engines.values():
         engine.dispose()
     return missed
@@ -571,11 +536,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--explain", action="store_true", help="print every query plan")
-    parser.add_argument(
-        "--covering-indexes",
-        action="store_true",
-        help="then widen the channel indexes to cover progress (see COVERING) and time again",
-    )
     args = parser.parse_args(argv)
     args.runs = max(args.runs, MIN_RUNS)
     if not 0 < args.busy_items < args.items:
@@ -607,9 +567,7 @@ def main(argv: list[str] | None = None) -> int:
         def sqlite(which: str, rows: Data) -> Engine:
             return load_sqlite(folder / f"{which}.db", rows)
 
-        missed["SQLite"] = run_backend(
-            "SQLite", sqlite, data, single, args.runs, args.explain, args.covering_indexes
-        )
+        missed["SQLite"] = run_backend("SQLite", sqlite, data, single, args.runs, args.explain)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -629,7 +587,6 @@ def main(argv: list[str] | None = None) -> int:
                 single,
                 args.runs,
                 args.explain,
-                args.covering_indexes,
             )
         finally:
             for schema in schemas:
