@@ -103,6 +103,8 @@ def main(argv: list[str]) -> int:
 
     load_dotenv(find_dotenv(usecwd=True))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # APScheduler logs every job added and run at INFO: 10,000 lines for 10,000 schedules.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     role = argv[0] if argv else "all"
     if role not in ROLES or len(argv) > 1:
         print(

@@ -52,13 +52,15 @@ def record_prompt(
     posted_by: str | None,
     now: datetime,
     schedule_id: int | None = None,
+    workspace_known: bool = False,
 ) -> int:
     """Remember a posted prompt, so answers to it can be tied back to it."""
     found = catalogue.find_prompt(prompt_key)
     if found is None:
         raise ValueError(f"unknown prompt: {prompt_key}")
     practice, commitment, prompt = found
-    ensure_workspace(session, team_id)
+    if not workspace_known:  # a scheduled post's workspace exists: its schedule points at it
+        ensure_workspace(session, team_id)
     row = Prompt(
         team_id=team_id,
         channel_id=channel_id,

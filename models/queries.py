@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Executable, insert
+from typing import Any
+
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -12,19 +13,20 @@ from models.base import Base
 from models.tables import Workspace
 
 
+def insert_ignore(session: Session, table: type[Base]) -> Any:
+    """An INSERT that does nothing where a unique key says the row exists already
+    (`ON CONFLICT DO NOTHING`, on PostgreSQL and SQLite alike)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return pg_insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite_insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(f"unsupported database: {dialect}")  # pragma: no cover
+
+
 def ensure_workspace(session: Session, team_id: str) -> None:
     """Create the workspace row if it is new; safe when two requests race."""
-    dialect = session.get_bind().dialect.name
-    stmt: Executable
-    if dialect == "postgresql":
-        stmt = pg_insert(Workspace).values(team_id=team_id).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        stmt = sqlite_insert(Workspace).values(team_id=team_id).on_conflict_do_nothing()
-    else:  # pragma: no cover - only the two databases above are supported
-        if session.get(Workspace, team_id) is not None:
-            return
-        stmt = insert(Workspace).values(team_id=team_id)
-    session.execute(stmt)
+    session.execute(insert_ignore(session, Workspace).values(team_id=team_id))
 
 
 def insert_once(session: Session, row: Base) -> bool:

@@ -14,18 +14,18 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import prompts, render, statements, workspaces
+from bot import catalogue, prompts, render, statements, workspaces
 from bot.scheduling import ROTATE
 from bot.slack import CHANNEL_ERRORS
 from bot.when import When
-from models.queries import insert_once
+from models.queries import insert_ignore
 from models.tables import Occurrence, Schedule, Workspace
 
 log = logging.getLogger(__name__)
@@ -44,20 +44,6 @@ class JobContext:
     now: Callable[[], datetime]
 
 
-def claim(session: Session, schedule: Schedule, occurs_at: datetime) -> bool:
-    """Claim the occurrence for this process; False if it was claimed already."""
-    return insert_once(
-        session,
-        Occurrence(
-            schedule_id=schedule.id,
-            team_id=schedule.team_id,
-            occurs_at=occurs_at,
-            status="claimed",
-            claimed_by=WORKER,
-        ),
-    )
-
-
 @dataclass(frozen=True)
 class Claimed:
     """An occurrence this process claimed, with what posting it needs."""
@@ -72,35 +58,72 @@ class Claimed:
     when: When
 
 
+@dataclass(frozen=True)
+class PromptPlan:
+    """The prompt chosen for a claimed occurrence, decided in the claiming transaction."""
+
+    practice: str
+    commitment: catalogue.Commitment
+    item: catalogue.Prompt
+    vision: statements.Current | bool | None
+
+
+def claim(session: Session, schedule_id: int, occurs_at: datetime) -> Claimed | str:
+    """Claim the occurrence for this process: one read of the schedule and its workspace,
+    then an insert that the unique key lets only one process make. Returns what to post, or
+    why not ("inactive", "claimed elsewhere")."""
+    row = session.execute(
+        select(Schedule, Workspace.inactive_reason)
+        .join(Workspace, Workspace.team_id == Schedule.team_id)
+        .where(Schedule.id == schedule_id)
+    ).first()
+    if row is None:
+        return "inactive"
+    schedule, inactive_reason = row
+    if schedule.deleted or schedule.paused or inactive_reason:
+        return "inactive"
+    values = {
+        "schedule_id": schedule_id,
+        "team_id": schedule.team_id,
+        "occurs_at": occurs_at,
+        "status": "claimed",
+        "claimed_by": WORKER,
+        "claimed_at": datetime.now(UTC),
+    }
+    got = session.execute(
+        insert_ignore(session, Occurrence).values(**values).returning(Occurrence.id)
+    ).first()
+    if got is None:
+        return "claimed elsewhere"
+    return Claimed(
+        schedule_id=schedule_id,
+        occurs_at=occurs_at,
+        kind=schedule.kind,
+        team_id=schedule.team_id,
+        channel_id=schedule.channel_id,
+        creator=schedule.created_by,
+        practice=schedule.practice,
+        when=When(schedule.cron, schedule.zone),
+    )
+
+
 def post_occurrence(ctx: JobContext, schedule_id: int, occurs_at: datetime) -> str:
     """Post one occurrence of a schedule (a prompt or a digest) if nobody has; returns what
-    happened, which is also recorded on the occurrence."""
+    happened, which is also recorded on the occurrence. Two short transactions around the
+    Slack call: claim (and choose the prompt), then record."""
     with ctx.sessions.begin() as session:
-        schedule = session.get(Schedule, schedule_id)
-        if schedule is None or schedule.deleted or schedule.paused:
-            return "inactive"
-        workspace = session.get(Workspace, schedule.team_id)
-        if workspace is not None and workspace.inactive_reason:
-            return "inactive"
-        if not claim(session, schedule, occurs_at):
-            return "claimed elsewhere"
-        claimed = Claimed(
-            schedule_id=schedule_id,
-            occurs_at=occurs_at,
-            kind=schedule.kind,
-            team_id=schedule.team_id,
-            channel_id=schedule.channel_id,
-            creator=schedule.created_by,
-            practice=schedule.practice,
-            when=When(schedule.cron, schedule.zone),
-        )
-
-    if claimed.kind == "digest":
-        from schedules.digest_job import post_digest as poster
-    else:
-        poster = post_prompt
+        claimed = claim(session, schedule_id, occurs_at)
+        if isinstance(claimed, str):
+            return claimed
+        plan = plan_prompt(ctx, session, claimed) if claimed.kind == "prompt" else None
     try:
-        ts = poster(ctx, claimed)
+        if plan is None:
+            from schedules.digest_job import post_digest
+
+            ts = post_digest(ctx, claimed)
+            _mark(ctx, schedule_id, occurs_at, "posted", None, ts)
+        else:
+            post_prompt(ctx, claimed, plan)
     except SlackApiError as err:
         code = str(err.response.get("error") or f"http {err.response.status_code}")
         _failed(ctx, claimed, code)
@@ -113,38 +136,41 @@ def post_occurrence(ctx: JobContext, schedule_id: int, occurs_at: datetime) -> s
         log.exception("posting schedule %s failed", schedule_id)
         _mark(ctx, schedule_id, occurs_at, "failed", f"error: {type(err).__name__}"[:200])
         return "error"
-    _mark(ctx, schedule_id, occurs_at, "posted", None, ts)
     return "posted"
 
 
-def post_prompt(ctx: JobContext, claimed: Claimed) -> str:
-    """Post a practice prompt for the occurrence; returns the message ts."""
+def plan_prompt(ctx: JobContext, session: Session, claimed: Claimed) -> PromptPlan:
+    """Choose the practice (rotate picks the quietest) and a prompt the channel didn't just see."""
     team, channel, practice = claimed.team_id, claimed.channel_id, claimed.practice
-    with ctx.sessions.begin() as session:
-        if practice == ROTATE:
-            practice = prompts.rotate_practice(
-                session, team_id=team, channel_id=channel, now=ctx.now()
-            )
-        commitment, item = prompts.choose_prompt(
-            session, team_id=team, channel_id=channel, practice=practice
-        )
-        vision: statements.Current | bool | None = False
-        if practice == "vision":
-            vision = statements.current(session, team_id=team, kind="vision")
-    message = render.prompt(practice, commitment.key, item, vision=vision)
-    posted = ctx.client.chat_postMessage(channel=channel, **message.kwargs())
+    if practice == ROTATE:
+        practice = prompts.rotate_practice(session, team_id=team, channel_id=channel, now=ctx.now())
+    commitment, item = prompts.choose_prompt(
+        session, team_id=team, channel_id=channel, practice=practice
+    )
+    vision: statements.Current | bool | None = False
+    if practice == "vision":
+        vision = statements.current(session, team_id=team, kind="vision")
+    return PromptPlan(practice, commitment, item, vision)
+
+
+def post_prompt(ctx: JobContext, claimed: Claimed, plan: PromptPlan) -> None:
+    """Post the planned prompt, then record it and mark the occurrence posted, together."""
+    message = render.prompt(plan.practice, plan.commitment.key, plan.item, vision=plan.vision)
+    posted = ctx.client.chat_postMessage(channel=claimed.channel_id, **message.kwargs())
+    ts = str(posted["ts"])
     with ctx.sessions.begin() as session:
         prompts.record_prompt(
             session,
-            team_id=team,
-            channel_id=channel,
-            prompt_key=item.key,
-            message_ts=posted["ts"],
+            team_id=claimed.team_id,
+            channel_id=claimed.channel_id,
+            prompt_key=plan.item.key,
+            message_ts=ts,
             posted_by=None,
             now=ctx.now(),
             schedule_id=claimed.schedule_id,
+            workspace_known=True,
         )
-    return str(posted["ts"])
+        _set_status(session, claimed.schedule_id, claimed.occurs_at, "posted", None, ts)
 
 
 def _mark(
@@ -156,11 +182,23 @@ def _mark(
     message_ts: str | None = None,
 ) -> None:
     with ctx.sessions.begin() as session:
-        session.execute(
-            update(Occurrence)
-            .where(Occurrence.schedule_id == schedule_id, Occurrence.occurs_at == occurs_at)
-            .values(status=status, detail=detail, message_ts=message_ts)
-        )
+        _set_status(session, schedule_id, occurs_at, status, detail, message_ts)
+
+
+def _set_status(
+    session: Session,
+    schedule_id: int,
+    occurs_at: datetime,
+    status: str,
+    detail: str | None,
+    message_ts: str | None = None,
+) -> None:
+    """Record on the occurrence what happened to it."""
+    session.execute(
+        update(Occurrence)
+        .where(Occurrence.schedule_id == schedule_id, Occurrence.occurs_at == occurs_at)
+        .values(status=status, detail=detail, message_ts=message_ts)
+    )
 
 
 def _failed(ctx: JobContext, claimed: Claimed, code: str) -> None:

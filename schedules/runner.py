@@ -61,7 +61,8 @@ class PromptScheduler:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._resume_workspace()
+        # On its own thread: a slow Slack must not hold up loading the jobs.
+        threading.Thread(target=self._resume_workspace, name="resume", daemon=True).start()
         self.scheduler.start()
         self.scheduler.add_job(
             follow_up,
