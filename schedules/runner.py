@@ -117,10 +117,12 @@ class PromptScheduler:
             rows = active_schedules(session)
         now = self.ctx.now()
         seen = set()
+        changed = 0
         for schedule_id, cron, zone, changed_at in rows:
             seen.add(schedule_id)
             if self._known.get(schedule_id) == (cron, zone):
                 continue
+            changed += 1
             when = When(cron, zone)
             self.scheduler.add_job(
                 run,
@@ -131,8 +133,16 @@ class PromptScheduler:
             )
             self._known[schedule_id] = (cron, zone)
             self._catch_up(schedule_id, when, changed_at, now)
-        for schedule_id in set(self._known) - seen:
+        gone = set(self._known) - seen
+        for schedule_id in gone:
             self._remove(schedule_id)
+        if changed or gone:
+            log.info(
+                "%d schedules active (%d added or changed, %d stopped)",
+                len(self._known),
+                changed,
+                len(gone),
+            )
 
     def _catch_up(self, schedule_id: int, when: When, changed_at: datetime, now: datetime) -> None:
         """Post the latest occurrence missed within the grace window, once. Occurrences from
