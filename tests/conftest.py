@@ -100,31 +100,62 @@ def serve(wsgi: Any) -> tuple[str, Callable[[], None]]:
     return f"http://127.0.0.1:{server.effective_port}", stop
 
 
+class AppServers:
+    """One fake Slack and one app per distinct settings override, shared by a test module:
+    starting and stopping an app per test costs 1.5 s. Every driver still gets a fresh team,
+    channel and user, so tests tell their calls apart by those ids."""
+
+    def __init__(self, fake: FakeSlack, sessions: sessionmaker[Session]) -> None:
+        self.fake = fake
+        self.sessions = sessions
+        self._running: dict[tuple[tuple[str, Any], ...], tuple[str, Callable[[], None]]] = {}
+        self._lock = threading.Lock()
+
+    def start(self, **overrides: Any) -> SlackDriver:
+        """A driver for a fresh team on the app with these setting overrides."""
+        key = tuple(sorted(overrides.items()))
+        with self._lock:
+            if key not in self._running:
+                settings = Settings(
+                    bot_token="xoxb-test",
+                    signing_secret=SECRET,
+                    api_url=self.fake.api_url,
+                    database_url=str(self.sessions.kw["bind"].url),
+                )
+                app = create_app(replace(settings, **overrides), sessions=self.sessions)
+                self._running[key] = serve(make_wsgi(app))
+            url = self._running[key][0]
+        return SlackDriver(url=url, secret=SECRET, slack=self.fake, sessions=self.sessions)
+
+    def stop(self) -> None:
+        with self._lock:
+            for _, stop in self._running.values():
+                stop()
+            self._running.clear()
+        self.fake.stop()
+
+
+@pytest.fixture(scope="module")
+def fake_slack_class() -> type[FakeSlack]:
+    """The fake Slack a module's apps talk to; a module overrides this for a subclass."""
+    return FakeSlack
+
+
+@pytest.fixture(scope="module")
+def servers(
+    sessions: sessionmaker[Session], fake_slack_class: type[FakeSlack]
+) -> Iterator[AppServers]:
+    apps = AppServers(fake_slack_class().start(), sessions)
+    yield apps
+    apps.stop()
+
+
 @pytest.fixture
-def make_bot(
-    slack: FakeSlack, sessions: sessionmaker[Session]
-) -> Iterator[Callable[..., SlackDriver]]:
-    """Start the app with optional setting overrides; returns a driver for a fresh team."""
-    stops: list[Callable[[], None]] = []
-
-    def start(**overrides: Any) -> SlackDriver:
-        settings = replace(
-            Settings(
-                bot_token="xoxb-test",
-                signing_secret=SECRET,
-                api_url=slack.api_url,
-                database_url=str(sessions.kw["bind"].url),
-            ),
-            **overrides,
-        )
-        app = create_app(settings, sessions=sessions)
-        url, stop = serve(make_wsgi(app))
-        stops.append(stop)
-        return SlackDriver(url=url, secret=SECRET, slack=slack, sessions=sessions)
-
-    yield start
-    for stop in stops:
-        stop()
+def make_bot(servers: AppServers) -> Callable[..., SlackDriver]:
+    """Start (or reuse) the module's app with optional setting overrides; returns a driver
+    for a fresh team. Scripted answers and delays an earlier test left are dropped first."""
+    servers.fake.reset()
+    return servers.start
 
 
 @pytest.fixture

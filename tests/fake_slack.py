@@ -108,6 +108,13 @@ class FakeSlack:
         )
         self.script(method, *[answer] * times)
 
+    def reset(self) -> None:
+        """Drop scripted answers and delays (not the recorded calls): a fake shared by many
+        tests must not answer one test with what an earlier one scripted."""
+        with self._lock:
+            self._scripts.clear()
+            self.delays.clear()
+
     def add_user(self, user_id: str, **flags: Any) -> None:
         """Make users.info know `user_id` with flags such as is_bot=True or is_admin=True."""
         self.users[user_id] = {

@@ -7,7 +7,6 @@ import json
 import struct
 import sys
 import threading
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import catalogue, chart, progress
 from tests.driver import SlackDriver
-from tests.fake_slack import Call, Scripted
-from tests.test_progress import NOW, app_servers, fake_of, rows, said, seed
+from tests.fake_slack import Call, FakeSlack, Scripted
+from tests.test_progress import NOW, ProgressSlack, fake_of, rows, said, seed
 
 Sessions = sessionmaker[Session]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -24,13 +23,8 @@ APOLOGY = "something went wrong on my side"
 
 
 @pytest.fixture(scope="module")
-def servers(sessions: Sessions) -> Iterator[Callable[..., SlackDriver]]:
-    yield from app_servers(sessions)
-
-
-@pytest.fixture
-def bot(servers: Callable[..., SlackDriver]) -> SlackDriver:
-    return servers()
+def fake_slack_class() -> type[FakeSlack]:
+    return ProgressSlack
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -64,6 +58,7 @@ def test_chart_is_uploaded_to_the_channel(
     seed(sessions, bot.team, bot.channel, datetime.now(UTC))
     before = rows(sessions, bot.team)
     fake_of(bot).members[bot.channel] = ["U0A", "U0B", "U0C"]
+    uploads_before = len(bot.slack.calls_to("files.getUploadURLExternal"))
     reply, key = bot.command("/nudge", f"progress {rest}")
     assert reply.status == 200 and reply.body == ""
 
@@ -81,7 +76,7 @@ def test_chart_is_uploaded_to_the_channel(
     assert png_size(png) == (990, 550)
     asked = [
         c
-        for c in bot.slack.calls_to("files.getUploadURLExternal")
+        for c in bot.slack.calls_to("files.getUploadURLExternal")[uploads_before:]
         if c.params.get("filename") == f"practices-{days}d.png"
         and c.params.get("length") == str(len(png))
     ]

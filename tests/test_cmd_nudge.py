@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,54 +12,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import create_app, make_wsgi
 from bot import catalogue
-from bot.settings import Settings
 from models.queries import ensure_workspace
 from models.tables import Prompt, Recognition, RecognitionRecipient, Response, Statement
-from tests.conftest import SECRET, serve
 from tests.driver import Reply, SlackDriver, blocks_text, slack_id
-from tests.fake_slack import FakeSlack, Scripted
+from tests.fake_slack import Scripted
 
 LEADERS_ONLY = (
     "Only workspace admins, owners and the team's leaders (NUDGEBOT_LEADERS) can publish this."
 )
-
-
-@pytest.fixture(scope="module")
-def servers(sessions: sessionmaker[Session]) -> Iterator[Callable[..., SlackDriver]]:
-    """One fake Slack and one app per settings for the whole module: starting and stopping
-    them per test costs 1.5 s. Every driver still gets a fresh team, channel and user."""
-    fake = FakeSlack().start()
-    running: dict[tuple[tuple[str, Any], ...], tuple[str, Callable[[], None]]] = {}
-
-    def start(**overrides: Any) -> SlackDriver:
-        key = tuple(sorted(overrides.items()))
-        if key not in running:
-            settings = Settings(
-                bot_token="xoxb-test",
-                signing_secret=SECRET,
-                api_url=fake.api_url,
-                database_url=str(sessions.kw["bind"].url),
-            )
-            app = create_app(replace(settings, **overrides), sessions=sessions)
-            running[key] = serve(make_wsgi(app))
-        return SlackDriver(url=running[key][0], secret=SECRET, slack=fake, sessions=sessions)
-
-    yield start
-    for _, stop in running.values():
-        stop()
-    fake.stop()
-
-
-@pytest.fixture
-def make_bot(servers: Callable[..., SlackDriver]) -> Callable[..., SlackDriver]:
-    return servers
-
-
-@pytest.fixture
-def bot(servers: Callable[..., SlackDriver]) -> SlackDriver:
-    return servers()
 
 
 TABLES = (Recognition, RecognitionRecipient, Response, Statement, Prompt)

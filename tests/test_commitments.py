@@ -7,7 +7,7 @@ import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -18,7 +18,6 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import schedules.runner
-from app import create_app, make_wsgi
 from bot import commitments, dates
 from bot.commitments import parse_commit
 from bot.errors import UserError
@@ -29,7 +28,7 @@ from models.tables import Commitment, Workspace
 from schedules.followups import run_followups
 from schedules.jobs import JobContext
 from schedules.runner import PromptScheduler
-from tests.conftest import SECRET, serve
+from tests.conftest import AppServers
 from tests.driver import Reply, SlackDriver, blocks_text, slack_id
 from tests.fake_slack import Call, FakeSlack
 
@@ -64,57 +63,11 @@ def today() -> date:
     return dates.today_in(ZONE, datetime.now(UTC))
 
 
-@pytest.fixture(scope="module")
-def shared_slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
-def slack(shared_slack: FakeSlack) -> Iterator[FakeSlack]:
-    """One fake Slack for the module (stopping one costs 0.5 s); every test uses fresh team,
-    channel, user and response ids, so they never read each other's calls."""
-    yield shared_slack
-    with shared_slack._lock:  # a test that failed midway must not leave scripted errors
-        shared_slack._scripts.clear()
-
-
-@pytest.fixture(scope="module")
-def apps(
-    shared_slack: FakeSlack, sessions: sessionmaker[Session]
-) -> Iterator[Callable[..., SlackDriver]]:
-    """One app per settings for the module, like test_fuzz (stopping one costs 1 s); each
-    driver still gets a fresh team, channel and user."""
-    running: dict[tuple[tuple[str, Any], ...], tuple[str, Callable[[], None]]] = {}
-
-    def start(**overrides: Any) -> SlackDriver:
-        key = tuple(sorted(overrides.items()))
-        if key not in running:
-            settings = Settings(
-                bot_token="xoxb-test",
-                signing_secret=SECRET,
-                api_url=shared_slack.api_url,
-                database_url=str(sessions.kw["bind"].url),
-            )
-            app = create_app(replace(settings, **overrides), sessions=sessions)
-            running[key] = serve(make_wsgi(app))
-        url = running[key][0]
-        return SlackDriver(url=url, secret=SECRET, slack=shared_slack, sessions=sessions)
-
-    yield start
-    for _, stop in running.values():
-        stop()
-
-
-@pytest.fixture
-def make_bot(slack: FakeSlack, apps: Callable[..., SlackDriver]) -> Callable[..., SlackDriver]:
-    return apps
-
-
-@pytest.fixture
-def bot(make_bot: Callable[..., SlackDriver]) -> SlackDriver:
-    return make_bot()
+def slack(servers: AppServers) -> FakeSlack:
+    """The module's fake Slack, also for the schedulers' follow-ups (they need no app)."""
+    servers.fake.reset()
+    return servers.fake
 
 
 @pytest.fixture

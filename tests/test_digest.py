@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -15,7 +13,6 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import create_app, make_wsgi
 from bot import digest, milestones, recognition, render_digest, responses, statements
 from bot.settings import Settings
 from bot.slack import make_client
@@ -23,63 +20,18 @@ from models.queries import ensure_workspace
 from models.tables import Commitment, Milestone, Occurrence, Recognition, Schedule
 from models.tables import RecognitionRecipient as Recipient
 from schedules.jobs import JobContext, post_occurrence
-from tests.conftest import SECRET, serve
+from tests.conftest import AppServers
 from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.fake_slack import FakeSlack
 
 Sessions = sessionmaker[Session]
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    """One fake Slack for the module (tests use fresh teams and channels)."""
-    server = FakeSlack().start()
-    yield server
-    server.stop()
-
-
-class Apps:
-    """Apps served for a whole module, one per settings: starting and stopping one per test
-    costs 1.5 s. Every driver still gets a fresh team, channel and user."""
-
-    def __init__(self, fake: FakeSlack, sessions: Sessions) -> None:
-        self.fake, self.sessions = fake, sessions
-        self.running: dict[tuple[tuple[str, Any], ...], tuple[str, Callable[[], None]]] = {}
-
-    def start(self, **overrides: Any) -> SlackDriver:
-        key = tuple(sorted(overrides.items()))
-        if key not in self.running:
-            settings = Settings(
-                bot_token="xoxb-test",
-                signing_secret=SECRET,
-                api_url=self.fake.api_url,
-                database_url=str(self.sessions.kw["bind"].url),
-            )
-            app = create_app(replace(settings, **overrides), sessions=self.sessions)
-            self.running[key] = serve(make_wsgi(app))
-        url = self.running[key][0]
-        return SlackDriver(url=url, secret=SECRET, slack=self.fake, sessions=self.sessions)
-
-    def stop(self) -> None:
-        for _, stop in self.running.values():
-            stop()
-
-
-@pytest.fixture(scope="module")
-def servers(fake: FakeSlack, sessions: Sessions) -> Iterator[Callable[..., SlackDriver]]:
-    apps = Apps(fake, sessions)
-    yield apps.start
-    apps.stop()
-
-
 @pytest.fixture
-def make_bot(servers: Callable[..., SlackDriver]) -> Callable[..., SlackDriver]:
-    return servers
-
-
-@pytest.fixture
-def bot(servers: Callable[..., SlackDriver]) -> SlackDriver:
-    return servers()
+def fake(servers: AppServers) -> FakeSlack:
+    """The module's fake Slack, for the scheduled digest (which needs no app)."""
+    servers.fake.reset()
+    return servers.fake
 
 
 def said(message: dict[str, Any]) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -17,21 +17,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.tables import Commitment, Recognition, RecognitionRecipient, Response, Statement
 from tests.driver import SlackDriver, blocks_text, slack_id
-from tests.test_home import account, answer, commitment, kudos, running_servers, seed
+from tests.fake_slack import FakeSlack
+from tests.test_home import AccountSlack, account, answer, commitment, kudos, seed
 
 TABLES = (Recognition, RecognitionRecipient, Response, Statement, Commitment)
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def servers(sessions: sessionmaker[Session]) -> Iterator[Callable[..., SlackDriver]]:
-    with running_servers(sessions) as start:
-        yield start
-
-
-@pytest.fixture
-def bot(servers: Callable[..., SlackDriver]) -> SlackDriver:
-    return servers()
+def fake_slack_class() -> type[FakeSlack]:
+    return AccountSlack
 
 
 def said(message: dict[str, Any]) -> str:
@@ -183,10 +178,10 @@ def test_an_admin_gets_the_whole_log_as_csv_in_a_dm(
 
 
 def test_a_leader_from_settings_may_export(
-    servers: Callable[..., SlackDriver], sessions: sessionmaker[Session]
+    make_bot: Callable[..., SlackDriver], sessions: sessionmaker[Session]
 ) -> None:
     leader = slack_id("U")
-    bot = replace(servers(leaders=frozenset({leader})), user=leader)
+    bot = replace(make_bot(leaders=frozenset({leader})), user=leader)
     seed(sessions, bot.team, [answer(bot.team, leader, "win", "a win", T0)])
     assert "I sent the export (1 item) to your DMs" in said(export(bot))
     assert calls_for(bot, leader) == {"conversations.open": 1, "files.completeUploadExternal": 1}

@@ -4,7 +4,6 @@ confirmed click deletes their rows and takes their name off the rest, in their w
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -25,14 +24,15 @@ from models.tables import (
     Statement,
 )
 from tests.driver import Reply, SlackDriver, blocks_text, slack_id
+from tests.fake_slack import FakeSlack
 from tests.test_home import (
+    AccountSlack,
     account,
     answer,
     commitment,
     home,
     kudos,
     listings,
-    running_servers,
     schedule,
     seed,
 )
@@ -53,14 +53,8 @@ Snapshot = dict[tuple[str, int], dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
-def servers(sessions: sessionmaker[Session]) -> Iterator[Callable[..., SlackDriver]]:
-    with running_servers(sessions) as start:
-        yield start
-
-
-@pytest.fixture
-def bot(servers: Callable[..., SlackDriver]) -> SlackDriver:
-    return servers()
+def fake_slack_class() -> type[FakeSlack]:
+    return AccountSlack
 
 
 def said(message: dict[str, Any]) -> str:

@@ -8,20 +8,12 @@ the answer, it is never the "something went wrong" apology.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy.orm import Session, sessionmaker
 
-from app import create_app, make_wsgi
-from bot.settings import Settings
-from tests.conftest import SECRET, serve
 from tests.driver import SlackDriver, blocks_text, slack_id
-from tests.fake_slack import FakeSlack
 
 APOLOGY = "something went wrong on my side"
 PREFIXES = [
@@ -62,42 +54,6 @@ TEXTS = st.one_of(
 FUZZ = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-
-
-@pytest.fixture(scope="module")
-def servers(sessions: sessionmaker[Session]) -> Iterator[Callable[..., SlackDriver]]:
-    """One fake Slack and one app per settings for the whole module: starting and stopping
-    them per test costs 1.5 s. Every driver still gets a fresh team, channel and user."""
-    fake = FakeSlack().start()
-    running: dict[tuple[tuple[str, Any], ...], tuple[str, Callable[[], None]]] = {}
-
-    def start(**overrides: Any) -> SlackDriver:
-        key = tuple(sorted(overrides.items()))
-        if key not in running:
-            settings = Settings(
-                bot_token="xoxb-test",
-                signing_secret=SECRET,
-                api_url=fake.api_url,
-                database_url=str(sessions.kw["bind"].url),
-            )
-            app = create_app(replace(settings, **overrides), sessions=sessions)
-            running[key] = serve(make_wsgi(app))
-        return SlackDriver(url=running[key][0], secret=SECRET, slack=fake, sessions=sessions)
-
-    yield start
-    for _, stop in running.values():
-        stop()
-    fake.stop()
-
-
-@pytest.fixture
-def make_bot(servers: Callable[..., SlackDriver]) -> Callable[..., SlackDriver]:
-    return servers
-
-
-@pytest.fixture
-def bot(servers: Callable[..., SlackDriver]) -> SlackDriver:
-    return servers()
 
 
 def answered(driver: SlackDriver, key: str, channel: str) -> dict[str, Any]:

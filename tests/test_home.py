@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -14,9 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import create_app, make_wsgi
 from bot import catalogue
-from bot.settings import Settings
 from models.queries import ensure_workspace
 from models.tables import (
     Commitment,
@@ -26,7 +21,6 @@ from models.tables import (
     Schedule,
     Statement,
 )
-from tests.conftest import SECRET, serve
 from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.fake_slack import FakeSlack, Scripted
 
@@ -82,43 +76,9 @@ def account(bot: SlackDriver) -> AccountSlack:
     return bot.slack
 
 
-@contextmanager
-def running_servers(sessions: sessionmaker[Session]) -> Iterator[Callable[..., SlackDriver]]:
-    """One AccountSlack and one app per settings, shared by a module (starting them per
-    test is slow). Every driver still gets a fresh team, channel and user."""
-    fake = AccountSlack().start()
-    running: dict[tuple[tuple[str, Any], ...], tuple[str, Callable[[], None]]] = {}
-
-    def start(**overrides: Any) -> SlackDriver:
-        key = tuple(sorted(overrides.items()))
-        if key not in running:
-            settings = Settings(
-                bot_token="xoxb-test",
-                signing_secret=SECRET,
-                api_url=fake.api_url,
-                database_url=str(sessions.kw["bind"].url),
-            )
-            app = create_app(replace(settings, **overrides), sessions=sessions)
-            running[key] = serve(make_wsgi(app))
-        return SlackDriver(url=running[key][0], secret=SECRET, slack=fake, sessions=sessions)
-
-    try:
-        yield start
-    finally:
-        for _, stop in running.values():
-            stop()
-        fake.stop()
-
-
 @pytest.fixture(scope="module")
-def servers(sessions: sessionmaker[Session]) -> Iterator[Callable[..., SlackDriver]]:
-    with running_servers(sessions) as start:
-        yield start
-
-
-@pytest.fixture
-def bot(servers: Callable[..., SlackDriver]) -> SlackDriver:
-    return servers()
+def fake_slack_class() -> type[FakeSlack]:
+    return AccountSlack
 
 
 def open_home(bot: SlackDriver, user: str | None = None, tab: str = "home") -> int:

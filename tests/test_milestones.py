@@ -5,7 +5,6 @@ and celebrated as the workspace chose: at once, in the next digest, or not at al
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,29 +16,9 @@ from bot import milestones, recognition, responses
 from models.queries import ensure_workspace
 from models.tables import Milestone, Recognition, RecognitionRecipient, Workspace
 from tests.driver import SlackDriver, slack_id
-from tests.fake_slack import FakeSlack
-from tests.test_digest import Apps, said
+from tests.test_digest import said
 
 Sessions = sessionmaker[Session]
-
-
-@pytest.fixture(scope="module")
-def servers(sessions: Sessions) -> Iterator[Callable[..., SlackDriver]]:
-    fake = FakeSlack().start()
-    apps = Apps(fake, sessions)
-    yield apps.start
-    apps.stop()
-    fake.stop()
-
-
-@pytest.fixture
-def make_bot(servers: Callable[..., SlackDriver]) -> Callable[..., SlackDriver]:
-    return servers
-
-
-@pytest.fixture
-def bot(servers: Callable[..., SlackDriver]) -> SlackDriver:
-    return servers()
 
 
 def rows(sessions: Sessions, team: str) -> list[tuple[Any, ...]]:

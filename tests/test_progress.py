@@ -6,8 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -18,14 +17,11 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import create_app, make_wsgi
 from bot import catalogue, members, parsing, progress, render
 from bot.errors import UserError
 from bot.members import ChannelMembers, MemberCache
-from bot.settings import Settings
 from models.queries import ensure_workspace
 from models.tables import Commitment, Recognition, RecognitionRecipient, Response
-from tests.conftest import SECRET, serve
 from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.fake_slack import Call, FakeSlack, Scripted
 from tests.test_render import check_message
@@ -82,40 +78,9 @@ class ProgressSlack(FakeSlack):
         return super()._default(method, params)
 
 
-def app_servers(sessions: Sessions) -> Iterator[Callable[..., SlackDriver]]:
-    """One ProgressSlack and one app per settings for a whole module (starting them per test
-    costs seconds); every driver still gets a fresh team, channel and user."""
-    fake = ProgressSlack()
-    fake.start()
-    running: dict[tuple[tuple[str, Any], ...], tuple[str, Callable[[], None]]] = {}
-
-    def start(**overrides: Any) -> SlackDriver:
-        key = tuple(sorted(overrides.items()))
-        if key not in running:
-            settings = Settings(
-                bot_token="xoxb-test",
-                signing_secret=SECRET,
-                api_url=fake.api_url,
-                database_url=str(sessions.kw["bind"].url),
-            )
-            app = create_app(replace(settings, **overrides), sessions=sessions)
-            running[key] = serve(make_wsgi(app))
-        return SlackDriver(url=running[key][0], secret=SECRET, slack=fake, sessions=sessions)
-
-    yield start
-    for _, stop in running.values():
-        stop()
-    fake.stop()
-
-
 @pytest.fixture(scope="module")
-def servers(sessions: Sessions) -> Iterator[Callable[..., SlackDriver]]:
-    yield from app_servers(sessions)
-
-
-@pytest.fixture
-def bot(servers: Callable[..., SlackDriver]) -> SlackDriver:
-    return servers()
+def fake_slack_class() -> type[FakeSlack]:
+    return ProgressSlack
 
 
 def fake_of(bot: SlackDriver) -> ProgressSlack:
@@ -301,6 +266,7 @@ def test_progress_refuses_bad_words_and_does_nothing(
     seed(sessions, bot.team, bot.channel, datetime.now(UTC))
     before = rows(sessions, bot.team)
     fake_of(bot).members[bot.channel] = ["U0A"]
+    uploads = len(bot.slack.calls_to("files.getUploadURLExternal"))
     reply, key = bot.command("/nudge", f"progress {rest}")
     assert reply.status == 200
     assert reply.json["response_type"] == "ephemeral"
@@ -315,7 +281,7 @@ def test_progress_refuses_bad_words_and_does_nothing(
     bot.slack.wait_response(later)
     assert bot.slack.responses[key] == []
     assert member_calls(bot) == []
-    assert bot.slack.calls_to("files.getUploadURLExternal") == []
+    assert len(bot.slack.calls_to("files.getUploadURLExternal")) == uploads
 
 
 # -- the members cache -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.tables import Prompt, Recognition, Response
 from tests.driver import SlackDriver, blocks_text, slack_id
+from tests.fake_slack import Call
 
 
 def post_prompt(bot: SlackDriver, practice: str = "heart") -> tuple[str, str]:
@@ -36,11 +37,17 @@ def _prompt_ts(bot: SlackDriver) -> str | None:
         return s.scalar(select(Prompt.message_ts).where(Prompt.team_id == bot.team))
 
 
+def modals_for(bot: SlackDriver, key: str) -> list[Call]:
+    """The views.open calls made for the click whose response_url key is `key`."""
+    trigger = f"trigger-{key}"
+    return [c for c in bot.slack.calls_to("views.open") if c.params.get("trigger_id") == trigger]
+
+
 def open_modal(bot: SlackDriver, prompt_key: str, ts: str) -> dict[str, Any]:
-    before = len(bot.slack.calls_to("views.open"))
-    reply = bot.click_respond(prompt_key, ts)
+    key = slack_id("R")
+    reply = bot.click_respond(prompt_key, ts, key=key)
     assert reply.status == 200
-    call = bot.slack.wait_calls("views.open", before + 1)[-1]
+    [call] = bot.slack.wait_for(lambda: modals_for(bot, key))
     view = call.params["view"]
     return json.loads(view) if isinstance(view, str) else view
 
@@ -166,7 +173,13 @@ def test_fear_from_modal_is_anonymous_and_not_posted(
     with sessions() as s:
         row = s.scalars(select(Response).where(Response.team_id == bot.team)).one()
     assert row.kind == "fear" and row.user_id is None
-    eph = bot.slack.wait_calls("chat.postEphemeral")[-1]
+    eph = bot.slack.wait_for(
+        lambda: [
+            c
+            for c in bot.slack.calls_to("chat.postEphemeral")
+            if c.params.get("channel") == bot.channel
+        ]
+    )[-1]
     assert eph.params["user"] == bot.user and "without your name" in eph.params["text"] + str(
         eph.params.get("blocks")
     )
@@ -182,4 +195,4 @@ def test_unknown_prompt_key_on_button_says_so(bot: SlackDriver) -> None:
     said = bot.slack.wait_response(key)
     assert said["response_type"] == "ephemeral"
     assert "no longer available" in said["text"]
-    assert not bot.slack.calls_to("views.open")
+    assert not modals_for(bot, key)

@@ -287,12 +287,13 @@ def test_log_response_with_practice(sessions: Sessions, team: str) -> None:
 
 
 def test_fear_never_stores_the_user(sessions: Sessions, team: str) -> None:
-    logged = log(sessions, team, "fear", user="USECRET", practice="challenge")
+    secret = slack_id("U")
+    logged = log(sessions, team, "fear", user=secret, practice="challenge")
     assert logged is not None and logged.user_id is None
     with sessions() as s:
         rows = s.scalars(select(Response).where(Response.team_id == team)).all()
         assert [(r.kind, r.user_id) for r in rows] == [("fear", None)]
-        assert s.scalar(select(func.count()).where(Response.user_id == "USECRET")) == 0
+        assert s.scalar(select(func.count()).where(Response.user_id == secret)) == 0
 
 
 def test_database_rejects_a_fear_with_a_user(sessions: Sessions, team: str) -> None:

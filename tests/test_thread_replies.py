@@ -52,6 +52,13 @@ def reactions(bot: SlackDriver, ts: str) -> list:
     return [c for c in bot.slack.calls_to("reactions.add") if c.params.get("timestamp") == ts]
 
 
+def reactions_in(bot: SlackDriver) -> list:
+    """Every reaction added in the driver's channel."""
+    return [
+        c for c in bot.slack.calls_to("reactions.add") if c.params.get("channel") == bot.channel
+    ]
+
+
 def count(sessions: sessionmaker[Session], model: type, team: str) -> int:
     with sessions() as s:
         return s.scalar(select(func.count()).select_from(model).where(model.team_id == team)) or 0
@@ -77,7 +84,11 @@ def test_thread_reply_is_logged_once_even_when_redelivered(
     assert row.kind == prompt.response_kind and row.text == "We could pilot pairing on reviews"
     assert reactions(bot, ts)[0].params["name"] == "raised_hands"
     assert len(reactions(bot, ts)) == 1
-    assert not [c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("thread_ts")]
+    assert not [
+        c
+        for c in bot.slack.calls_to("chat.postMessage")
+        if c.params.get("channel") == bot.channel and c.params.get("thread_ts")
+    ]
 
 
 def test_reply_naming_people_to_a_recognition_prompt_is_a_kudos(
@@ -111,7 +122,7 @@ def test_replies_elsewhere_and_bot_messages_are_ignored(
     assert reply_event(bot, prompt_ts, "a real answer", "1700000700.4") == 200
     bot.slack.wait_for(lambda: reactions(bot, "1700000700.4"))
     assert count(sessions, Response, bot.team) == 1
-    assert len(bot.slack.calls_to("reactions.add")) == 1
+    assert len(reactions_in(bot)) == 1
 
 
 def test_uninstall_and_token_revocation_stop_the_workspace(
