@@ -10,18 +10,12 @@ from slack_sdk import WebClient
 from bot import privacy, render_home
 from bot.errors import UserError
 from bot.runtime import Runtime
-from handlers.common import ack_error, later
+from handlers.common import Call, ack_error, later
 
 
-def handle_export(
-    rt: Runtime,
-    ack: Ack,
-    command: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    rest: str,
-) -> None:
+def handle_export(call: Call, rest: str) -> None:
     """`/nudge export`: the workspace's log as CSV to the asking admin."""
+    rt, ack, command, respond, client = call
     if rest.strip():
         ack_error(
             ack,
@@ -56,15 +50,9 @@ def _export(rt: Runtime, client: WebClient, respond: Respond, command: dict[str,
     respond(response_type="ephemeral", **render_home.export_sent(export).kwargs())
 
 
-def handle_forget(
-    rt: Runtime,
-    ack: Ack,
-    command: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    rest: str,
-) -> None:
+def handle_forget(call: Call, rest: str) -> None:
     """`/nudge forget-me`: say exactly what would happen, with Forget me and Cancel buttons."""
+    rt, ack, command, respond, _client = call
     if rest.strip():
         ack_error(
             ack,

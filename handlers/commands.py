@@ -24,7 +24,7 @@ from bot.runtime import Runtime
 from bot.slack import CHANNEL_ERRORS
 from bot.when import parse_when
 from handlers import account, commitments, digest
-from handlers.common import LEADERS_ONLY, ack_error, later
+from handlers.common import LEADERS_ONLY, Call, ack_error, later
 
 PROGRESS_DAYS_FOR_NOW = 28
 
@@ -118,20 +118,21 @@ def register(app: App, rt: Runtime) -> None:
     @app.command("/nudge")
     def nudge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         cmd = parsing.parse_nudge(command.get("text", ""))
+        call = Call(rt, ack, command, respond, client)
         if cmd.action == "help":
             ack(response_type="ephemeral", **render.help_text(cmd.unknown).kwargs())
         elif cmd.action == "practices":
             ack(response_type="ephemeral", **render.practices().kwargs())
         elif cmd.action == "guidelines":
-            _guidelines(rt, ack, command, respond, client, cmd.rest)
+            _guidelines(call, cmd.rest)
         elif cmd.action == "progress":
-            _progress(rt, ack, command, respond, client, cmd.rest)
+            _progress(call, cmd.rest)
         elif cmd.action == "now":
-            _now(rt, ack, command, respond, client, cmd.rest)
+            _now(call, cmd.rest)
         elif cmd.action == "schedule":
-            _schedule(rt, ack, command, respond, client, cmd.rest)
+            _schedule(call, cmd.rest)
         elif cmd.action in SUBCOMMANDS:
-            SUBCOMMANDS[cmd.action](rt, ack, command, respond, client, cmd.rest)
+            SUBCOMMANDS[cmd.action](call, cmd.rest)
         else:
             _log(rt, ack, command, respond, cmd.action, cmd.rest)
 
@@ -155,14 +156,8 @@ def _publish(
     respond(response_type="in_channel", **render.statement_published(kind, found).kwargs())
 
 
-def _guidelines(
-    rt: Runtime,
-    ack: Ack,
-    command: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    rest: str,
-) -> None:
+def _guidelines(call: Call, rest: str) -> None:
+    rt, ack, command, respond, client = call
     try:
         text = parsing.parse_guidelines(rest)
     except UserError as err:
@@ -181,15 +176,9 @@ def _guidelines(
     later(rt, respond, lambda: _publish(rt, client, respond, command, "guidelines", text))
 
 
-def _progress(
-    rt: Runtime,
-    ack: Ack,
-    command: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    rest: str,
-) -> None:
+def _progress(call: Call, rest: str) -> None:
     """`/nudge progress [7d|30d|90d] [chart]`: the summary, then the chart if asked for."""
+    rt, ack, command, respond, client = call
     try:
         asked = parsing.parse_progress(rest)
     except UserError as err:
@@ -237,15 +226,9 @@ def _progress(
     later(rt, respond, work)
 
 
-def _now(
-    rt: Runtime,
-    ack: Ack,
-    command: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    rest: str,
-) -> None:
+def _now(call: Call, rest: str) -> None:
     """Post a practice prompt in this channel: the one asked for, or the one most needed."""
+    rt, ack, command, respond, client = call
     try:
         practice = parsing.parse_practice_arg(rest)
     except UserError as err:
@@ -329,15 +312,9 @@ def _log(
     later(rt, respond, work)
 
 
-def _schedule(
-    rt: Runtime,
-    ack: Ack,
-    command: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    rest: str,
-) -> None:
+def _schedule(call: Call, rest: str) -> None:
     """`/nudge schedule add|list|pause|resume|remove ...`."""
+    rt, ack, command, respond, client = call
     team, channel, user = command["team_id"], command["channel_id"], command["user_id"]
     words = rest.split(maxsplit=1)
     sub = words[0].lower() if words else ""

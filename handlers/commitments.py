@@ -16,22 +16,16 @@ from bot.commitments import CommitRequest
 from bot.errors import UserError
 from bot.runtime import Runtime
 from bot.slack import CHANNEL_ERRORS
-from handlers.common import ack_error, later
+from handlers.common import Call, ack_error, later
 
 log = logging.getLogger("nudgebot")
 
 _ANSWER_ACTIONS = re.compile("^(" + "|".join(render.ACTIONS) + ")$")
 
 
-def handle_commit(
-    rt: Runtime,
-    ack: Ack,
-    command: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    rest: str,
-) -> None:
+def handle_commit(call: Call, rest: str) -> None:
     """`/nudge commit <text> by <date>`: post it in the channel, then store it."""
+    rt, ack, command, respond, client = call
     zone = rt.settings.timezone
     try:
         request = commitments.parse_commit(rest, dates.today_in(zone, rt.now()))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
 
 from bot import render
 from bot.errors import UserError
@@ -22,6 +24,16 @@ LEADERS_ONLY = (
     "Only workspace admins, owners and the team's leaders (NUDGEBOT_LEADERS) can publish "
     "this. Ask one of them, or share your idea with `/nudge idea <text>`."
 )
+
+
+class Call(NamedTuple):
+    """One /nudge subcommand: what its listener received, handed on as one value."""
+
+    rt: Runtime
+    ack: Ack
+    command: dict[str, Any]
+    respond: Respond
+    client: WebClient
 
 
 def ack_error(ack: Ack, err: UserError) -> None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack, Respond
-from slack_sdk import WebClient
+from slack_bolt import Respond
 
 from bot import digest, milestones, parsing, render_digest
 from bot.errors import UserError
 from bot.runtime import Runtime
-from handlers.common import ack_error, later
+from handlers.common import Call, ack_error, later
 
 MILESTONES_LEADERS_ONLY = (
     "Only workspace admins, owners and the team's leaders (NUDGEBOT_LEADERS) can change how "
@@ -18,15 +15,9 @@ MILESTONES_LEADERS_ONLY = (
 )
 
 
-def handle_digest(
-    rt: Runtime,
-    ack: Ack,
-    command: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    rest: str,
-) -> None:
+def handle_digest(call: Call, rest: str) -> None:
     """`/nudge digest on <day> HH:MM [tz <zone>] | off | now`; alone, the channel's digest."""
+    rt, ack, command, respond, _client = call
     team, channel, user = command["team_id"], command["channel_id"], command["user_id"]
     words = rest.split(maxsplit=1)
     sub = words[0].lower() if words else ""
@@ -92,15 +83,9 @@ def _post_now(rt: Runtime, respond: Respond, team: str, channel: str) -> None:
         digest.celebrated(session, team_id=team, digest=week, now=rt.now())
 
 
-def handle_milestones(
-    rt: Runtime,
-    ack: Ack,
-    command: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    rest: str,
-) -> None:
+def handle_milestones(call: Call, rest: str) -> None:
     """`/nudge milestones now|digest|off` (admins, owners, leaders); alone, the current mode."""
+    rt, ack, command, respond, client = call
     team, user = command["team_id"], command["user_id"]
     if not rest.strip():
         with rt.sessions.begin() as session:
