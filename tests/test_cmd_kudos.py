@@ -7,37 +7,23 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.queries import ensure_workspace
-from models.tables import Prompt, Recognition, RecognitionRecipient, Response, Statement
-from tests.driver import Reply, SlackDriver, blocks_text, slack_id
-
-TABLES = (Recognition, RecognitionRecipient, Response, Statement, Prompt)
-APOLOGY = "something went wrong on my side and nothing was saved"
-
-
-def counts(sessions: sessionmaker[Session], team: str) -> dict[str, int]:
-    """Rows per table for one workspace."""
-    with sessions() as s:
-        return {
-            t.__tablename__: s.scalar(select(func.count()).select_from(t).where(t.team_id == team))
-            or 0
-            for t in TABLES
-        }
-
-
-NOTHING = {t.__tablename__: 0 for t in TABLES}
-
-
-def said(message: dict[str, Any]) -> str:
-    """What a person reads in a response_url message."""
-    return message.get("text", "") + "\n" + blocks_text(message.get("blocks", []))
+from models.tables import Recognition, RecognitionRecipient
+from tests.driver import SlackDriver, slack_id
+from tests.helpers import (
+    APOLOGY,
+    NOTHING,
+    assert_ack_error,
+    assert_later_error,
+    counts,
+    said,
+)
 
 
 def kudos_rows(sessions: sessionmaker[Session], team: str) -> list[tuple[Recognition, list[str]]]:
@@ -46,28 +32,6 @@ def kudos_rows(sessions: sessionmaker[Session], team: str) -> list[tuple[Recogni
             select(Recognition).where(Recognition.team_id == team).order_by(Recognition.id)
         ).all()
         return [(r, [p.user_id for p in r.recipients]) for r in rows]
-
-
-def assert_ack_error(reply: Reply, *phrases: str) -> None:
-    """The command was refused in the ack, as an ephemeral message saying why."""
-    assert reply.status == 200, reply.body
-    assert reply.json.get("response_type") == "ephemeral", reply.body
-    for phrase in phrases:
-        assert phrase in reply.text, reply.text
-
-
-def assert_later_error(bot: SlackDriver, reply: Reply, key: str, *phrases: str) -> str:
-    """Acked, then refused through response_url with an ephemeral message saying why."""
-    assert reply.status == 200, reply.body
-    assert reply.body == "", reply.body
-    message = bot.slack.wait_response(key)
-    assert message["response_type"] == "ephemeral", message
-    assert message.get("replace_original") is False
-    text = said(message)
-    assert APOLOGY not in text
-    for phrase in phrases:
-        assert phrase in text, text
-    return text
 
 
 # -- happy paths -----------------------------------------------------------------------------

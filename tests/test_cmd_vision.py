@@ -7,37 +7,22 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.tables import Prompt, Recognition, RecognitionRecipient, Response, Statement
-from tests.driver import Reply, SlackDriver, blocks_text, slack_id
+from models.tables import Statement
+from tests.driver import SlackDriver, slack_id
+from tests.helpers import (
+    NOTHING,
+    assert_ack_error,
+    assert_later_error,
+    counts,
+    said,
+)
 
 LEADERS_ONLY = (
     "Only workspace admins, owners and the team's leaders (NUDGEBOT_LEADERS) can publish this."
 )
-
-
-TABLES = (Recognition, RecognitionRecipient, Response, Statement, Prompt)
-APOLOGY = "something went wrong on my side and nothing was saved"
-
-
-def counts(sessions: sessionmaker[Session], team: str) -> dict[str, int]:
-    """Rows per table for one workspace."""
-    with sessions() as s:
-        return {
-            t.__tablename__: s.scalar(select(func.count()).select_from(t).where(t.team_id == team))
-            or 0
-            for t in TABLES
-        }
-
-
-NOTHING = {t.__tablename__: 0 for t in TABLES}
-
-
-def said(message: dict[str, Any]) -> str:
-    """What a person reads in a response_url message."""
-    return message.get("text", "") + "\n" + blocks_text(message.get("blocks", []))
 
 
 def statement_rows(sessions: sessionmaker[Session], team: str) -> list[Statement]:
@@ -45,26 +30,6 @@ def statement_rows(sessions: sessionmaker[Session], team: str) -> list[Statement
         return list(
             s.scalars(select(Statement).where(Statement.team_id == team).order_by(Statement.id))
         )
-
-
-def assert_ack_error(reply: Reply, *phrases: str) -> None:
-    """The command was refused in the ack, as an ephemeral message saying why."""
-    assert reply.status == 200, reply.body
-    assert reply.json.get("response_type") == "ephemeral", reply.body
-    for phrase in phrases:
-        assert phrase in reply.text, reply.text
-
-
-def assert_later_error(bot: SlackDriver, reply: Reply, key: str, *phrases: str) -> None:
-    """Acked, then refused through response_url with an ephemeral message saying why."""
-    assert reply.status == 200, reply.body
-    assert reply.body == "", reply.body
-    message = bot.slack.wait_response(key)
-    assert message["response_type"] == "ephemeral", message
-    text = said(message)
-    assert APOLOGY not in text
-    for phrase in phrases:
-        assert phrase in text, text
 
 
 def asked_about(bot: SlackDriver, user: str) -> int:

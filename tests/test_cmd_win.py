@@ -3,35 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.tables import Prompt, Recognition, RecognitionRecipient, Response, Statement
-from tests.driver import Reply, SlackDriver, blocks_text
-
-TABLES = (Recognition, RecognitionRecipient, Response, Statement, Prompt)
-APOLOGY = "something went wrong on my side and nothing was saved"
-
-
-def counts(sessions: sessionmaker[Session], team: str) -> dict[str, int]:
-    """Rows per table for one workspace."""
-    with sessions() as s:
-        return {
-            t.__tablename__: s.scalar(select(func.count()).select_from(t).where(t.team_id == team))
-            or 0
-            for t in TABLES
-        }
-
-
-NOTHING = {t.__tablename__: 0 for t in TABLES}
-
-
-def said(message: dict[str, Any]) -> str:
-    """What a person reads in a response_url message."""
-    return message.get("text", "") + "\n" + blocks_text(message.get("blocks", []))
+from models.tables import Response
+from tests.driver import SlackDriver
+from tests.helpers import NOTHING, assert_ack_error, counts, said
 
 
 def win_rows(sessions: sessionmaker[Session], team: str) -> list[Response]:
@@ -39,14 +18,6 @@ def win_rows(sessions: sessionmaker[Session], team: str) -> list[Response]:
         return list(
             s.scalars(select(Response).where(Response.team_id == team).order_by(Response.id))
         )
-
-
-def assert_ack_error(reply: Reply, *phrases: str) -> None:
-    """The command was refused in the ack, as an ephemeral message saying why."""
-    assert reply.status == 200, reply.body
-    assert reply.json.get("response_type") == "ephemeral", reply.body
-    for phrase in phrases:
-        assert phrase in reply.text, reply.text
 
 
 def test_win_is_logged_under_heart_and_shown_in_channel(

@@ -13,37 +13,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import catalogue, prompts
 from models.queries import ensure_workspace
-from models.tables import Prompt, Recognition, RecognitionRecipient, Response, Statement
+from models.tables import Prompt, Recognition, Response
 from tests.driver import SlackDriver, blocks_text, slack_id
+from tests.helpers import NOTHING, counts, said
 
 T = TypeVar("T")
-
-
-TABLES = (Recognition, RecognitionRecipient, Response, Statement, Prompt)
-APOLOGY = "something went wrong on my side and nothing was saved"
-
-
-def counts(sessions: sessionmaker[Session], team: str) -> dict[str, int]:
-    """Rows per table for one workspace."""
-    with sessions() as s:
-        return {
-            t.__tablename__: s.scalar(select(func.count()).select_from(t).where(t.team_id == team))
-            or 0
-            for t in TABLES
-        }
-
-
-NOTHING = {t.__tablename__: 0 for t in TABLES}
-
-
-def said(message: dict[str, Any]) -> str:
-    """What a person reads in a response_url message."""
-    return message.get("text", "") + "\n" + blocks_text(message.get("blocks", []))
 
 
 @pytest.fixture

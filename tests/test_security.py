@@ -4,37 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.tables import Prompt, Recognition, RecognitionRecipient, Response, Statement
 from tests.conftest import SECRET
-from tests.driver import SlackDriver, blocks_text, sign, slack_id
-
-TABLES = (Recognition, RecognitionRecipient, Response, Statement, Prompt)
-APOLOGY = "something went wrong on my side and nothing was saved"
-
-
-def counts(sessions: sessionmaker[Session], team: str) -> dict[str, int]:
-    """Rows per table for one workspace."""
-    with sessions() as s:
-        return {
-            t.__tablename__: s.scalar(select(func.count()).select_from(t).where(t.team_id == team))
-            or 0
-            for t in TABLES
-        }
-
-
-NOTHING = {t.__tablename__: 0 for t in TABLES}
-
-
-def said(message: dict[str, Any]) -> str:
-    """What a person reads in a response_url message."""
-    return message.get("text", "") + "\n" + blocks_text(message.get("blocks", []))
+from tests.driver import SlackDriver, sign, slack_id
+from tests.helpers import NOTHING, counts
 
 
 def win_form(bot: SlackDriver, text: str = "we shipped it") -> tuple[bytes, str]:
