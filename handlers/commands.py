@@ -80,24 +80,7 @@ def register(app: App, rt: Runtime) -> None:
             ack_error(ack, err)
             return
         ack()
-
-        def work() -> None:
-            with rt.sessions.begin() as session:
-                logged = responses.log_response(
-                    session,
-                    team_id=command["team_id"],
-                    channel_id=command["channel_id"],
-                    user_id=command["user_id"],
-                    kind="win",
-                    text=parsed.text,
-                    practice=parsed.practice,
-                    source="command",
-                    now=rt.now(),
-                )
-            assert logged is not None
-            respond(response_type="in_channel", **render.shared(logged).kwargs())
-
-        later(rt, respond, work)
+        _share(rt, command, respond, "win", parsed.text, parsed.practice)
 
     @app.command("/vision")
     def vision(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
@@ -290,6 +273,19 @@ def _log(
         ack_error(ack, err)
         return
     ack()
+    _share(rt, command, respond, kind, text)
+
+
+def _share(
+    rt: Runtime,
+    command: dict[str, Any],
+    respond: Respond,
+    kind: str,
+    text: str,
+    practice: str | None = None,
+) -> None:
+    """After the ack: log a win, hope, fear, goal, pilot, idea or learning, then show it to
+    the channel with its author, or, for a fear, thank the person privately."""
 
     def work() -> None:
         with rt.sessions.begin() as session:
@@ -300,10 +296,11 @@ def _log(
                 user_id=command["user_id"],
                 kind=kind,
                 text=text,
+                practice=practice,
                 source="command",
                 now=rt.now(),
             )
-        assert logged is not None
+        assert logged is not None  # no dedupe key: never a duplicate
         if kind == "fear":
             respond(response_type="ephemeral", **render.fear_logged().kwargs())
         else:
