@@ -50,8 +50,11 @@ class Progress:
         return round(100 * self.participants / self.members)
 
 
-def _activity(team_id: str, channel_id: str, since: datetime):  # type: ignore[no-untyped-def]
-    """Every logged item in the channel since `since`: (practice, created_at, actor).
+def _activity(  # type: ignore[no-untyped-def]
+    team_id: str, channel_id: str, since: datetime, until: datetime
+):
+    """Every logged item in the channel from `since` to `until`: (practice, created_at,
+    actor). The upper bound keeps a digest posted late to its own week.
 
     Kudos, responses, and commitments kept (Model the Way: doing what you said), counted
     when they were answered kept."""
@@ -63,6 +66,7 @@ def _activity(team_id: str, channel_id: str, since: datetime):  # type: ignore[n
         Recognition.team_id == team_id,
         Recognition.channel_id == channel_id,
         Recognition.created_at >= since,
+        Recognition.created_at <= until,
     )
     answers = select(
         Response.practice.label("practice"),
@@ -72,6 +76,7 @@ def _activity(team_id: str, channel_id: str, since: datetime):  # type: ignore[n
         Response.team_id == team_id,
         Response.channel_id == channel_id,
         Response.created_at >= since,
+        Response.created_at <= until,
     )
     kept = select(
         literal("model").label("practice"),
@@ -82,6 +87,7 @@ def _activity(team_id: str, channel_id: str, since: datetime):  # type: ignore[n
         Commitment.channel_id == channel_id,
         Commitment.status == "kept",
         Commitment.answered_at >= since,
+        Commitment.answered_at <= until,
     )
     return kudos, answers, kept
 
@@ -100,7 +106,7 @@ def channel_progress(
     channel's, see bot.members), also how many of them took part, or why that is unknown."""
     start = now - timedelta(days=days)
     before = start - timedelta(days=days)
-    items = union_all(*_activity(team_id, channel_id, before)).subquery()
+    items = union_all(*_activity(team_id, channel_id, before, now)).subquery()
     is_current = items.c.created_at >= start
     rows = session.execute(
         select(
@@ -113,7 +119,7 @@ def channel_progress(
     counts = tuple(PracticeCount(key, *found.get(key, (0, 0))) for key in catalogue.PRACTICE_KEYS)
 
     actors = union(
-        *(select(part.subquery().c.actor) for part in _activity(team_id, channel_id, start))
+        *(select(part.subquery().c.actor) for part in _activity(team_id, channel_id, start, now))
     ).subquery()
     people = set(session.scalars(select(actors.c.actor).where(actors.c.actor.is_not(None))))
     report = Progress(days=days, counts=counts, people=len(people), focus=needs_attention(counts))
@@ -171,7 +177,7 @@ def practice_series(
         Bucket(start=max(start, now - (n - i) * step), end=now - (n - 1 - i) * step)
         for i in range(n)
     )
-    items = union_all(*_activity(team_id, channel_id, start)).subquery()
+    items = union_all(*_activity(team_id, channel_id, start, now)).subquery()
     rows = session.execute(select(items.c.practice, items.c.created_at))
     tallies = {key: [0] * n for key in catalogue.PRACTICE_KEYS}
     for practice, created_at in rows:

@@ -562,3 +562,30 @@ def test_kept_commitments_count_under_model_the_way(sessions: sessionmaker[Sessi
     model = next(c for c in report.counts if c.practice == "model")
     assert (model.current, model.previous) == (1, 1)
     assert report.total == 1 and report.people == 1
+
+
+def test_items_after_the_end_of_the_period_do_not_count(sessions: sessionmaker[Session]) -> None:
+    """A digest posted late counts its own week: what was logged after `now` is left out."""
+    team, channel = slack_id("T"), slack_id("C")
+    end = datetime.now(UTC) - timedelta(hours=1)
+    with sessions.begin() as session:
+        ensure_workspace(session, team)
+        for at in (end - timedelta(hours=2), end + timedelta(minutes=30)):
+            session.add(
+                Response(
+                    team_id=team,
+                    channel_id=channel,
+                    user_id=slack_id("U"),
+                    kind="win",
+                    practice="heart",
+                    commitment="recognise",
+                    text="x",
+                    source="command",
+                    created_at=at,
+                )
+            )
+    with sessions() as session:
+        report = progress.channel_progress(
+            session, team_id=team, channel_id=channel, days=7, now=end
+        )
+    assert report.total == 1 and report.people == 1
