@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserError
+from bot.ttl import TTLCache
 
 SLACKBOT = "USLACKBOT"
 
@@ -18,35 +17,25 @@ class Directory:
     """A small TTL cache over users.info, shared by every request of the process."""
 
     def __init__(self, ttl_seconds: float = 300.0, max_entries: int = 10_000) -> None:
-        self._ttl = ttl_seconds
-        self._max = max_entries
-        self._cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
-        self._lock = threading.Lock()
+        self._cache: TTLCache[tuple[str, str], dict[str, Any]] = TTLCache(ttl_seconds, max_entries)
 
     def user(self, client: WebClient, team_id: str, user_id: str) -> dict[str, Any]:
         """The users.info record; UserError if Slack doesn't know the person."""
-        key = (team_id, user_id)
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit and hit[0] > now:
-                return hit[1]
+        hit = self._cache.get((team_id, user_id))
+        if hit is not None:
+            return hit
         try:
             user = client.users_info(user=user_id)["user"]
         except SlackApiError as err:
             if err.response.get("error") in {"user_not_found", "users_not_found"}:
                 raise UserError(f"I couldn't find <@{user_id}> in this workspace.") from None
             raise
-        with self._lock:
-            if len(self._cache) >= self._max:
-                self._cache.clear()
-            self._cache[key] = (now + self._ttl, user)
+        self._cache.put((team_id, user_id), user)
         return user
 
     def forget(self, team_id: str, user_id: str) -> None:
         """Drop the cached record of a person (they asked to be forgotten)."""
-        with self._lock:
-            self._cache.pop((team_id, user_id), None)
+        self._cache.forget((team_id, user_id))
 
     def bots_among(self, client: WebClient, team_id: str, user_ids: tuple[str, ...]) -> set[str]:
         """The ids in `user_ids` that belong to bots (Slackbot included)."""

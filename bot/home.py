@@ -8,8 +8,6 @@ workspace and person in `Memberships`, one cache per app (hung off its Directory
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -21,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue, statements
 from bot.statements import Current
+from bot.ttl import TTLCache
 from bot.when import When, next_occurrence
 from models.tables import Commitment, Recognition, RecognitionRecipient, Response, Schedule
 
@@ -38,20 +37,15 @@ class Memberships:
     """A small TTL cache of the channels each person is a member of (users.conversations)."""
 
     def __init__(self, ttl_seconds: float = 180.0, max_entries: int = 10_000) -> None:
-        self._ttl = ttl_seconds
-        self._max = max_entries
-        self._cache: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
-        self._lock = threading.Lock()
+        self._cache: TTLCache[tuple[str, str], frozenset[str]] = TTLCache(ttl_seconds, max_entries)
 
     def channels(self, client: WebClient, team_id: str, user_id: str) -> frozenset[str] | None:
         """The public and private channels `user_id` is in (as far as the bot can see), or
         None when Slack couldn't say; failures are not cached."""
         key = (team_id, user_id)
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit and hit[0] > now:
-                return hit[1]
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
         found: set[str] = set()
         cursor: str | None = None
         try:
@@ -71,15 +65,11 @@ class Memberships:
             log.warning("could not list the channels of %s in %s: %s", user_id, team_id, err)
             return None
         result = frozenset(found)
-        with self._lock:
-            if len(self._cache) >= self._max:
-                self._cache.clear()
-            self._cache[key] = (now + self._ttl, result)
+        self._cache.put(key, result)
         return result
 
     def forget(self, team_id: str, user_id: str) -> None:
-        with self._lock:
-            self._cache.pop((team_id, user_id), None)
+        self._cache.forget((team_id, user_id))
 
 
 @dataclass(frozen=True)

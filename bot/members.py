@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.directory import SLACKBOT
+from bot.ttl import TTLCache
 
 log = logging.getLogger("nudgebot")
 
@@ -53,17 +53,16 @@ class MemberCache:
     """
 
     def __init__(self, ttl_seconds: float = 3600.0, max_entries: int = 2_000) -> None:
-        self._ttl = ttl_seconds
         self._max = max_entries
-        self._cache: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
-        self._bots: dict[str, tuple[float, str]] = {}
+        self._cache: TTLCache[tuple[str, str], frozenset[str]] = TTLCache(ttl_seconds, max_entries)
+        self._bots: TTLCache[str, str] = TTLCache(ttl_seconds, max_entries)
         self._lock = threading.Lock()
         self._fetching: dict[tuple[str, str], threading.Lock] = {}
 
     def members(self, client: WebClient, team_id: str, channel_id: str) -> ChannelMembers:
         """The channel's members; never raises for a Slack failure (see `problem`)."""
         key = (team_id, channel_id)
-        hit = self._get(key)
+        hit = self._cache.get(key)
         if hit is not None:
             return ChannelMembers(hit)
         with self._lock:
@@ -71,7 +70,7 @@ class MemberCache:
                 self._fetching.clear()  # at worst two requests fetch the same channel once
             fetch_lock = self._fetching.setdefault(key, threading.Lock())
         with fetch_lock:
-            hit = self._get(key)  # another request may have fetched it meanwhile
+            hit = self._cache.get(key)  # another request may have fetched it meanwhile
             if hit is not None:
                 return ChannelMembers(hit)
             try:
@@ -86,22 +85,11 @@ class MemberCache:
             if not ids:
                 # Slack lists at least the person asking; an empty list is a glitch, not a fact.
                 return ChannelMembers(None, UNKNOWN)
-            with self._lock:
-                if len(self._cache) >= self._max:
-                    self._cache.clear()
-                self._cache[key] = (time.monotonic() + self._ttl, ids)
+            self._cache.put(key, ids)
             return ChannelMembers(ids)
 
     def forget(self, team_id: str, channel_id: str) -> None:
-        with self._lock:
-            self._cache.pop((team_id, channel_id), None)
-
-    def _get(self, key: tuple[str, str]) -> frozenset[str] | None:
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit and hit[0] > time.monotonic():
-                return hit[1]
-        return None
+        self._cache.forget((team_id, channel_id))
 
     def _fetch(self, client: WebClient, team_id: str, channel_id: str) -> frozenset[str]:
         ids: set[str] = set()
@@ -125,16 +113,11 @@ class MemberCache:
 
     def _bot_user(self, client: WebClient, team_id: str) -> set[str]:
         """nudgebot's own user id in the workspace (auth.test), cached like the members."""
-        now = time.monotonic()
-        with self._lock:
-            hit = self._bots.get(team_id)
-            if hit and hit[0] > now:
-                return {hit[1]}
+        hit = self._bots.get(team_id)
+        if hit is not None:
+            return {hit}
         user_id = str(client.auth_test().get("user_id") or "")
         if not user_id:
             return set()
-        with self._lock:
-            if len(self._bots) >= self._max:
-                self._bots.clear()
-            self._bots[team_id] = (now + self._ttl, user_id)
+        self._bots.put(team_id, user_id)
         return {user_id}
