@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
-from bot.slack import make_client
-from handlers import account, actions, commands, commitments, events, home, views
-from handlers.common import report_failure
+from bot.slack.client import make_client
+from handlers import actions, commands, events, views
+from handlers.common import attach_runtime, report_failure
 
 log = logging.getLogger("nudgebot")
 
@@ -43,9 +43,9 @@ def create_app(
         # (handlers.common.later), so an ack never waits behind Slack or the database.
         process_before_response=True,
     )
-    rt = Runtime(settings=settings, sessions=sessions)
-    for module in (commands, actions, views, events, home, commitments, account):
-        module.register(app, rt)
+    attach_runtime(app, Runtime(settings=settings, sessions=sessions))
+    for surface in (commands, actions, views, events):
+        surface.register(app)
 
     @app.error
     def on_error(error: Exception, respond: Respond | None) -> None:

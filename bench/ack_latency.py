@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from sqlalchemy import func, select
 
-    from models.db import make_engine
+    from models.db import make_engine, normalise_url
     from models.migrate import upgrade
     from models.tables import Recognition
 
@@ -277,8 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     if url is None:
         tmpdir = tempfile.mkdtemp(prefix="nudgebot-bench-")
         url = f"sqlite:///{Path(tmpdir) / 'nudgebot.db'}"
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    else:
+        url = normalise_url(url)
     engine = make_engine(url)
     upgrade(engine)  # idempotent; the child only reads and writes rows
 

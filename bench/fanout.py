@@ -263,12 +263,6 @@ class FakeSlackProcess:
 # -- databases -----------------------------------------------------------------------------
 
 
-def normalize_url(url: str) -> str:
-    if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url[len("postgresql://") :]
-    return url
-
-
 @contextlib.contextmanager
 def database(base_url: str | None) -> Iterator[str]:
     """A fresh, empty database: a temporary SQLite file, or a private PostgreSQL schema
@@ -471,7 +465,7 @@ def run_fanout(
     """One fan-out at the next minute boundary on a fresh database."""
     from sqlalchemy import create_engine, func, select
 
-    from bot.slack import make_client
+    from bot.slack.client import make_client
     from models.tables import Occurrence, Prompt
     from schedules import build_scheduler
     from schedules.jobs import JobContext
@@ -619,7 +613,7 @@ class LoadResult:
 def load_rows(n: int, now: datetime, rng: random.Random) -> list[dict[str, Any]]:
     """n schedules, ten per workspace, one per channel; varied crons and zones; none due
     within 20 minutes, and made `now` so no catch-up is owed."""
-    from bot.when import When, next_occurrence
+    from bot.scheduling.when import When, next_occurrence
 
     tag = secrets.token_hex(2).upper()
     rows: list[dict[str, Any]] = []
@@ -643,7 +637,7 @@ def load_rows(n: int, now: datetime, rng: random.Random) -> list[dict[str, Any]]
 
 
 def run_load(fake: FakeSlackProcess, url: str, sessions: Any, engine: Any, n: int, profile: bool):
-    from bot.slack import make_client
+    from bot.slack.client import make_client
     from schedules import build_scheduler
 
     result = LoadResult(backend_of(url), n)
@@ -947,7 +941,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         if not all(1 <= w <= 200 for w in args.sweep_workers):
             parser.error("--sweep-workers: each between 1 and 200")
     if args.database_url:
-        args.database_url = normalize_url(args.database_url)
+        from models.db import normalise_url
+
+        args.database_url = normalise_url(args.database_url)
         if not args.database_url.startswith(("postgresql", "sqlite")):
             parser.error("--database-url: postgresql+psycopg://... (or omit it for SQLite)")
         if args.database_url.startswith("sqlite"):

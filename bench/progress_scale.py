@@ -58,9 +58,10 @@ if str(ROOT) not in sys.path:  # run as `python bench/progress_scale.py` from an
 from sqlalchemy import Engine, create_engine, event, text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
-from bot import catalogue, progress  # noqa: E402
-from bot.members import ChannelMembers  # noqa: E402
-from models.db import make_engine, make_sessions  # noqa: E402
+from bot import catalogue  # noqa: E402
+from bot.progress import service as progress  # noqa: E402
+from bot.slack.members import ChannelMembers  # noqa: E402
+from models.db import make_engine, make_sessions, normalise_url  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 
 SPAN_DAYS = 180
@@ -370,7 +371,7 @@ def chart_work(data: Data, days: int) -> Callable[[Session], Any]:
 
 def digest_work(data: Data) -> Callable[[Session], Any]:
     """The weekly recognition digest's queries for the busy channel (bot.digest.build)."""
-    from bot import digest
+    from bot.digest import service as digest
 
     team, channel = data.busy
     return lambda s: digest.build(s, team_id=team, channel_id=channel, end=data.now, zone="UTC")
@@ -523,6 +524,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--explain", action="store_true", help="print every query plan")
     args = parser.parse_args(argv)
     args.runs = max(args.runs, MIN_RUNS)
+    args.database_url = normalise_url(args.database_url)
     if not 0 < args.busy_items < args.items:
         parser.error("--busy-items must be between 0 and --items")
     return args

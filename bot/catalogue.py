@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.errors import UserError
+from bot.text import clip_word
+
 RESPONSE_KINDS = (
     "kudos",
     "win",
@@ -386,3 +389,50 @@ def find_practice(name: str) -> Practice | None:
 def find_prompt(key: str) -> tuple[Practice, Commitment, Prompt] | None:
     """The practice, commitment and prompt for a prompt key, or None if it is unknown."""
     return _PROMPTS.get(key)
+
+
+# -- Practice names and #tags as people type them ------------------------------------
+
+_CHANNEL_TAG = re.compile(r"^<#C[A-Z0-9]+\|([^>]*)>$")
+
+
+@dataclass(frozen=True)
+class Tagged:
+    text: str
+    practice: str | None
+
+
+def practices_hint() -> str:
+    return ", ".join(f"`{p.key}`" for p in PRACTICES)
+
+
+def _tag(token: str) -> str | None:
+    """The practice word of a #tag (or of an escaped channel link), or None if not a tag."""
+    channel = _CHANNEL_TAG.match(token)
+    if channel:
+        return channel.group(1)
+    if token.startswith("#") and len(token) > 1:
+        return token[1:]
+    return None
+
+
+def split_practice_tag(text: str, usage: str) -> Tagged:
+    """Take a trailing `#practice` tag off `text`. An unknown #tag is an error, not text;
+    a link to a channel that isn't named after a practice is just text ("in #support")."""
+    words = text.split()
+    practice = None
+    if words:
+        word = _tag(words[-1])
+        if word is not None:
+            found = find_practice(word)
+            if found is None and _CHANNEL_TAG.match(words[-1]):
+                return Tagged(text=text.strip(), practice=None)
+            if found is None:
+                raise UserError(
+                    f"I don't know the practice *#{clip_word(word)}*. "
+                    f"Tag one of: {practices_hint()}.",
+                    usage,
+                )
+            practice = found.key
+            text = text[: text.rstrip().rfind(words[-1])]
+    return Tagged(text=text.strip(), practice=practice)

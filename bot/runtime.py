@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.directory import Directory
-from bot.home import Memberships
-from bot.members import MemberCache
 from bot.settings import Settings
+from bot.slack.directory import Directory
+from bot.slack.members import MemberCache
+from bot.slack.memberships import Memberships
 
 
 def _utcnow() -> datetime:

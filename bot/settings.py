@@ -24,7 +24,7 @@ class Settings:
     signing_secret: str | None = None
     app_token: str | None = None
     api_url: str | None = None
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = DEFAULT_DATABASE_URL  # as given; models.db.make_engine normalises it
     port: int = 3000
     timezone: str = "UTC"
     kudos_daily_cap: int | None = None
@@ -92,13 +92,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         api_url = api_url.rstrip("/") + "/"
 
     database_url = _get(env, "DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", database_url):
+    # Validated here, stored as given: the engine (models.db.make_engine) picks the driver,
+    # psycopg 3 for postgresql:// and postgres://. Settings import nothing from the app.
+    if not re.match(r"^((sqlite|postgresql)(\+\w+)?|postgres)://", database_url):
         raise SettingsError(
             "DATABASE_URL is malformed: use sqlite:///path.db or postgresql+psycopg://user@host/db"
         )
-    if database_url.startswith("postgresql://"):
-        # psycopg 3 is the driver we ship; plain postgresql:// would look for psycopg2.
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
 
     port = _int(env, "PORT", 1, 65535, "use a port number between 1 and 65535")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bot.errors import UserError
+
 _ENTITY = re.compile(r"<[^<>\n]{1,8000}>")
 
 
@@ -60,3 +62,30 @@ def join_names(user_ids: list[str]) -> str:
     if len(mentions) <= 1:
         return "".join(mentions)
     return ", ".join(mentions[:-1]) + " and " + mentions[-1]
+
+
+# -- What people type ---------------------------------------------------------------------
+
+MAX_TEXT = 3000  # characters of one kudos reason, win, answer or statement
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """Drop control characters (NUL and the like) that no person means to type and that
+    PostgreSQL refuses to store; keep newlines and tabs."""
+    return _CONTROL.sub("", text)
+
+
+def clip_word(word: str, limit: int = 40) -> str:
+    """Echo a bit of what the person typed back to them, short and without formatting."""
+    word = re.sub(r"[*_~`]", "", word.strip())
+    return word if len(word) <= limit else word[: limit - 1] + "…"
+
+
+def check_length(text: str, usage: str) -> None:
+    """Refuse text longer than MAX_TEXT, showing `usage`."""
+    if len(text) > MAX_TEXT:
+        raise UserError(
+            f"That is {len(text):,} characters; please keep it under {MAX_TEXT:,}.", usage
+        )

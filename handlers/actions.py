@@ -1,38 +1,52 @@
-"""Block actions: the Respond button on a practice prompt opens the fitting modal."""
+"""Block actions: the Respond button on a prompt, the answers to a commitment's follow-up,
+and forget-me's Forget me and Cancel buttons."""
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import catalogue, prompts, render
-from bot.modals import ModalContext, response_modal
-from bot.render import RESPOND_ACTION
+from bot import catalogue
+from bot.blocks import notice
+from bot.command import Request
+from bot.commitments import render as commitments_render
+from bot.commitments import service as commitments
+from bot.errors import UserError
+from bot.privacy import render as privacy_render
+from bot.privacy import service as privacy
+from bot.prompts import service as prompts
+from bot.prompts.modals import ModalContext, response_modal
+from bot.prompts.render import RESPOND_ACTION
 from bot.runtime import Runtime
-from handlers.common import later
+from handlers.common import later, runtime
+
+log = logging.getLogger("nudgebot")
+
+ANSWER_ACTIONS = re.compile("^(" + "|".join(commitments_render.ACTIONS) + ")$")
 
 
-def register(app: App, rt: Runtime) -> None:
-    @app.action(RESPOND_ACTION)
-    def respond_clicked(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: BoltContext,
-        client: WebClient,
-        respond: Respond,
-    ) -> None:
-        ack()
-        later(rt, respond, lambda: _open_modal(rt, body, action, context, client, respond))
-
-
-def _open_modal(
-    rt: Runtime,
+def respond_clicked(
+    ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
     context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    ack()
+    rt, req = runtime(context), Request.of(body, context.team_id)
+    later(rt, respond, lambda: open_modal(rt, req, body, action, client, respond))
+
+
+def open_modal(
+    rt: Runtime,
+    req: Request,
+    body: dict[str, Any],
+    action: dict[str, Any],
     client: WebClient,
     respond: Respond,
 ) -> None:
@@ -42,20 +56,101 @@ def _open_modal(
         respond(
             response_type="ephemeral",
             replace_original=False,
-            **render.notice("That prompt is no longer available. Try `/nudge now`.").kwargs(),
+            **notice("That prompt is no longer available. Try `/nudge now`.").kwargs(),
         )
         return
-    channel_id = body["channel"]["id"]
     message_ts = body.get("container", {}).get("message_ts")
     prompt_id = None
     if message_ts:
-        with rt.sessions.begin() as session:
+        with rt.sessions() as session:
             posted = prompts.find_posted(
-                session,
-                team_id=context.team_id or "",
-                channel_id=channel_id,
-                message_ts=message_ts,
+                session, team_id=req.team_id, channel_id=req.channel_id, message_ts=message_ts
             )
             prompt_id = posted.id if posted else None
-    modal = response_modal(found[2], ModalContext(channel_id, found[2].key, prompt_id, message_ts))
-    client.views_open(trigger_id=body["trigger_id"], view=modal)
+    context = ModalContext(req.channel_id, found[2].key, prompt_id, message_ts)
+    client.views_open(trigger_id=body["trigger_id"], view=response_modal(found[2], context))
+
+
+def answer_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    rt, req = runtime(context), Request.of(body, context.team_id)
+    later(rt, respond, lambda: answer_commitment(rt, req, action, respond))
+
+
+def answer_commitment(rt: Runtime, req: Request, action: dict[str, Any], respond: Respond) -> None:
+    """Kept it, Not yet or Dropped it, from the commitment's author only, once."""
+    choice = commitments_render.ACTIONS[action["action_id"]]
+    raw = str(action.get("value") or "")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise UserError("That button is out of date; there's nothing to answer.")
+    with rt.sessions.begin() as session:
+        result = commitments.answer(
+            session,
+            team_id=req.team_id,
+            commitment_id=int(raw),
+            user_id=req.user_id,
+            choice=choice,
+            now=rt.now(),
+        )
+    if result.result == "answered":
+        log.info("commitment %s answered %s", raw, choice)
+        respond(replace_original=True, **commitments_render.answered(result).kwargs())
+        return
+    if result.result == "already":
+        message = commitments_render.already(result)
+    elif result.result == "not_author":
+        message = commitments_render.only_author(result)
+    else:
+        message = commitments_render.missing()
+    respond(response_type="ephemeral", replace_original=False, **message.kwargs())
+
+
+def forget_confirmed(
+    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    rt, req = runtime(context), Request.of(body, context.team_id)
+    owner = body["actions"][0].get("value") or ""
+    if req.user_id != owner:
+        later(rt, respond, lambda: _not_yours(respond, owner))
+        return
+    later(rt, respond, lambda: forget(rt, respond, req))
+
+
+def forget_cancelled(
+    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    ack()
+    rt, req = runtime(context), Request.of(body, context.team_id)
+    owner = body["actions"][0].get("value") or ""
+    if req.user_id != owner:
+        later(rt, respond, lambda: _not_yours(respond, owner))
+        return
+    later(
+        rt,
+        respond,
+        lambda: respond(replace_original=True, **privacy_render.forget_cancelled().kwargs()),
+    )
+
+
+def _not_yours(respond: Respond, owner: str) -> None:
+    message = privacy_render.not_your_button(owner)
+    respond(response_type="ephemeral", replace_original=False, **message.kwargs())
+
+
+def forget(rt: Runtime, respond: Respond, req: Request) -> None:
+    """Forget the person in one transaction, drop what is cached about them, say what went."""
+    with rt.sessions.begin() as session:
+        done = privacy.forget(session, team_id=req.team_id, user_id=req.user_id)
+    rt.directory.forget(req.team_id, req.user_id)
+    rt.memberships.forget(req.team_id, req.user_id)
+    respond(replace_original=True, **privacy_render.forget_done(done).kwargs())
+
+
+def register(app: App) -> None:
+    app.action(RESPOND_ACTION)(respond_clicked)
+    app.action(ANSWER_ACTIONS)(answer_clicked)
+    app.action(privacy_render.FORGET_CONFIRM)(forget_confirmed)
+    app.action(privacy_render.FORGET_CANCEL)(forget_cancelled)

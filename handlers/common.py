@@ -1,48 +1,46 @@
-"""Helpers shared by the listeners."""
+"""What every listener shares: the runtime, the slow part after the ack, failure reports."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
-from slack_bolt import Ack, Respond
-from slack_sdk import WebClient
+from slack_bolt import App, BoltContext, Respond
 
-from bot import render
+from bot.blocks import error
 from bot.errors import UserError
 from bot.runtime import Runtime
 
 log = logging.getLogger("nudgebot")
+
+RUNTIME_KEY = "nudgebot_runtime"
 
 APOLOGY = (
     ":warning: Sorry, something went wrong on my side and nothing was saved. "
     "Please try again in a minute."
 )
 
-LEADERS_ONLY = (
-    "Only workspace admins, owners and the team's leaders (NUDGEBOT_LEADERS) can publish "
-    "this. Ask one of them, or share your idea with `/nudge idea <text>`."
-)
+
+def attach_runtime(app: App, rt: Runtime) -> None:
+    """Hand `rt` to every listener through Bolt's context, so listeners stay plain
+    module-level functions (a test can call one with a context of its own)."""
+
+    @app.middleware
+    def with_runtime(context: BoltContext, next: Callable[[], Any]) -> None:
+        context[RUNTIME_KEY] = rt
+        next()
 
 
-class Call(NamedTuple):
-    """One /nudge subcommand: what its listener received, handed on as one value."""
-
-    rt: Runtime
-    ack: Ack
-    command: dict[str, Any]
-    respond: Respond
-    client: WebClient
+def runtime(context: BoltContext) -> Runtime:
+    rt = context.get(RUNTIME_KEY)
+    assert isinstance(rt, Runtime), "create_app attaches the runtime to every request"
+    return rt
 
 
-def ack_error(ack: Ack, err: UserError) -> None:
-    ack(response_type="ephemeral", **render.error(err).kwargs())
-
-
-def report_failure(error: Exception, respond: Respond | None) -> None:
+def report_failure(error_: Exception, respond: Respond | None) -> None:
     """Log a listener failure with its traceback and apologise to the person, if we can."""
-    log.error("listener failed: %s", error, exc_info=error)
+    log.error("listener failed: %s", error_, exc_info=error_)
     if respond is None or not respond.response_url:
         return
     try:
@@ -64,9 +62,7 @@ def later(rt: Runtime, respond: Respond | None, work: Callable[[], None]) -> Non
             work()
         except UserError as err:
             if respond is not None:
-                respond(
-                    response_type="ephemeral", replace_original=False, **render.error(err).kwargs()
-                )
+                respond(response_type="ephemeral", replace_original=False, **error(err).kwargs())
         except Exception as err:
             report_failure(err, respond)
 

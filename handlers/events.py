@@ -1,5 +1,5 @@
-"""Events: a reply in a prompt's thread counts as an answer, logged once, thanked with a
-reaction rather than a new message."""
+"""Events: a reply in a prompt's thread counts as an answer (logged once, thanked with a
+reaction); the App Home tab is published when opened; uninstalls stop the workspace."""
 
 from __future__ import annotations
 
@@ -9,36 +9,60 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import parsing, prompts, recognition, responses, workspaces
+from bot.command import Request
 from bot.errors import UserError
+from bot.home import render as home_render
+from bot.home import service as home
+from bot.prompts import responses
+from bot.prompts import service as prompts
+from bot.recognition import service as recognition
+from bot.recognition.parsing import Kudos, parse_kudos
 from bot.runtime import Runtime
-from handlers.common import later
+from bot.slack import workspaces
+from bot.slack.errors import slack_code
+from bot.text import clean
+from handlers.common import later, runtime
 
 THANKS_REACTION = "raised_hands"
 
 
-def register(app: App, rt: Runtime) -> None:
-    @app.event("message")
-    def thread_reply(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        ts, thread_ts = event.get("ts"), event.get("thread_ts")
-        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
-            return  # edits, joins, bots: not answers
-        if not thread_ts or thread_ts == ts or not (event.get("text") or "").strip():
-            return
-        team = context.team_id or event.get("team") or ""
-        # Events are acknowledged when this returns; the work happens after.
-        later(rt, None, lambda: _answer(rt, client, team, event))
+def thread_reply(
+    event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    ts, thread_ts = event.get("ts"), event.get("thread_ts")
+    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        return  # edits, joins, bots: not answers
+    if not thread_ts or thread_ts == ts or not (event.get("text") or "").strip():
+        return
+    rt = runtime(context)
+    team = Request.of(body, context.team_id).team_id
+    # Events are acknowledged when this returns; the work happens after.
+    later(rt, None, lambda: answer(rt, client, team, event))
 
-    @app.event("app_uninstalled")
-    def uninstalled(context: BoltContext) -> None:
-        team = context.team_id or ""
-        later(rt, None, lambda: _stopped(rt, team, "app_uninstalled"))
 
-    @app.event("tokens_revoked")
-    def revoked(event: dict[str, Any], context: BoltContext) -> None:
-        if event.get("tokens", {}).get("bot"):
-            team = context.team_id or ""
-            later(rt, None, lambda: _stopped(rt, team, "token_revoked"))
+def home_opened(
+    event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    user = event.get("user")
+    if event.get("tab") != "home" or not user:
+        return  # the Messages tab, or nobody to show a page to
+    rt = runtime(context)
+    team = Request.of(body, context.team_id).team_id
+    # Events are acknowledged when this returns; the page is built after.
+    later(rt, None, lambda: publish_home(rt, client, team, user))
+
+
+def uninstalled(body: dict[str, Any], context: BoltContext) -> None:
+    rt = runtime(context)
+    team = Request.of(body, context.team_id).team_id
+    later(rt, None, lambda: _stopped(rt, team, "app_uninstalled"))
+
+
+def revoked(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    if event.get("tokens", {}).get("bot"):
+        rt = runtime(context)
+        team = Request.of(body, context.team_id).team_id
+        later(rt, None, lambda: _stopped(rt, team, "token_revoked"))
 
 
 def _stopped(rt: Runtime, team: str, reason: str) -> None:
@@ -46,10 +70,26 @@ def _stopped(rt: Runtime, team: str, reason: str) -> None:
         workspaces.deactivate(session, team_id=team, reason=reason, now=rt.now())
 
 
-def _answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> None:
+def publish_home(rt: Runtime, client: WebClient, team: str, user: str) -> None:
+    """Build the person's page and publish it (views.publish)."""
+    # A failure to list channels leaves the schedules section out rather than the page.
+    channels = rt.memberships.channels(client, team, user)
+    with rt.sessions() as session:
+        page = home.gather(
+            session,
+            team_id=team,
+            user_id=user,
+            now=rt.now(),
+            zone=rt.settings.timezone,
+            channels=channels,
+        )
+    client.views_publish(user_id=user, view=home_render.home_view(page))
+
+
+def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> None:
     """Log a reply in a prompt's thread as an answer to it, once, and thank it."""
     channel, ts, user = event["channel"], event["ts"], event["user"]
-    text = parsing.clean(event["text"]).strip()
+    text = clean(event["text"]).strip()
     dedupe = f"msg:{channel}:{ts}"  # Slack redelivers events; each message is logged once
     with rt.sessions() as session:
         prompt = prompts.find_posted(
@@ -95,18 +135,23 @@ def _answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) ->
     try:
         client.reactions_add(channel=channel, timestamp=ts, name=THANKS_REACTION)
     except SlackApiError as err:
-        if err.response.get("error") != "already_reacted":
+        if slack_code(err) != "already_reacted":
             raise
 
 
-def _kudos_in(
-    rt: Runtime, client: WebClient, team: str, user: str, text: str
-) -> parsing.Kudos | None:
+def _kudos_in(rt: Runtime, client: WebClient, team: str, user: str, text: str) -> Kudos | None:
     """The people a thread reply recognises, or None if it names nobody we may recognise."""
     try:
-        kudos = parsing.parse_kudos(text)
+        kudos = parse_kudos(text)
         bots = rt.directory.bots_among(client, team, kudos.recipients)
         recognition.check_recipients(user, kudos.recipients, bots)
     except UserError:
         return None
     return kudos
+
+
+def register(app: App) -> None:
+    app.event("message")(thread_reply)
+    app.event("app_home_opened")(home_opened)
+    app.event("app_uninstalled")(uninstalled)
+    app.event("tokens_revoked")(revoked)

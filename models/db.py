@@ -7,9 +7,24 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+PSYCOPG = "postgresql+psycopg://"
+
+
+def normalise_url(url: str) -> str:
+    """`url` naming the driver we ship: `postgresql://` and `postgres://` become
+    `postgresql+psycopg://`. Plain `postgresql://` would make SQLAlchemy look for psycopg2,
+    which is not a dependency, and it no longer knows `postgres://` (as some hosts hand
+    out) at all. Every other URL is returned as it is."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return PSYCOPG + url[len(scheme) :]
+    return url
+
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, a busy timeout and foreign keys on."""
+    """An engine for `url` (normalised first); SQLite gets WAL, a busy timeout and foreign
+    keys on."""
+    url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
 

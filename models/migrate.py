@@ -12,13 +12,17 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from models.db import make_engine, normalise_url
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The app's default too (DEFAULT_DATABASE_URL in the settings); models/ reads no app settings.
+DEFAULT_DATABASE_URL = "sqlite:///nudgebot.db"
 
 
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
     return config
 
 
@@ -38,15 +42,12 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 
 
 def main(argv: list[str]) -> int:
-    from dotenv import find_dotenv, load_dotenv
-
-    from bot.settings import DEFAULT_DATABASE_URL
-    from models.db import make_engine
-
-    load_dotenv(find_dotenv(usecwd=True))
     import os
 
-    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    from dotenv import find_dotenv, load_dotenv
+
+    load_dotenv(find_dotenv(usecwd=True))
+    url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
     action = argv[0] if argv else "upgrade"
     if action == "revision":
         config = alembic_config(url)

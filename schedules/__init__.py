@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
-from schedules.jobs import JobContext
+from schedules.context import JobContext
 from schedules.runner import PromptScheduler
 
 

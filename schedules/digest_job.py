@@ -7,13 +7,21 @@ posted once a week whatever restarts, retries or replicas do; Slack errors go ba
 
 from __future__ import annotations
 
-from bot import digest, render_digest
-from schedules.jobs import Claimed, JobContext
+from sqlalchemy.orm import Session
+
+from bot.digest import render as render_digest
+from bot.digest import service as digest
+from schedules.context import Claimed, JobContext, mark
 
 
-def post_digest(ctx: JobContext, claimed: Claimed) -> str:
-    """Build and post the channel's digest for the week ending at the occurrence; returns
-    the message ts. Milestones shown in it are marked celebrated once it is posted."""
+def plan_digest(ctx: JobContext, session: Session, claimed: Claimed) -> None:
+    """Nothing to decide while claiming: the digest is built once the claim has committed."""
+    return None
+
+
+def post_digest(ctx: JobContext, claimed: Claimed, plan: None) -> None:
+    """Build and post the channel's digest for the week ending at the occurrence, then mark
+    the occurrence posted. Milestones shown in it are marked celebrated once it is posted."""
     with ctx.sessions.begin() as session:
         week = digest.build(
             session,
@@ -26,4 +34,4 @@ def post_digest(ctx: JobContext, claimed: Claimed) -> str:
     posted = ctx.client.chat_postMessage(channel=claimed.channel_id, **message.kwargs())
     with ctx.sessions.begin() as session:
         digest.celebrated(session, team_id=claimed.team_id, digest=week, now=ctx.now())
-    return str(posted["ts"])
+    mark(ctx, claimed.schedule_id, claimed.occurs_at, "posted", None, str(posted["ts"]))

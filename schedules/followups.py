@@ -14,11 +14,12 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot import commitments, dates, workspaces
-from bot import render_commitments as render
-from bot.commitments import CommitmentView, Due
-from bot.slack import CHANNEL_ERRORS
-from schedules.jobs import WORKSPACE_ERRORS, JobContext
+from bot.commitments import dates, render
+from bot.commitments import service as commitments
+from bot.commitments.service import CommitmentView, Due
+from bot.slack import workspaces
+from bot.slack.errors import CHANNEL_ERRORS, WORKSPACE_ERRORS, slack_code
+from schedules.context import JobContext
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +62,6 @@ def _ask(ctx: JobContext, item: Due) -> int:
     return 0
 
 
-def _code(err: SlackApiError) -> str:
-    return str(err.response.get("error") or f"http {err.response.status_code}")
-
-
 def _post(ctx: JobContext, view: CommitmentView, message: dict[str, Any]) -> str | None:
     """Ask in the commitment's thread or, if the bot can't reach it (it left the channel),
     in a direct message. None when asked; otherwise what went wrong."""
@@ -72,7 +69,7 @@ def _post(ctx: JobContext, view: CommitmentView, message: dict[str, Any]) -> str
         ctx.client.chat_postMessage(channel=view.channel_id, thread_ts=view.message_ts, **message)
         return None
     except SlackApiError as err:
-        code = _code(err)
+        code = slack_code(err)
     except OSError as err:  # connection errors after the client's own retries
         return f"unreachable: {type(err).__name__}"
     if code not in CHANNEL_ERRORS:
@@ -82,7 +79,7 @@ def _post(ctx: JobContext, view: CommitmentView, message: dict[str, Any]) -> str
         ctx.client.chat_postMessage(channel=view.user_id, **message)
         return None
     except SlackApiError as err:
-        direct = _code(err)
+        direct = slack_code(err)
         return direct if direct in WORKSPACE_ERRORS else NO_WAY
     except OSError as err:
         return f"unreachable: {type(err).__name__}"

@@ -1,10 +1,11 @@
-"""The scheduled job: claim an occurrence, post its prompt, record what happened.
+"""The scheduled job: claim an occurrence, post it, record what happened.
 
 A claim is a unique (schedule, occurrence time) row written before anything is posted, so a
 restart, a retry or a second scheduler never posts the same occurrence twice. A process that
 dies between the claim and the post loses that one occurrence rather than risk a double.
 Within one post, the Web API client retries 429s (Slack did not act on them) and, with
 backoff, 5xx answers and dropped connections, which almost always mean Slack did not post.
+What to post for each kind of schedule is the poster's (schedules/posters.py).
 """
 
 from __future__ import annotations
@@ -12,60 +13,25 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from bot import catalogue, prompts, render, statements, workspaces
-from bot.scheduling import ROTATE
-from bot.slack import CHANNEL_ERRORS
-from bot.when import When
+from bot.scheduling import render as scheduling_render
+from bot.scheduling.when import When
+from bot.slack import workspaces
+from bot.slack.errors import CHANNEL_ERRORS, WORKSPACE_ERRORS, slack_code
+from models.changes import mark_changed
 from models.queries import insert_ignore
 from models.tables import Occurrence, Schedule, Workspace
+from schedules.context import Claimed, JobContext, mark
+from schedules.posters import POSTERS
 
 log = logging.getLogger(__name__)
 
-# Slack errors that mean the workspace is gone for us: stop all of its jobs.
-WORKSPACE_ERRORS = frozenset(
-    {"token_revoked", "app_uninstalled", "account_inactive", "invalid_auth", "team_disabled"}
-)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
-
-
-@dataclass(frozen=True)
-class JobContext:
-    sessions: sessionmaker[Session]
-    client: WebClient
-    now: Callable[[], datetime]
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """An occurrence this process claimed, with what posting it needs."""
-
-    schedule_id: int
-    occurs_at: datetime
-    kind: str
-    team_id: str
-    channel_id: str
-    creator: str | None
-    practice: str
-    when: When
-
-
-@dataclass(frozen=True)
-class PromptPlan:
-    """The prompt chosen for a claimed occurrence, decided in the claiming transaction."""
-
-    practice: str
-    commitment: catalogue.Commitment
-    item: catalogue.Prompt
-    vision: statements.Current | bool | None
 
 
 def claim(session: Session, schedule_id: int, occurs_at: datetime) -> Claimed | str:
@@ -110,100 +76,37 @@ def claim(session: Session, schedule_id: int, occurs_at: datetime) -> Claimed | 
 def post_occurrence(ctx: JobContext, schedule_id: int, occurs_at: datetime) -> str:
     """Post one occurrence of a schedule (a prompt or a digest) if nobody has; returns what
     happened, which is also recorded on the occurrence. Two short transactions around the
-    Slack call: claim (and choose the prompt), then record."""
+    Slack call: claim (and plan what to post), then record."""
     with ctx.sessions.begin() as session:
         claimed = claim(session, schedule_id, occurs_at)
         if isinstance(claimed, str):
             return claimed
-        plan = plan_prompt(ctx, session, claimed) if claimed.kind == "prompt" else None
+        poster = POSTERS.get(claimed.kind)
+        plan = None if poster is None else poster.plan(ctx, session, claimed)
+    if poster is None:
+        log.error("schedule %s is of kind %r, which nothing posts", schedule_id, claimed.kind)
+        mark(ctx, schedule_id, occurs_at, "failed", f"error: unknown kind {claimed.kind}"[:200])
+        return "error"
     try:
-        if plan is None:
-            from schedules.digest_job import post_digest
-
-            ts = post_digest(ctx, claimed)
-            _mark(ctx, schedule_id, occurs_at, "posted", None, ts)
-        else:
-            post_prompt(ctx, claimed, plan)
+        poster.post(ctx, claimed, plan)
     except SlackApiError as err:
-        code = str(err.response.get("error") or f"http {err.response.status_code}")
+        code = slack_code(err)
         _failed(ctx, claimed, code)
         return code
     except OSError as err:  # connection errors after the client's own retries
         log.warning("posting schedule %s failed: %s", schedule_id, err)
-        _mark(ctx, schedule_id, occurs_at, "failed", f"unreachable: {type(err).__name__}")
+        mark(ctx, schedule_id, occurs_at, "failed", f"unreachable: {type(err).__name__}")
         return "unreachable"
     except Exception as err:
         log.exception("posting schedule %s failed", schedule_id)
-        _mark(ctx, schedule_id, occurs_at, "failed", f"error: {type(err).__name__}"[:200])
+        mark(ctx, schedule_id, occurs_at, "failed", f"error: {type(err).__name__}"[:200])
         return "error"
     return "posted"
 
 
-def plan_prompt(ctx: JobContext, session: Session, claimed: Claimed) -> PromptPlan:
-    """Choose the practice (rotate picks the quietest) and a prompt the channel didn't just see."""
-    team, channel, practice = claimed.team_id, claimed.channel_id, claimed.practice
-    if practice == ROTATE:
-        practice = prompts.rotate_practice(session, team_id=team, channel_id=channel, now=ctx.now())
-    commitment, item = prompts.choose_prompt(
-        session, team_id=team, channel_id=channel, practice=practice
-    )
-    vision: statements.Current | bool | None = False
-    if practice == "vision":
-        vision = statements.current(session, team_id=team, kind="vision")
-    return PromptPlan(practice, commitment, item, vision)
-
-
-def post_prompt(ctx: JobContext, claimed: Claimed, plan: PromptPlan) -> None:
-    """Post the planned prompt, then record it and mark the occurrence posted, together."""
-    message = render.prompt(plan.practice, plan.commitment.key, plan.item, vision=plan.vision)
-    posted = ctx.client.chat_postMessage(channel=claimed.channel_id, **message.kwargs())
-    ts = str(posted["ts"])
-    with ctx.sessions.begin() as session:
-        prompts.record_prompt(
-            session,
-            team_id=claimed.team_id,
-            channel_id=claimed.channel_id,
-            prompt_key=plan.item.key,
-            message_ts=ts,
-            posted_by=None,
-            now=ctx.now(),
-            schedule_id=claimed.schedule_id,
-            workspace_known=True,
-        )
-        _set_status(session, claimed.schedule_id, claimed.occurs_at, "posted", None, ts)
-
-
-def _mark(
-    ctx: JobContext,
-    schedule_id: int,
-    occurs_at: datetime,
-    status: str,
-    detail: str | None,
-    message_ts: str | None = None,
-) -> None:
-    with ctx.sessions.begin() as session:
-        _set_status(session, schedule_id, occurs_at, status, detail, message_ts)
-
-
-def _set_status(
-    session: Session,
-    schedule_id: int,
-    occurs_at: datetime,
-    status: str,
-    detail: str | None,
-    message_ts: str | None = None,
-) -> None:
-    """Record on the occurrence what happened to it."""
-    session.execute(
-        update(Occurrence)
-        .where(Occurrence.schedule_id == schedule_id, Occurrence.occurs_at == occurs_at)
-        .values(status=status, detail=detail, message_ts=message_ts)
-    )
-
-
 def _failed(ctx: JobContext, claimed: Claimed, code: str) -> None:
     """Record a Slack refusal; pause the schedule or stop the workspace where it is final."""
-    _mark(ctx, claimed.schedule_id, claimed.occurs_at, "failed", code)
+    mark(ctx, claimed.schedule_id, claimed.occurs_at, "failed", code)
     if code in CHANNEL_ERRORS:
         with ctx.sessions.begin() as session:
             session.execute(
@@ -211,10 +114,10 @@ def _failed(ctx: JobContext, claimed: Claimed, code: str) -> None:
                 .where(Schedule.id == claimed.schedule_id)
                 .values(paused=True, paused_reason=code, updated_at=ctx.now())
             )
-            session.info["schedules_changed"] = True
+            mark_changed(session)
         if claimed.creator is None:
             return  # its creator asked to be forgotten: nobody to tell
-        message = render.schedule_paused(
+        message = scheduling_render.schedule_paused(
             claimed.schedule_id, claimed.channel_id, code, claimed.when, claimed.kind
         )
         try:

@@ -17,10 +17,12 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
-from bot import scheduling, workspaces
-from bot.when import When, latest_occurrence
+from bot.scheduling.when import When, latest_occurrence
+from bot.slack import workspaces
+from models import changes
+from schedules.context import JobContext
 from schedules.followups import run_followups
-from schedules.jobs import JobContext, active_schedules, post_occurrence
+from schedules.jobs import active_schedules, post_occurrence
 from schedules.leader import Leadership
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ class PromptScheduler:
         workers: int = 20,
         followup_seconds: float = 60.0,
     ) -> None:
+        changes.listen()  # a schedule change committed in this process wakes the sync loop
         self.followup_seconds = followup_seconds
         self.ctx = ctx
         self.grace = timedelta(seconds=grace_seconds)
@@ -90,7 +93,7 @@ class PromptScheduler:
 
     def stop(self) -> None:
         self._stop.set()
-        scheduling.changed.set()
+        changes.wake()
         if self._thread is not None:
             self._thread.join(10)
         if self.scheduler.running:
@@ -106,8 +109,7 @@ class PromptScheduler:
                     self._drop_all()
             except Exception:  # a database hiccup must not end the loop
                 log.exception("schedule sync failed; retrying")
-            scheduling.changed.wait(self.poll_seconds)
-            scheduling.changed.clear()
+            changes.wait_for_change(self.poll_seconds)
 
     # -- syncing ---------------------------------------------------------------------------
 

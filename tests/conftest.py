@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app, make_wsgi
 from bot.settings import Settings
-from models.db import make_engine, make_sessions
+from models.db import make_engine, make_sessions, normalise_url
 from models.migrate import upgrade
-from tests.driver import SlackDriver
+from tests.driver import SlackDriver, in_process_url
 from tests.fake_slack import FakeSlack
 
 SECRET = "test-signing-secret"
+IN_PROCESS = "in-process"
+HTTP = "http"
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -37,8 +39,7 @@ def engine(
         url = os.environ.get("TEST_DATABASE_URL", "")
         if not url:
             pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        url = normalise_url(url)
         url = with_private_schema(url)
     engine = make_engine(url)
     upgrade(engine)
@@ -103,11 +104,17 @@ def serve(wsgi: Any) -> tuple[str, Callable[[], None]]:
 class AppServers:
     """One fake Slack and one app per distinct settings override, shared by a test module:
     starting and stopping an app per test costs 1.5 s. Every driver still gets a fresh team,
-    channel and user, so tests tell their calls apart by those ids."""
+    channel and user, so tests tell their calls apart by those ids.
 
-    def __init__(self, fake: FakeSlack, sessions: sessionmaker[Session]) -> None:
+    `transport` is "in-process" (signed requests handed to `app.dispatch`, as Bolt's own
+    scenario tests do) or "http" (the same requests through waitress over loopback)."""
+
+    def __init__(
+        self, fake: FakeSlack, sessions: sessionmaker[Session], transport: str = IN_PROCESS
+    ) -> None:
         self.fake = fake
         self.sessions = sessions
+        self.transport = transport
         self._running: dict[tuple[tuple[str, Any], ...], tuple[str, Callable[[], None]]] = {}
         self._lock = threading.Lock()
 
@@ -123,7 +130,10 @@ class AppServers:
                     database_url=str(self.sessions.kw["bind"].url),
                 )
                 app = create_app(replace(settings, **overrides), sessions=self.sessions)
-                self._running[key] = serve(make_wsgi(app))
+                if self.transport == HTTP:
+                    self._running[key] = serve(make_wsgi(app))
+                else:
+                    self._running[key] = (in_process_url(app), lambda: None)
             url = self._running[key][0]
         return SlackDriver(url=url, secret=SECRET, slack=self.fake, sessions=self.sessions)
 
@@ -142,10 +152,17 @@ def fake_slack_class() -> type[FakeSlack]:
 
 
 @pytest.fixture(scope="module")
+def transport() -> str:
+    """How a module's tests reach the app: in-process by default; the HTTP tier's modules
+    override this fixture to return HTTP."""
+    return IN_PROCESS
+
+
+@pytest.fixture(scope="module")
 def servers(
-    sessions: sessionmaker[Session], fake_slack_class: type[FakeSlack]
+    sessions: sessionmaker[Session], fake_slack_class: type[FakeSlack], transport: str
 ) -> Iterator[AppServers]:
-    apps = AppServers(fake_slack_class().start(), sessions)
+    apps = AppServers(fake_slack_class().start(), sessions, transport)
     yield apps
     apps.stop()
 

@@ -51,3 +51,15 @@ def assert_later_error(bot: SlackDriver, reply: Reply, key: str, *phrases: str) 
     for phrase in phrases:
         assert phrase in text, text
     return text
+
+
+def assert_private_reply(bot: SlackDriver, reply: Reply, key: str, *phrases: str) -> str:
+    """Acked at once, then answered through response_url for the asker's eyes only."""
+    assert reply.status == 200, reply.body
+    assert reply.body == "", reply.body
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "ephemeral", message
+    text = said(message)
+    for phrase in phrases:
+        assert phrase in text, text
+    return text

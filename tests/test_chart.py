@@ -12,7 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import catalogue, chart, progress
+from bot import catalogue
+from bot.progress import chart
+from bot.progress import service as progress
 from tests.driver import SlackDriver
 from tests.fake_slack import Call, FakeSlack, Scripted
 from tests.test_progress import NOW, ProgressSlack, fake_of, rows, said, seed

@@ -22,6 +22,7 @@ from tests.helpers import (
     NOTHING,
     assert_ack_error,
     assert_later_error,
+    assert_private_reply,
     counts,
     said,
 )
@@ -534,10 +535,10 @@ def statement_rows(sessions: sessionmaker[Session], team: str) -> list[Statement
 def test_guidelines_before_any_are_set_say_how_to_set_them(
     bot: SlackDriver, sessions: sessionmaker[Session]
 ) -> None:
-    reply, _ = bot.command("/nudge", "guidelines")
-    assert reply.json["response_type"] == "ephemeral"
-    assert "No guidelines published yet" in reply.text
-    assert "`/nudge guidelines set <text>`" in reply.text
+    reply, key = bot.command("/nudge", "guidelines")
+    assert_private_reply(
+        bot, reply, key, "No guidelines published yet", "`/nudge guidelines set <text>`"
+    )
     assert counts(sessions, bot.team) == NOTHING
 
 
@@ -561,15 +562,19 @@ def test_admin_sets_guidelines_and_everyone_reads_them(
     )
     assert counts(sessions, bot.team) == {**NOTHING, "statements": 1}
 
-    reply, _ = bot.command("/nudge", "guidelines", user=slack_id("U"))
-    assert reply.json["response_type"] == "ephemeral"
-    assert "Our guidelines" in reply.text
-    assert "Kudos weekly. Ask for help in #help." in reply.text
-    assert f"Version 1 · published by <@{bot.user}>" in reply.text
+    reply, key = bot.command("/nudge", "guidelines", user=slack_id("U"))
+    assert_private_reply(
+        bot,
+        reply,
+        key,
+        "Our guidelines",
+        "Kudos weekly. Ask for help in #help.",
+        f"Version 1 · published by <@{bot.user}>",
+    )
 
     # Guidelines are not the vision.
-    reply, _ = bot.command("/vision")
-    assert "No vision published yet" in reply.text
+    reply, key = bot.command("/vision")
+    assert_private_reply(bot, reply, key, "No vision published yet")
 
 
 def test_leader_from_settings_sets_guidelines(

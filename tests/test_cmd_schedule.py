@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.tables import Schedule
 from tests.driver import SlackDriver, blocks_text, slack_id
+from tests.helpers import assert_private_reply
 
 
 def schedules(sessions: sessionmaker[Session], team: str) -> list[tuple]:
@@ -42,8 +43,8 @@ def test_add_list_pause_resume_remove(bot: SlackDriver, sessions: sessionmaker[S
         schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
 
     add(bot, 'challenge cron "30 8 * * 1-5"')
-    listing, _ = bot.command("/nudge", "schedule list")
-    text = listing.text
+    listing, key = bot.command("/nudge", "schedule list")
+    text = assert_private_reply(bot, listing, key)
     assert f"#{schedule_id}" in text and "rotating practices" in text
     assert "Challenge the Process" in text and "next <!date^" in text and f"<@{bot.user}>" in text
 
@@ -145,8 +146,8 @@ def test_other_workspaces_schedules_are_invisible(
     with sessions() as s:
         schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
     other = SlackDriver(url=bot.url, secret=bot.secret, slack=bot.slack, channel=bot.channel)
-    listing, _ = other.command("/nudge", "schedule list")
-    assert "No schedules" in listing.text
+    listing, key = other.command("/nudge", "schedule list")
+    assert_private_reply(other, listing, key, "No schedules")
     _reply, key = other.command("/nudge", f"schedule remove {schedule_id}")
     assert "no schedule" in said(bot.slack.wait_response(key))
     assert schedules(sessions, bot.team)[0][4] is False

@@ -16,6 +16,7 @@ from tests.helpers import (
     NOTHING,
     assert_ack_error,
     assert_later_error,
+    assert_private_reply,
     counts,
     said,
 )
@@ -46,12 +47,9 @@ def test_vision_before_any_is_published_says_how_to_publish(
     bot: SlackDriver, sessions: sessionmaker[Session]
 ) -> None:
     reply, key = bot.command("/vision")
-    assert reply.status == 200
-    assert reply.json["response_type"] == "ephemeral"
-    assert "No vision published yet" in reply.text
-    assert "`/vision set <the vision>`" in reply.text
+    assert_private_reply(bot, reply, key, "No vision published yet", "`/vision set <the vision>`")
     assert counts(sessions, bot.team) == NOTHING
-    assert bot.slack.responses[key] == []
+    assert len(bot.slack.responses[key]) == 1
 
 
 def test_admin_publishes_the_vision_and_everyone_can_read_it(
@@ -74,11 +72,15 @@ def test_admin_publishes_the_vision_and_everyone_can_read_it(
 
     # Anyone in the workspace reads it, as an ephemeral answer to /vision.
     reader = slack_id("U")
-    reply, _ = bot.command("/vision", user=reader)
-    assert reply.json["response_type"] == "ephemeral"
-    assert "Our vision" in reply.text
-    assert "A team where every release is boring.\nAnd every retro is honest." in reply.text
-    assert f"Version 1 · published by <@{bot.user}> on {row.created_at:%Y-%m-%d}" in reply.text
+    reply, key = bot.command("/vision", user=reader)
+    assert_private_reply(
+        bot,
+        reply,
+        key,
+        "Our vision",
+        "A team where every release is boring.\nAnd every retro is honest.",
+        f"Version 1 · published by <@{bot.user}> on {row.created_at:%Y-%m-%d}",
+    )
     assert asked_about(bot, reader) == 0  # reading needs no permission check
 
 
@@ -90,10 +92,9 @@ def test_a_new_version_replaces_the_current_one_and_keeps_history(
     text = said(publish(bot, "second, better vision"))
     assert "Version 2" in text
 
-    reply, _ = bot.command("/vision")
-    assert "second, better vision" in reply.text
-    assert "first draft" not in reply.text
-    assert "Version 2 · published by" in reply.text
+    reply, key = bot.command("/vision")
+    text = assert_private_reply(bot, reply, key, "second, better vision", "Version 2 · published by")
+    assert "first draft" not in text
     rows = statement_rows(sessions, bot.team)
     assert [(r.kind, r.text) for r in rows] == [
         ("vision", "first draft of the vision"),
@@ -138,8 +139,8 @@ def test_non_admin_may_not_publish(bot: SlackDriver, sessions: sessionmaker[Sess
     assert counts(sessions, bot.team) == NOTHING
     assert asked_about(bot, bot.user) == 1
 
-    reply, _ = bot.command("/vision")
-    assert "No vision published yet" in reply.text
+    reply, key = bot.command("/vision")
+    assert_private_reply(bot, reply, key, "No vision published yet")
 
 
 def test_unknown_user_may_not_publish(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:

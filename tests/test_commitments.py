@@ -18,12 +18,13 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import schedules.runner
-from bot import commitments, dates
-from bot.commitments import parse_commit
+from bot.commitments import dates
+from bot.commitments import service as commitments
+from bot.commitments.render import ANSWER_BLOCK
+from bot.commitments.service import parse_commit
 from bot.errors import UserError
-from bot.render_commitments import ANSWER_BLOCK
 from bot.settings import Settings
-from bot.slack import make_client
+from bot.slack.client import make_client
 from models.tables import Commitment, Workspace
 from schedules.followups import run_followups
 from schedules.jobs import JobContext

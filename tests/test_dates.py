@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.dates import DUE_USAGE, add_months, add_years, at_local, describe, parse_due, today_in
+from bot.commitments.dates import (
+    DUE_USAGE,
+    add_months,
+    add_years,
+    at_local,
+    describe,
+    parse_due,
+    today_in,
+)
 from bot.errors import UserError
 
 FRI = date(2026, 3, 13)  # a Friday

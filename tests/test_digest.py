@@ -13,9 +13,14 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import digest, milestones, recognition, render_digest, responses, statements
+from bot.digest import milestones
+from bot.digest import render as render_digest
+from bot.digest import service as digest
+from bot.prompts import responses
+from bot.recognition import service as recognition
 from bot.settings import Settings
-from bot.slack import make_client
+from bot.slack.client import make_client
+from bot.statements import service as statements
 from models.queries import ensure_workspace
 from models.tables import Commitment, Milestone, Occurrence, Recognition, Schedule
 from models.tables import RecognitionRecipient as Recipient
@@ -23,6 +28,7 @@ from schedules.jobs import JobContext, post_occurrence
 from tests.conftest import AppServers
 from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.fake_slack import FakeSlack
+from tests.helpers import assert_private_reply
 
 Sessions = sessionmaker[Session]
 
@@ -143,8 +149,8 @@ def check_limits(blocks: list[dict[str, Any]]) -> None:
 
 def test_on_replace_status_and_off(make_bot, sessions: Sessions) -> None:
     bot = make_bot(timezone="America/New_York")
-    reply, _ = bot.command("/nudge", "digest")
-    assert reply.json["response_type"] == "ephemeral" and "no weekly digest yet" in reply.text
+    reply, key = bot.command("/nudge", "digest")
+    assert_private_reply(bot, reply, key, "no weekly digest yet")
 
     _, key = bot.command("/nudge", "digest on Friday 16:00")
     posted = bot.slack.wait_response(key)
@@ -160,18 +166,18 @@ def test_on_replace_status_and_off(make_bot, sessions: Sessions) -> None:
     assert digest_rows(sessions, bot.team) == [
         (digest_id, "digest", "digest", "30 9 * * mon", "Europe/Berlin", other, False, False)
     ]
-    status, _ = bot.command("/nudge", "digest")
-    assert "every Monday at 09:30 (Europe/Berlin)" in status.text and "next one" in status.text
+    status, key = bot.command("/nudge", "digest")
+    assert_private_reply(bot, status, key, "every Monday at 09:30 (Europe/Berlin)", "next one")
 
     # The digest is not a prompt schedule: it doesn't show in the schedule list.
-    listing, _ = bot.command("/nudge", "schedule list")
-    assert "No schedules" in listing.text
+    listing, key = bot.command("/nudge", "schedule list")
+    assert_private_reply(bot, listing, key, "No schedules")
 
     _, key = bot.command("/nudge", "digest off")
     assert "turned off" in said(bot.slack.wait_response(key))
     assert digest_rows(sessions, bot.team)[0][-1] is True
-    status, _ = bot.command("/nudge", "digest")
-    assert "no weekly digest yet" in status.text
+    status, key = bot.command("/nudge", "digest")
+    assert_private_reply(bot, status, key, "no weekly digest yet")
 
 
 def test_turning_on_resumes_a_paused_digest(bot: SlackDriver, sessions: Sessions) -> None:
@@ -180,8 +186,8 @@ def test_turning_on_resumes_a_paused_digest(bot: SlackDriver, sessions: Sessions
     with sessions.begin() as s:
         row = s.scalars(select(Schedule).where(Schedule.team_id == bot.team)).one()
         row.paused, row.paused_reason = True, "not_in_channel"
-    status, _ = bot.command("/nudge", "digest")
-    assert "paused (not_in_channel)" in status.text
+    status, key = bot.command("/nudge", "digest")
+    assert_private_reply(bot, status, key, "paused (not_in_channel)")
     _, key = bot.command("/nudge", "digest on fri 16:00")
     bot.slack.wait_response(key)
     [(*_, paused, deleted)] = digest_rows(sessions, bot.team)

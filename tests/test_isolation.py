@@ -16,11 +16,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import catalogue, prompts
+from bot import catalogue
+from bot.prompts import service as prompts
 from models.queries import ensure_workspace
 from models.tables import Prompt, Recognition, Response
 from tests.driver import SlackDriver, blocks_text, slack_id
-from tests.helpers import NOTHING, counts, said
+from tests.helpers import NOTHING, assert_private_reply, counts, said
 
 T = TypeVar("T")
 
@@ -74,17 +75,17 @@ def test_vision_is_per_workspace(
     bot.slack.add_user(bot.user, is_admin=True)  # the same user id is admin in both
     assert "Version 1" in said(run(bot, "/vision", "set Workspace A ships weekly"))
 
-    reply, _ = twin.command("/vision")
-    assert "No vision published yet" in reply.text
-    assert "Workspace A" not in reply.text
+    reply, key = twin.command("/vision")
+    text = assert_private_reply(twin, reply, key, "No vision published yet")
+    assert "Workspace A" not in text
 
     text = said(run(twin, "/vision", "set Workspace B never ships on Fridays"))
     assert "Version 1" in text  # not version 2: A's history isn't B's
 
-    reply, _ = bot.command("/vision")
-    assert "Workspace A ships weekly" in reply.text and "Version 1 ·" in reply.text
-    reply, _ = twin.command("/vision")
-    assert "Workspace B never ships" in reply.text and "Version 1 ·" in reply.text
+    reply, key = bot.command("/vision")
+    assert_private_reply(bot, reply, key, "Workspace A ships weekly", "Version 1 ·")
+    reply, key = twin.command("/vision")
+    assert_private_reply(twin, reply, key, "Workspace B never ships", "Version 1 ·")
     assert counts(sessions, bot.team)["statements"] == 1
     assert counts(sessions, twin.team)["statements"] == 1
 
@@ -96,15 +97,15 @@ def test_guidelines_are_per_workspace(
     run(bot, "/nudge", "guidelines set A: ask in #help-a")
     run(bot, "/nudge", "guidelines set A: ask in #help-a, second version")
 
-    reply, _ = twin.command("/nudge", "guidelines")
-    assert "No guidelines published yet" in reply.text
-    assert "help-a" not in reply.text
+    reply, key = twin.command("/nudge", "guidelines")
+    text = assert_private_reply(twin, reply, key, "No guidelines published yet")
+    assert "help-a" not in text
 
     assert "Version 1" in said(run(twin, "/nudge", "guidelines set B: ask in #help-b"))
-    reply, _ = bot.command("/nudge", "guidelines")
-    assert "second version" in reply.text and "Version 2 ·" in reply.text
-    reply, _ = twin.command("/nudge", "guidelines")
-    assert "help-b" in reply.text and "Version 1 ·" in reply.text
+    reply, key = bot.command("/nudge", "guidelines")
+    assert_private_reply(bot, reply, key, "second version", "Version 2 ·")
+    reply, key = twin.command("/nudge", "guidelines")
+    assert_private_reply(twin, reply, key, "help-b", "Version 1 ·")
 
 
 def test_progress_counts_are_per_workspace(

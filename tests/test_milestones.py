@@ -12,10 +12,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import milestones, recognition, responses
+from bot.digest import milestones
+from bot.prompts import responses
+from bot.recognition import service as recognition
 from models.queries import ensure_workspace
 from models.tables import Milestone, Recognition, RecognitionRecipient, Workspace
 from tests.driver import SlackDriver, slack_id
+from tests.helpers import assert_later_error, assert_private_reply
 from tests.test_digest import said
 
 Sessions = sessionmaker[Session]
@@ -253,20 +256,20 @@ def test_racing_kudos_reach_each_milestone_exactly_once(sessions: Sessions, seed
 def test_milestones_command_shows_and_sets_the_mode(make_bot, sessions: Sessions) -> None:
     leader = slack_id("U")
     bot = make_bot(leaders=frozenset({leader}))
-    reply, _ = bot.command("/nudge", "milestones")
-    assert reply.json["response_type"] == "ephemeral"
-    assert "celebrated in the channel's weekly digest" in reply.text
+    reply, key = bot.command("/nudge", "milestones")
+    assert_private_reply(bot, reply, key, "celebrated in the channel's weekly digest")
 
     _, key = bot.command("/nudge", "milestones OFF", user=leader)
     answer = bot.slack.wait_response(key)
     assert answer["response_type"] == "ephemeral" and "not celebrated" in said(answer)
     assert mode_of(sessions, bot.team) == "off"
-    reply, _ = bot.command("/nudge", "milestones")
-    assert "not celebrated (they are still recorded)" in reply.text
+    reply, key = bot.command("/nudge", "milestones")
+    assert_private_reply(bot, reply, key, "not celebrated (they are still recorded)")
 
     other = SlackDriver(url=bot.url, secret=bot.secret, slack=bot.slack, channel=bot.channel)
-    reply, _ = other.command("/nudge", "milestones")
-    assert "weekly digest" in reply.text  # another workspace keeps its own mode
+    reply, key = other.command("/nudge", "milestones")
+    # another workspace keeps its own mode
+    assert_private_reply(other, reply, key, "weekly digest")
 
 
 def test_only_admins_owners_and_leaders_may_change_the_mode(
@@ -275,9 +278,7 @@ def test_only_admins_owners_and_leaders_may_change_the_mode(
     set_mode(sessions, bot.team, "digest")
     member = slack_id("U")
     reply, key = bot.command("/nudge", "milestones now", user=member)
-    assert reply.body == ""
-    refused = bot.slack.wait_response(key)
-    assert refused["response_type"] == "ephemeral" and "Only workspace admins" in said(refused)
+    assert_later_error(bot, reply, key, "Only workspace admins")
     assert mode_of(sessions, bot.team) == "digest"
 
     owner = slack_id("U")

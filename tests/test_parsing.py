@@ -9,19 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import parsing
+from bot import catalogue
+from bot.catalogue import Tagged
 from bot.errors import UserError
-from bot.parsing import (
-    GUIDELINES_USAGE,
-    KUDOS_USAGE,
-    NOW_USAGE,
-    PROGRESS_USAGE,
-    VISION_USAGE,
-    WIN_USAGE,
-    Kudos,
-    NudgeCommand,
-    Tagged,
-)
+from bot.progress import parsing as progress_parsing
+from bot.progress.parsing import PROGRESS_USAGE
+from bot.prompts import parsing as prompts_parsing
+from bot.prompts.parsing import NOW_USAGE, WIN_USAGE
+from bot.recognition import parsing as recognition_parsing
+from bot.recognition.parsing import KUDOS_USAGE, Kudos
+from bot.statements import parsing as statements_parsing
+from bot.statements.parsing import GUIDELINES_USAGE, VISION_USAGE
+from bot.text import MAX_TEXT, clip_word
+from handlers.commands import route
 
 
 def raises_user_error(fn: Callable[[], object], usage: str | None, *fragments: str) -> UserError:
@@ -62,7 +62,7 @@ def raises_user_error(fn: Callable[[], object], usage: str | None, *fragments: s
     ],
 )
 def test_parse_kudos_happy(text: str, expected: Kudos | None) -> None:
-    parsed = parsing.parse_kudos(text)
+    parsed = recognition_parsing.parse_kudos(text)
     if expected is None:
         assert parsed.recipients == ("U1", "U2", "U3", "U4")
         assert parsed.reason == "for pairing"
@@ -72,16 +72,16 @@ def test_parse_kudos_happy(text: str, expected: Kudos | None) -> None:
 
 def test_parse_kudos_ten_recipients_is_the_limit() -> None:
     ten = " ".join(f"<@U{i:03d}>" for i in range(10))
-    assert len(parsing.parse_kudos(f"{ten} for the launch").recipients) == 10
+    assert len(recognition_parsing.parse_kudos(f"{ten} for the launch").recipients) == 10
     eleven = ten + " <@U999>"
     raises_user_error(
-        lambda: parsing.parse_kudos(f"{eleven} for the launch"),
+        lambda: recognition_parsing.parse_kudos(f"{eleven} for the launch"),
         KUDOS_USAGE,
         "That's 11 people",
         "at most 10",
     )
     # The same person named twice counts once.
-    assert len(parsing.parse_kudos(f"{ten} <@U000> for the launch").recipients) == 10
+    assert len(recognition_parsing.parse_kudos(f"{ten} <@U000> for the launch").recipients) == 10
 
 
 @pytest.mark.parametrize(
@@ -103,20 +103,25 @@ def test_parse_kudos_ten_recipients_is_the_limit() -> None:
     ],
 )
 def test_parse_kudos_errors(text: str, fragment: str) -> None:
-    raises_user_error(lambda: parsing.parse_kudos(text), KUDOS_USAGE, fragment)
+    raises_user_error(lambda: recognition_parsing.parse_kudos(text), KUDOS_USAGE, fragment)
 
 
 def test_parse_kudos_unknown_tag_lists_the_practices() -> None:
-    err = raises_user_error(lambda: parsing.parse_kudos("<@U1> yay #bogus"), KUDOS_USAGE)
+    err = raises_user_error(
+        lambda: recognition_parsing.parse_kudos("<@U1> yay #bogus"), KUDOS_USAGE
+    )
     for key in ("model", "vision", "challenge", "enable", "heart"):
         assert f"`{key}`" in err.message
 
 
 def test_parse_kudos_reason_length() -> None:
-    ok = "x" * parsing.MAX_TEXT
-    assert parsing.parse_kudos(f"<@U1> {ok}").reason == ok
+    ok = "x" * MAX_TEXT
+    assert recognition_parsing.parse_kudos(f"<@U1> {ok}").reason == ok
     raises_user_error(
-        lambda: parsing.parse_kudos(f"<@U1> {ok}y"), KUDOS_USAGE, "3,001 characters", "under 3,000"
+        lambda: recognition_parsing.parse_kudos(f"<@U1> {ok}y"),
+        KUDOS_USAGE,
+        "3,001 characters",
+        "under 3,000",
     )
 
 
@@ -134,7 +139,7 @@ def test_parse_kudos_reason_length() -> None:
     ],
 )
 def test_parse_win_happy(text: str, expected: Tagged) -> None:
-    assert parsing.parse_win(text) == expected
+    assert prompts_parsing.parse_win(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -148,17 +153,20 @@ def test_parse_win_happy(text: str, expected: Tagged) -> None:
     ],
 )
 def test_parse_win_errors(text: str, fragment: str) -> None:
-    raises_user_error(lambda: parsing.parse_win(text), WIN_USAGE, fragment)
+    raises_user_error(lambda: prompts_parsing.parse_win(text), WIN_USAGE, fragment)
 
 
 # --- /vision and /nudge guidelines --------------------------------------------------------------
 
 
 def test_parse_vision() -> None:
-    assert parsing.parse_vision("") is None
-    assert parsing.parse_vision("   ") is None
-    assert parsing.parse_vision("set A team that ships weekly") == "A team that ships weekly"
-    assert parsing.parse_vision("SET   multi\nline  ") == "multi\nline"
+    assert statements_parsing.parse_vision("") is None
+    assert statements_parsing.parse_vision("   ") is None
+    assert (
+        statements_parsing.parse_vision("set A team that ships weekly")
+        == "A team that ships weekly"
+    )
+    assert statements_parsing.parse_vision("SET   multi\nline  ") == "multi\nline"
 
 
 @pytest.mark.parametrize(
@@ -172,28 +180,30 @@ def test_parse_vision() -> None:
     ],
 )
 def test_parse_vision_errors(text: str, fragment: str) -> None:
-    raises_user_error(lambda: parsing.parse_vision(text), VISION_USAGE, fragment)
+    raises_user_error(lambda: statements_parsing.parse_vision(text), VISION_USAGE, fragment)
 
 
 def test_parse_vision_echo_is_clipped() -> None:
-    err = raises_user_error(lambda: parsing.parse_vision("z" * 500), VISION_USAGE)
+    err = raises_user_error(lambda: statements_parsing.parse_vision("z" * 500), VISION_USAGE)
     assert "z" * 39 + "…" in err.message
     assert "z" * 41 not in err.message
 
 
 def test_parse_guidelines() -> None:
-    assert parsing.parse_guidelines("") is None
-    assert parsing.parse_guidelines("set Ask in #help") == "Ask in #help"
+    assert statements_parsing.parse_guidelines("") is None
+    assert statements_parsing.parse_guidelines("set Ask in #help") == "Ask in #help"
     raises_user_error(
-        lambda: parsing.parse_guidelines("show"),
+        lambda: statements_parsing.parse_guidelines("show"),
         GUIDELINES_USAGE,
         "`/nudge guidelines` doesn't take *show*",
     )
     raises_user_error(
-        lambda: parsing.parse_guidelines("set"), GUIDELINES_USAGE, "Write the guidelines after"
+        lambda: statements_parsing.parse_guidelines("set"),
+        GUIDELINES_USAGE,
+        "Write the guidelines after",
     )
     raises_user_error(
-        lambda: parsing.parse_guidelines("set " + "g" * 3001), GUIDELINES_USAGE, "3,001"
+        lambda: statements_parsing.parse_guidelines("set " + "g" * 3001), GUIDELINES_USAGE, "3,001"
     )
 
 
@@ -203,40 +213,44 @@ def test_parse_guidelines() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", NudgeCommand("help", "")),
-        ("   ", NudgeCommand("help", "")),
-        ("help", NudgeCommand("help", "")),
-        ("practices", NudgeCommand("practices", "")),
-        ("NOW heart", NudgeCommand("now", "heart")),
-        ("now encourage the heart", NudgeCommand("now", "encourage the heart")),
-        ("progress 30d", NudgeCommand("progress", "30d")),
-        ("guidelines set  be kind ", NudgeCommand("guidelines", "set  be kind")),
-        ("hope we ship", NudgeCommand("hope", "we ship")),
-        ("fear\nwe won't", NudgeCommand("fear", "we won't")),
-        ("bogus stuff here", NudgeCommand("help", "", unknown="bogus")),
-        ("kudos <@U1>", NudgeCommand("help", "", unknown="kudos")),
+        ("", (None, "", None)),
+        ("   ", (None, "", None)),
+        ("help", ("help", "", None)),
+        ("practices", ("practices", "", None)),
+        ("NOW heart", ("now", "heart", None)),
+        ("now encourage the heart", ("now", "encourage the heart", None)),
+        ("progress 30d", ("progress", "30d", None)),
+        ("guidelines set  be kind ", ("guidelines", "set  be kind", None)),
+        ("hope we ship", ("hope", "we ship", None)),
+        ("fear\nwe won't", ("fear", "we won't", None)),
+        ("bogus stuff here", (None, "", "bogus")),
+        ("kudos <@U1>", (None, "", "kudos")),
     ],
 )
-def test_parse_nudge(text: str, expected: NudgeCommand) -> None:
-    assert parsing.parse_nudge(text) == expected
+def test_route_nudge(text: str, expected: tuple[str | None, str, str | None]) -> None:
+    spec, rest, unknown = route(text)
+    assert (spec.name if spec else None, rest, unknown) == expected
 
 
-@pytest.mark.parametrize("kind", parsing.LOG_KINDS)
+@pytest.mark.parametrize("kind", prompts_parsing.LOG_KINDS)
 def test_parse_nudge_every_log_kind(kind: str) -> None:
-    assert parsing.parse_nudge(f"{kind.upper()} some text") == NudgeCommand(kind, "some text")
+    spec, rest, _ = route(f"{kind.upper()} some text")
+    assert spec is not None and (spec.name, rest) == (kind, "some text")
 
 
 @pytest.mark.parametrize(
     ("rest", "days"), [("", 7), ("  ", 7), ("7d", 7), ("30d", 30), ("90D", 90)]
 )
 def test_parse_period(rest: str, days: int) -> None:
-    assert parsing.parse_period(rest) == days
+    assert progress_parsing.parse_period(rest) == days
 
 
 @pytest.mark.parametrize("rest", ["week", "7", "14d", "7d 30d", "-7d"])
 def test_parse_period_errors(rest: str) -> None:
     raises_user_error(
-        lambda: parsing.parse_period(rest), PROGRESS_USAGE, f"*{rest}* isn't a period I know."
+        lambda: progress_parsing.parse_period(rest),
+        PROGRESS_USAGE,
+        f"*{rest}* isn't a period I know.",
     )
 
 
@@ -251,38 +265,40 @@ def test_parse_period_errors(rest: str) -> None:
     ],
 )
 def test_parse_practice_arg(rest: str, key: str | None) -> None:
-    assert parsing.parse_practice_arg(rest) == key
+    assert prompts_parsing.parse_practice_arg(rest) == key
 
 
 def test_parse_practice_arg_error() -> None:
     raises_user_error(
-        lambda: parsing.parse_practice_arg("gardening"),
+        lambda: prompts_parsing.parse_practice_arg("gardening"),
         NOW_USAGE,
         "I don't know the practice *gardening*",
         "`heart`",
     )
 
 
-@pytest.mark.parametrize("kind", parsing.LOG_KINDS)
+@pytest.mark.parametrize("kind", prompts_parsing.LOG_KINDS)
 def test_parse_log(kind: str) -> None:
-    assert parsing.parse_log(kind, "  we could pair more  ") == "we could pair more"
+    assert prompts_parsing.parse_log(kind, "  we could pair more  ") == "we could pair more"
     raises_user_error(
-        lambda: parsing.parse_log(kind, " ... "),
+        lambda: prompts_parsing.parse_log(kind, " ... "),
         f"/nudge {kind} <text>",
         f"Write your {kind} after `/nudge {kind}`.",
     )
     raises_user_error(
-        lambda: parsing.parse_log(kind, "w" * 3001), f"/nudge {kind} <text>", "3,001 characters"
+        lambda: prompts_parsing.parse_log(kind, "w" * 3001),
+        f"/nudge {kind} <text>",
+        "3,001 characters",
     )
-    assert parsing.parse_log(kind, "w" * 3000) == "w" * 3000
+    assert prompts_parsing.parse_log(kind, "w" * 3000) == "w" * 3000
 
 
 @pytest.mark.parametrize(
     ("parser", "text"),
     [
-        (parsing.parse_win, "shipped #" + "t" * 500),
-        (parsing.parse_kudos, "<@U1> for it #" + "t" * 500),
-        (parsing.parse_kudos, "@" + "n" * 500 + " for it"),
+        (prompts_parsing.parse_win, "shipped #" + "t" * 500),
+        (recognition_parsing.parse_kudos, "<@U1> for it #" + "t" * 500),
+        (recognition_parsing.parse_kudos, "@" + "n" * 500 + " for it"),
     ],
 )
 def test_echoed_words_are_clipped(parser: Callable[[str], object], text: str) -> None:
@@ -294,10 +310,10 @@ def test_echoed_words_are_clipped(parser: Callable[[str], object], text: str) ->
 
 
 def test_clip_word() -> None:
-    assert parsing.clip_word("  *bold* _it_ `code` ~s~ ") == "bold it code s"
-    assert parsing.clip_word("a" * 40) == "a" * 40
-    assert parsing.clip_word("a" * 41) == "a" * 39 + "…"
-    assert len(parsing.clip_word("b" * 1000, limit=10)) == 10
+    assert clip_word("  *bold* _it_ `code` ~s~ ") == "bold it code s"
+    assert clip_word("a" * 40) == "a" * 40
+    assert clip_word("a" * 41) == "a" * 39 + "…"
+    assert len(clip_word("b" * 1000, limit=10)) == 10
 
 
 # --- properties ---------------------------------------------------------------------------------
@@ -338,16 +354,16 @@ slacky_text = st.lists(_slack_tokens, max_size=25).map(" ".join)
 any_text = st.one_of(st.text(max_size=200), slacky_text)
 
 PARSERS: list[tuple[str, Callable[[str], object]]] = [
-    ("kudos", parsing.parse_kudos),
-    ("win", parsing.parse_win),
-    ("vision", parsing.parse_vision),
-    ("nudge", parsing.parse_nudge),
-    ("period", parsing.parse_period),
-    ("practice_arg", parsing.parse_practice_arg),
-    ("guidelines", parsing.parse_guidelines),
+    ("kudos", recognition_parsing.parse_kudos),
+    ("win", prompts_parsing.parse_win),
+    ("vision", statements_parsing.parse_vision),
+    ("nudge", route),
+    ("period", progress_parsing.parse_period),
+    ("practice_arg", prompts_parsing.parse_practice_arg),
+    ("guidelines", statements_parsing.parse_guidelines),
     *[
-        (f"log_{kind}", lambda text, kind=kind: parsing.parse_log(kind, text))
-        for kind in parsing.LOG_KINDS
+        (f"log_{kind}", lambda text, kind=kind: prompts_parsing.parse_log(kind, text))
+        for kind in prompts_parsing.LOG_KINDS
     ],
 ]
 
@@ -369,15 +385,15 @@ def test_parsers_return_or_raise_user_error(
 @given(text=slacky_text)
 def test_parse_kudos_recipients_always_valid(text: str) -> None:
     try:
-        parsed = parsing.parse_kudos(text)
+        parsed = recognition_parsing.parse_kudos(text)
     except UserError:
         return
-    assert 1 <= len(parsed.recipients) <= parsing.MAX_RECIPIENTS
+    assert 1 <= len(parsed.recipients) <= recognition_parsing.MAX_RECIPIENTS
     assert len(set(parsed.recipients)) == len(parsed.recipients)
     assert all(USER_ID.match(r) for r in parsed.recipients), parsed.recipients
     assert re.sub(r"[\W_]+", "", parsed.reason)
-    assert len(parsed.reason) <= parsing.MAX_TEXT
-    assert parsed.practice is None or parsed.practice in parsing.catalogue.PRACTICE_KEYS
+    assert len(parsed.reason) <= MAX_TEXT
+    assert parsed.practice is None or parsed.practice in catalogue.PRACTICE_KEYS
 
 
 @settings(max_examples=100, deadline=None)
@@ -388,10 +404,10 @@ def test_parse_kudos_recipients_always_valid(text: str) -> None:
 def test_parse_kudos_finds_every_leading_mention(ids: list[str], reason: str) -> None:
     text = " ".join(f"<@{i}|x>" for i in ids) + " for " + reason
     distinct = list(dict.fromkeys(ids))
-    if len(distinct) > parsing.MAX_RECIPIENTS:
+    if len(distinct) > recognition_parsing.MAX_RECIPIENTS:
         with pytest.raises(UserError):
-            parsing.parse_kudos(text)
+            recognition_parsing.parse_kudos(text)
         return
-    parsed = parsing.parse_kudos(text)
+    parsed = recognition_parsing.parse_kudos(text)
     assert list(parsed.recipients) == distinct
     assert parsed.reason == "for " + reason

@@ -17,9 +17,13 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import catalogue, members, parsing, progress, render
+from bot import catalogue
 from bot.errors import UserError
-from bot.members import ChannelMembers, MemberCache
+from bot.progress import parsing as progress_parsing
+from bot.progress import render as progress_render
+from bot.progress import service as progress
+from bot.slack import members
+from bot.slack.members import ChannelMembers, MemberCache
 from models.queries import ensure_workspace
 from models.tables import Commitment, Recognition, RecognitionRecipient, Response
 from tests.driver import SlackDriver, blocks_text, slack_id
@@ -493,15 +497,17 @@ def test_practice_series_of_an_empty_channel(sessions: Sessions) -> None:
     ],
 )
 def test_parse_progress(rest: str, days: int, chart: bool) -> None:
-    assert parsing.parse_progress(rest) == parsing.ProgressRequest(days=days, chart=chart)
+    assert progress_parsing.parse_progress(rest) == progress_parsing.ProgressRequest(
+        days=days, chart=chart
+    )
 
 
 @pytest.mark.parametrize("rest", ["week", "14d", "7d 30d", "chart 7d 90d", "chart x", "-7d"])
 def test_parse_progress_errors(rest: str) -> None:
     with pytest.raises(UserError) as info:
-        parsing.parse_progress(rest)
+        progress_parsing.parse_progress(rest)
     assert "isn't a period I know." in info.value.message
-    assert info.value.usage == parsing.PROGRESS_CHART_USAGE
+    assert info.value.usage == progress_parsing.PROGRESS_CHART_USAGE
 
 
 def _report(**fields: Any) -> progress.Progress:
@@ -512,11 +518,15 @@ def _report(**fields: Any) -> progress.Progress:
 
 
 def test_render_progress_participation() -> None:
-    text = blocks_text(check_message(render.progress(_report(members=1234, participants=56))))
+    text = blocks_text(
+        check_message(progress_render.progress(_report(members=1234, participants=56)))
+    )
     assert "*56 of 1,234 members* of this channel took part (5%)." in text
-    plain = blocks_text(check_message(render.progress(_report())))
+    plain = blocks_text(check_message(progress_render.progress(_report())))
     assert "took part" not in plain and "No participation figure" not in plain
-    noted = check_message(render.progress(_report(members_note=members.WHY["not_in_channel"])))
+    noted = check_message(
+        progress_render.progress(_report(members_note=members.WHY["not_in_channel"]))
+    )
     context = [b for b in noted if b["type"] == "context"]
     assert len(context) == 1
     assert "No participation figure: I'm not a member" in blocks_text(context)

@@ -10,12 +10,19 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot import catalogue, modals, render
+from bot import blocks, catalogue
 from bot.errors import UserError
-from bot.progress import PracticeCount, Progress
-from bot.recognition import KudosGiven
-from bot.responses import Logged
-from bot.statements import Current
+from bot.help import render as help_render
+from bot.progress import render as progress_render
+from bot.progress.service import PracticeCount, Progress
+from bot.prompts import modals
+from bot.prompts import render as prompts_render
+from bot.prompts.responses import Logged
+from bot.recognition import render as recognition_render
+from bot.recognition.service import KudosGiven
+from bot.statements import render as statements_render
+from bot.statements.service import Current
+from handlers.command_table import ALL
 from tests.driver import blocks_text
 
 MENTION = "<@U0123456789|someone> "
@@ -30,7 +37,7 @@ ALL_PROMPTS = [
 ]
 
 
-def check_message(message: render.Message) -> list[dict[str, Any]]:
+def check_message(message: blocks.Message) -> list[dict[str, Any]]:
     """Validate a message as Slack would: limits per block and per text; returns the blocks."""
     assert isinstance(message.text, str) and message.text
     assert len(message.text) <= 3000
@@ -57,7 +64,7 @@ def check_message(message: render.Message) -> list[dict[str, Any]]:
     return blocks
 
 
-def text_of(message: render.Message) -> str:
+def text_of(message: blocks.Message) -> str:
     return blocks_text(message.blocks)
 
 
@@ -80,12 +87,14 @@ def no_split_entities(text: str) -> None:
 @pytest.mark.parametrize("recipients", [("U1",), TEN])
 def test_kudos_is_valid_with_any_reason(reason: str, recipients: tuple[str, ...]) -> None:
     given = KudosGiven(1, "UGIVER", recipients, reason, "heart", "recognise")
-    blocks = check_message(render.kudos(given))
+    blocks = check_message(recognition_render.kudos(given))
     head = blocks[0]["text"]["text"]
     for r in recipients:
         assert f"<@{r}>" in head
-    assert "<@UGIVER>" in text_of(render.kudos(given))
-    assert "Encourage the Heart · Recognise individual excellence" in text_of(render.kudos(given))
+    assert "<@UGIVER>" in text_of(recognition_render.kudos(given))
+    assert "Encourage the Heart · Recognise individual excellence" in text_of(
+        recognition_render.kudos(given)
+    )
     if len(reason) > 3000:
         assert "…" in head
     else:
@@ -95,7 +104,7 @@ def test_kudos_is_valid_with_any_reason(reason: str, recipients: tuple[str, ...]
 @pytest.mark.parametrize("practice", catalogue.PRACTICES, ids=lambda p: p.key)
 def test_kudos_shows_tagged_practice(practice: catalogue.Practice) -> None:
     given = KudosGiven(1, "UG", ("U1",), "for it", practice.key, practice.tag_commitment)
-    assert practice.name in text_of(render.kudos(given))
+    assert practice.name in text_of(recognition_render.kudos(given))
 
 
 @pytest.mark.parametrize("kind", [k for k in catalogue.RESPONSE_KINDS if k != "kudos"])
@@ -103,10 +112,10 @@ def test_kudos_shows_tagged_practice(practice: catalogue.Practice) -> None:
 def test_shared_is_valid_for_every_kind(kind: str, text: str) -> None:
     practice, commitment = catalogue.KIND_HOME[kind]
     user = None if kind == "fear" else "UAUTHOR"
-    message = render.shared(Logged(7, kind, practice, commitment, user, text))
+    message = prompts_render.shared(Logged(7, kind, practice, commitment, user, text))
     blocks = check_message(message)
     head = blocks[0]["text"]["text"]
-    assert render.KIND_LABEL[kind] in head
+    assert prompts_render.KIND_LABEL[kind] in head
     if user:
         assert "<@UAUTHOR>" in head
     else:
@@ -116,20 +125,24 @@ def test_shared_is_valid_for_every_kind(kind: str, text: str) -> None:
 
 def test_shared_uses_the_right_article() -> None:
     assert (
-        "shared an idea" in render.shared(Logged(1, "idea", "challenge", "change", "U1", "x")).text
+        "shared an idea"
+        in prompts_render.shared(Logged(1, "idea", "challenge", "change", "U1", "x")).text
     )
-    assert "shared a win" in render.shared(Logged(1, "win", "heart", "recognise", "U1", "x")).text
+    assert (
+        "shared a win"
+        in prompts_render.shared(Logged(1, "win", "heart", "recognise", "U1", "x")).text
+    )
 
 
 def test_huge_kudos_keeps_mentions_whole() -> None:
     given = KudosGiven(1, "UG", TEN, HUGE, "heart", "recognise")
-    for raw in check_message(render.kudos(given)):
+    for raw in check_message(recognition_render.kudos(given)):
         if raw["type"] == "section":
             no_split_entities(raw["text"]["text"])
 
 
 def test_fear_logged_says_anonymous() -> None:
-    message = render.fear_logged()
+    message = prompts_render.fear_logged()
     check_message(message)
     assert "without your name" in text_of(message)
     assert "anonymous" in message.text
@@ -142,19 +155,19 @@ def test_fear_logged_says_anonymous() -> None:
 @pytest.mark.parametrize("text", ["Ship weekly, learn daily.", HUGE, ONE_WORD])
 def test_statement_is_valid(kind: str, text: str) -> None:
     found = Current(text, "UAUTHOR", WHEN, 3)
-    shown = render.statement(kind, found, "hint")
+    shown = statements_render.statement(kind, found, "hint")
     check_message(shown)
     body = text_of(shown)
     assert ("Our vision" if kind == "vision" else "Our guidelines") in body
     assert "Version 3" in body and "<@UAUTHOR>" in body and "2024-06-15" in body
-    published = render.statement_published(kind, found)
+    published = statements_render.statement_published(kind, found)
     check_message(published)
     assert "<@UAUTHOR> published" in published.text
 
 
 @pytest.mark.parametrize("kind", ["vision", "guidelines"])
 def test_statement_when_none_published(kind: str) -> None:
-    message = render.statement(kind, None, "Admins can set one.")
+    message = statements_render.statement(kind, None, "Admins can set one.")
     check_message(message)
     assert "No " + kind in text_of(message)
     assert "Admins can set one." in text_of(message)
@@ -162,12 +175,12 @@ def test_statement_when_none_published(kind: str) -> None:
 
 @pytest.mark.parametrize("text", ["Done.", HUGE, ONE_WORD])
 def test_notice_and_error_are_valid(text: str) -> None:
-    check_message(render.notice(text))
-    err = render.error(UserError(text, "/kudos @ana for " + text))
-    blocks = check_message(err)
-    assert blocks[0]["text"]["text"].startswith(":warning:")
-    assert blocks[-1]["type"] == "context" and "Try: `/kudos" in blocks[-1]["elements"][0]["text"]
-    no_usage = check_message(render.error(UserError(text)))
+    check_message(blocks.notice(text))
+    err = blocks.error(UserError(text, "/kudos @ana for " + text))
+    shown = check_message(err)
+    assert shown[0]["text"]["text"].startswith(":warning:")
+    assert shown[-1]["type"] == "context" and "Try: `/kudos" in shown[-1]["elements"][0]["text"]
+    no_usage = check_message(blocks.error(UserError(text)))
     assert [b["type"] for b in no_usage] == ["section"]
 
 
@@ -176,7 +189,7 @@ def test_notice_and_error_are_valid(text: str) -> None:
 
 @pytest.mark.parametrize("unknown", [None, "bogus", "x" * 5000])
 def test_help_lists_every_command(unknown: str | None) -> None:
-    message = render.help_text(unknown)
+    message = help_render.help_text(ALL, unknown)
     check_message(message)
     body = text_of(message)
     for command in (
@@ -200,10 +213,18 @@ def test_help_lists_every_command(unknown: str | None) -> None:
         assert len(message.blocks[0]["text"]["text"]) < 200
     else:
         assert "I don't know" not in body
+    # Help is made from the table, so it can never miss a command: every listed row has its
+    # line, and every other row is named on a listed row's line (help itself aside).
+    listed = [row.help() for row in ALL if row.listed]
+    for line in listed:
+        assert line.replace("\n", " ") in body.replace("\n", " "), line
+    for row in ALL:
+        if not row.listed and row.name != "help":
+            assert any(f"|{row.name}" in line or f" {row.name}|" in line for line in listed)
 
 
 def test_practices_lists_everything() -> None:
-    message = render.practices()
+    message = help_render.practices()
     check_message(message)
     body = text_of(message)
     for p in catalogue.PRACTICES:
@@ -215,7 +236,7 @@ def test_practices_lists_everything() -> None:
 @pytest.mark.parametrize("entry", ALL_PROMPTS, ids=lambda e: e[2].key)
 def test_prompt_message_has_respond_button(entry: tuple) -> None:
     practice, commitment, prompt = entry
-    blocks = check_message(render.prompt(practice.key, commitment.key, prompt))
+    blocks = check_message(prompts_render.prompt(practice.key, commitment.key, prompt))
     buttons = [
         el
         for b in blocks
@@ -224,7 +245,7 @@ def test_prompt_message_has_respond_button(entry: tuple) -> None:
         if el["type"] == "button"
     ]
     assert len(buttons) == 1
-    assert buttons[0]["action_id"] == render.RESPOND_ACTION == "respond"
+    assert buttons[0]["action_id"] == prompts_render.RESPOND_ACTION == "respond"
     assert buttons[0]["value"] == prompt.key
     assert buttons[0]["text"]["text"] == "Respond"
     body = blocks_text(blocks)
@@ -246,7 +267,7 @@ def test_progress_shows_trends_and_focus() -> None:
         focus="vision",
         days=30,
     )
-    message = render.progress(report)
+    message = progress_render.progress(report)
     blocks = check_message(message)
     body = blocks_text(blocks)
     assert "last 30 days" in message.text
@@ -261,14 +282,18 @@ def test_progress_shows_trends_and_focus() -> None:
 
 
 def test_progress_one_person_and_empty_channel() -> None:
-    one = blocks_text(check_message(render.progress(_report({"heart": (1, 0)}, 1, "model"))))
+    one = blocks_text(
+        check_message(progress_render.progress(_report({"heart": (1, 0)}, 1, "model")))
+    )
     assert "*1 person*" in one
     assert "Needs attention: Model the Way." in one
-    empty = blocks_text(check_message(render.progress(_report({}, 0, "model"))))
+    empty = blocks_text(check_message(progress_render.progress(_report({}, 0, "model"))))
     assert "Nothing logged here yet" in empty
     assert "Needs attention: Model the Way." in empty
     # Something before but nothing now is not "nothing logged".
-    fell = blocks_text(check_message(render.progress(_report({"heart": (0, 5)}, 0, "model"))))
+    fell = blocks_text(
+        check_message(progress_render.progress(_report({"heart": (0, 5)}, 0, "model")))
+    )
     assert "Nothing logged here yet" not in fell
     assert ":arrow_down: from 5" in fell
 

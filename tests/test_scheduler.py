@@ -11,10 +11,14 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import catalogue, prompts, responses, scheduling, workspaces
+from bot import catalogue
+from bot.prompts import responses
+from bot.prompts import service as prompts
+from bot.scheduling import service as scheduling
+from bot.scheduling.when import When, occurrences_between, parse_when
 from bot.settings import Settings
-from bot.slack import make_client
-from bot.when import When, occurrences_between, parse_when
+from bot.slack import workspaces
+from bot.slack.client import make_client
 from models.tables import Occurrence, Prompt, Schedule, Workspace
 from schedules import build_scheduler
 from schedules.leader import Leadership

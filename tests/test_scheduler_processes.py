@@ -26,9 +26,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import scheduling
-from bot.when import When
-from models.db import make_engine, make_sessions
+from bot.scheduling import service as scheduling
+from bot.scheduling.when import When
+from models.db import make_engine, make_sessions, normalise_url
 from models.migrate import upgrade
 from models.tables import Occurrence
 from tests.conftest import drop_private_schema, with_private_schema
@@ -52,8 +52,7 @@ def database_url() -> Iterator[str]:
     url = os.environ.get("TEST_DATABASE_URL", "")
     if not url:
         pytest.skip("TEST_DATABASE_URL is not set: scheduler process tests need PostgreSQL")
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    url = normalise_url(url)
     if not url.startswith("postgresql"):
         pytest.skip("scheduler process tests need PostgreSQL (leadership is an advisory lock)")
     url = with_private_schema(url)

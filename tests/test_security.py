@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.conftest import SECRET
+from tests.conftest import HTTP, SECRET
 from tests.driver import SlackDriver, sign, slack_id
-from tests.helpers import NOTHING, counts
+from tests.helpers import NOTHING, assert_private_reply, counts
 
 
 def win_form(bot: SlackDriver, text: str = "we shipped it") -> tuple[bytes, str]:
@@ -32,6 +32,12 @@ def win_form(bot: SlackDriver, text: str = "we shipped it") -> tuple[bytes, str]
         "trigger_id": f"trigger-{key}",
     }
     return urlencode(form).encode(), key
+
+
+@pytest.fixture(scope="module")
+def transport() -> str:
+    """The HTTP tier: signatures, paths and bodies as the real server sees them."""
+    return HTTP
 
 
 def test_a_correctly_signed_request_is_served(
@@ -99,7 +105,7 @@ def test_forged_admin_command_publishes_nothing(
     bot: SlackDriver, sessions: sessionmaker[Session]
 ) -> None:
     bot.slack.add_user(bot.user, is_admin=True)
-    body, _ = win_form(bot)
+    body, forged = win_form(bot)
     body = body.replace(b"command=%2Fwin", b"command=%2Fvision").replace(
         b"text=we+shipped+it", b"text=set+forged+vision"
     )
@@ -107,8 +113,9 @@ def test_forged_admin_command_publishes_nothing(
     reply = bot.post(body, headers=sign("not-the-secret", body), signed=False)
     assert reply.status == 401
     assert counts(sessions, bot.team) == NOTHING
-    reply, _ = bot.command("/vision")
-    assert "No vision published yet" in reply.text
+    reply, key = bot.command("/vision")
+    assert_private_reply(bot, reply, key, "No vision published yet")
+    assert bot.slack.responses[forged] == []
 
 
 def test_healthz_answers_ok_without_a_signature(bot: SlackDriver) -> None:

@@ -14,9 +14,14 @@ from sqlalchemy import Column, Engine, Integer, MetaData, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import catalogue, progress, prompts, recognition, responses, statements
+from bot import catalogue
 from bot.errors import UserError
-from bot.progress import PracticeCount
+from bot.progress import service as progress
+from bot.progress.service import PracticeCount
+from bot.prompts import responses
+from bot.prompts import service as prompts
+from bot.recognition import service as recognition
+from bot.statements import service as statements
 from models.base import Base
 from models.db import make_engine
 from models.migrate import downgrade, upgrade

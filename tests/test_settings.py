@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.settings import DEFAULT_DATABASE_URL, Settings, SettingsError, load_settings
+from models.db import normalise_url
 
 HTTP = {"SLACK_BOT_TOKEN": "xoxb-123-456-abc", "SLACK_SIGNING_SECRET": "s3cret"}
 SOCKET = {"SLACK_BOT_TOKEN": "xoxb-123-456-abc", "SLACK_APP_TOKEN": "xapp-1-A1-abc"}
@@ -144,7 +145,7 @@ def test_unicode_digits_are_a_settings_error(name: str, value: str) -> None:
     "url",
     [
         "mysql://u@h/db",
-        "postgres://u@h/db",
+        "postgresx://u@h/db",
         "sqlite:/nudgebot.db",
         "nudgebot.db",
         "http://example.com",
@@ -157,7 +158,9 @@ def test_database_url_malformed(url: str) -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("postgresql://bot@db/nudge", "postgresql+psycopg://bot@db/nudge"),
+        # Stored as given; models.db.normalise_url picks the driver wherever an engine is made.
+        ("postgresql://bot@db/nudge", "postgresql://bot@db/nudge"),
+        ("postgres://bot@db/nudge", "postgres://bot@db/nudge"),
         ("postgresql+psycopg://bot@db/nudge", "postgresql+psycopg://bot@db/nudge"),
         ("sqlite:////var/lib/nudgebot.db", "sqlite:////var/lib/nudgebot.db"),
         ("sqlite+pysqlite:///x.db", "sqlite+pysqlite:///x.db"),
@@ -228,3 +231,16 @@ def test_api_url_gets_a_trailing_slash(url: str, expected: str) -> None:
 @pytest.mark.parametrize("url", ["slack.com/api", "ftp://slack.com/api", "https:///api"])
 def test_api_url_malformed(url: str) -> None:
     fails({**HTTP, "SLACK_API_URL": url}, "SLACK_API_URL", "malformed")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://bot@db/nudge", "postgresql+psycopg://bot@db/nudge"),
+        ("postgres://bot@db/nudge", "postgresql+psycopg://bot@db/nudge"),
+        ("postgresql+psycopg://bot@db/nudge", "postgresql+psycopg://bot@db/nudge"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_url_normalised_once_for_every_engine(url: str, expected: str) -> None:
+    assert normalise_url(url) == expected

@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 import models.tables  # noqa: F401  (registers the tables on Base.metadata)
 from models.base import Base
+from models.db import normalise_url
 
 config = context.config
 target_metadata = Base.metadata
@@ -14,7 +15,7 @@ target_metadata = Base.metadata
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=normalise_url(config.get_main_option("sqlalchemy.url") or ""),
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
@@ -28,7 +29,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
+    engine = create_engine(normalise_url(config.get_main_option("sqlalchemy.url") or ""))
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()

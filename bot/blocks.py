@@ -1,0 +1,90 @@
+"""The one Block Kit toolkit every feature renders with.
+
+Blocks are built with slack_sdk.models, so Slack's limits are checked where a message is
+made, and every message carries fallback text for notifications.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot import catalogue
+from bot.errors import UserError
+from bot.text import clip
+
+SECTION_LIMIT = 3000  # characters in one section's text
+CONTEXT_LIMIT = 2000  # characters in one context element
+LINES_PER_SECTION = 10
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message: fallback text for notifications plus validated blocks."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def message(text: str, blocks: list[Block]) -> Message:
+    """A message from its fallback text and blocks (the text cut to Slack's limit)."""
+    return Message(text=clip(text, SECTION_LIMIT), blocks=[b.to_dict() for b in blocks])
+
+
+def section(text: str) -> SectionBlock:
+    """A mrkdwn section, cut to Slack's limit."""
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_LIMIT)))
+
+
+def sections(lines: list[str], per_section: int = LINES_PER_SECTION) -> list[Block]:
+    """Lines spread over as many sections as they need, `per_section` lines each."""
+    return [
+        section("\n".join(lines[start : start + per_section]))
+        for start in range(0, len(lines), per_section)
+    ]
+
+
+def context(*texts: str) -> ContextBlock:
+    """A context block of up to ten mrkdwn elements (Slack's limit)."""
+    return ContextBlock(
+        elements=[MarkdownTextObject(text=clip(t, CONTEXT_LIMIT)) for t in texts[:10]]
+    )
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 kudos`, `3 people`, `1,200 items`."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def local_time(moment: datetime) -> str:
+    """A time Slack shows in each reader's own zone, with a fallback for old clients."""
+    fallback = f"{moment:%Y-%m-%d %H:%M %Z}"
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def practice_label(key: str, commitment: str | None = None) -> str:
+    """`:emoji: Practice name · Commitment name`."""
+    practice = catalogue.practice(key)
+    label = f"{practice.emoji} {practice.name}"
+    if commitment:
+        label += f" · {practice.commitment(commitment).name}"
+    return label
+
+
+def error(err: UserError) -> Message:
+    """A refused command: what was wrong, and the right form when there is one."""
+    blocks: list[Block] = [section(f":warning: {err.message}")]
+    if err.usage:
+        blocks.append(context(f"Try: `{err.usage}`"))
+    return message(err.message, blocks)
+
+
+def notice(text: str) -> Message:
+    """A one-section message."""
+    return message(text, [section(text)])

@@ -1,0 +1,43 @@
+"""Block Kit for `/nudge help` (made from the command table, so it never misses one) and
+`/nudge practices`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import Block, HeaderBlock
+
+from bot import catalogue
+from bot.blocks import Message, context, message, section
+from bot.command import Command
+from bot.text import clip
+
+INTRO = "*nudgebot* helps this team live the Five Practices of Exemplary Leadership."
+GROUPS = ("Recognise and share", "Log", "Practise", "Your data")
+
+
+def help_text(commands: Sequence[Command], unknown: str | None = None) -> Message:
+    """Every listed command, by group, in the table's order."""
+    blocks: list[Block] = []
+    if unknown:
+        blocks.append(
+            section(f":thinking_face: I don't know `{clip(unknown, 40)}`. Here's what I do:")
+        )
+    lines = [INTRO]
+    for group in GROUPS:
+        lines.append(f"*{group}*")
+        lines += [f"• {c.help()}" for c in commands if c.group == group and c.listed]
+    blocks.append(section("\n".join(lines)))
+    blocks.append(context(f"Practices: {', '.join(catalogue.PRACTICE_KEYS)}"))
+    return message("nudgebot commands", blocks)
+
+
+def practices() -> Message:
+    blocks: list[Block] = [HeaderBlock(text="The Five Practices")]
+    for p in catalogue.PRACTICES:
+        lines = "\n".join(f"• *{c.name}*: {c.summary}" for c in p.commitments)
+        blocks.append(section(f"{p.emoji} *{p.name}* (`{p.key}`)\n{p.summary}\n{lines}"))
+    blocks.append(
+        context("Tag kudos and wins with `#model`, `#vision`, `#challenge`, `#enable` or `#heart`.")
+    )
+    return message("The Five Practices", blocks)

@@ -1,0 +1,70 @@
+"""`/nudge export` (the workspace's log as CSV, to the asking admin) and `/nudge forget-me`
+(what would be forgotten, with Forget me and Cancel buttons)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.command import Call, Command, always, plain
+from bot.errors import UserError
+from bot.privacy import render, service
+
+
+def _nothing_after(name: str, why: str) -> Callable[[str], None]:
+    """A parser for a subcommand that takes no words."""
+
+    def parse(rest: str) -> None:
+        if rest.strip():
+            raise UserError(f"`/nudge {name}` takes nothing after it{why}", f"/nudge {name}")
+
+    return parse
+
+
+def export(call: Call, _args: None) -> None:
+    """Send the log to the person's DMs as a CSV file."""
+    rt, req = call.rt, call.req
+    with rt.sessions() as session:
+        found = service.export_csv(session, team_id=req.team_id, now=rt.now())
+    if not found.rows:
+        call.respond(response_type="ephemeral", **render.export_empty().kwargs())
+        return
+    dm = call.client.conversations_open(users=req.user_id)["channel"]["id"]
+    call.client.files_upload_v2(
+        channel=dm,
+        filename=found.filename,
+        title=found.filename,
+        content=found.content,
+        initial_comment=render.export_comment(found),
+    )
+    call.respond(response_type="ephemeral", **render.export_sent(found).kwargs())
+
+
+def confirm_forget(call: Call, _args: None) -> None:
+    """Say exactly what forget-me would do, with the buttons that do it."""
+    rt, req = call.rt, call.req
+    with rt.sessions() as session:
+        held = service.held(session, team_id=req.team_id, user_id=req.user_id)
+    call.respond(response_type="ephemeral", **render.forget_confirm(req.user_id, held).kwargs())
+
+
+EXPORT = Command(
+    name="export",
+    usage="/nudge export",
+    summary="this workspace's log as a CSV file in your DMs (admins and leaders)",
+    parse=plain(
+        _nothing_after("export", ": it sends this workspace's whole log to you as a CSV file.")
+    ),
+    run=export,
+    leaders=always,
+    refusal=render.EXPORT_LEADERS_ONLY,
+    group="Your data",
+)
+
+FORGET_ME = Command(
+    name="forget-me",
+    usage="/nudge forget-me",
+    summary="delete what I hold about you, after you confirm",
+    parse=plain(_nothing_after("forget-me", ", and it only ever forgets you.")),
+    run=confirm_forget,
+    group="Your data",
+)

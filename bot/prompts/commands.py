@@ -1,0 +1,135 @@
+"""`/win`, `/nudge hope|fear|goal|pilot|idea|learning <text>` and `/nudge now [practice]`."""
+
+from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import notice
+from bot.catalogue import Tagged
+from bot.command import Call, Command, plain
+from bot.progress import service as progress
+from bot.prompts import parsing, render, responses, service
+from bot.slack.errors import CHANNEL_ERRORS, slack_code
+
+# `/nudge now` without a practice picks the one that most needs attention over four weeks.
+PROGRESS_DAYS_FOR_NOW = 28
+
+
+def share(call: Call, kind: str, text: str, practice: str | None = None) -> None:
+    """Log a win, hope, fear, goal, pilot, idea or learning, then show it to the channel
+    with its author or, for a fear, thank the person privately."""
+    rt, req = call.rt, call.req
+    with rt.sessions.begin() as session:
+        logged = responses.log_response(
+            session,
+            team_id=req.team_id,
+            channel_id=req.channel_id,
+            user_id=req.user_id,
+            kind=kind,
+            text=text,
+            practice=practice,
+            source="command",
+            now=rt.now(),
+        )
+    assert logged is not None  # no dedupe key: never a duplicate
+    if kind == "fear":
+        call.respond(response_type="ephemeral", **render.fear_logged().kwargs())
+    else:
+        call.say(render.shared(logged))
+
+
+def post_prompt(call: Call, practice: str | None) -> None:
+    """Post a practice prompt in this channel: the one asked for, or the one most needed."""
+    rt, req = call.rt, call.req
+    with rt.sessions.begin() as session:
+        if practice is None:
+            practice = progress.channel_progress(
+                session,
+                team_id=req.team_id,
+                channel_id=req.channel_id,
+                days=PROGRESS_DAYS_FOR_NOW,
+                now=rt.now(),
+            ).focus
+        commitment, item = service.choose_prompt(
+            session, team_id=req.team_id, channel_id=req.channel_id, practice=practice
+        )
+    message = render.prompt(practice, commitment.key, item)
+    try:
+        posted = call.client.chat_postMessage(channel=req.channel_id, **message.kwargs())
+    except SlackApiError as err:
+        if slack_code(err) not in CHANNEL_ERRORS:
+            raise
+        call.respond(
+            response_type="ephemeral",
+            **notice(
+                ":wave: I can only post prompts in channels I'm a member of. "
+                "Add me with `/invite @nudgebot`, then try `/nudge now` again."
+            ).kwargs(),
+        )
+        return
+    with rt.sessions.begin() as session:
+        service.record_prompt(
+            session,
+            team_id=req.team_id,
+            channel_id=req.channel_id,
+            prompt_key=item.key,
+            message_ts=posted["ts"],
+            posted_by=req.user_id,
+            now=rt.now(),
+        )
+
+
+def _share_win(call: Call, win: Tagged) -> None:
+    share(call, "win", win.text, win.practice)
+
+
+WIN = Command(
+    name="/win",
+    usage=parsing.WIN_USAGE,
+    summary="share a win",
+    parse=plain(parsing.parse_win),
+    run=_share_win,
+    group="Recognise and share",
+)
+
+NOW = Command(
+    name="now",
+    usage=parsing.NOW_USAGE,
+    summary="post a practice prompt here now",
+    parse=plain(parsing.parse_practice_arg),
+    run=post_prompt,
+)
+
+LOG_SUMMARY = {
+    "hope": "a hope for the team, shared in the channel with your name",
+    "fear": "logged anonymously, never with your name",
+    "goal": "a goal the team shares, shared in the channel with your name",
+    "pilot": "a small experiment to try, shared in the channel with your name",
+    "idea": "an idea, shared in the channel with your name",
+    "learning": "what an experiment taught you, shared in the channel with your name",
+}
+
+
+SHARED_KINDS = tuple(kind for kind in parsing.LOG_KINDS if kind != "fear")
+
+
+def _log_command(kind: str) -> Command[str]:
+    # Help lists the kinds shared with a name on one line, on the first of them.
+    together = "|".join(SHARED_KINDS)
+    return Command(
+        name=kind,
+        usage=f"/nudge {kind} <text>",
+        summary=LOG_SUMMARY[kind],
+        parse=lambda rest, _req, _rt: parsing.parse_log(kind, rest),
+        run=lambda call, text: share(call, kind, text),
+        group="Log",
+        help_line=(
+            f"`/nudge {together} <text>`: shared in the channel with your name"
+            if kind == SHARED_KINDS[0]
+            else None
+        ),
+        listed=kind in (SHARED_KINDS[0], "fear"),
+    )
+
+
+LOGS = tuple(_log_command(kind) for kind in parsing.LOG_KINDS)

@@ -1,0 +1,46 @@
+"""`/kudos @a [@b ...] <reason> [#practice]`: recognise people, for the channel to see."""
+
+from __future__ import annotations
+
+from bot.command import Call, Command, Request
+from bot.recognition import render, service
+from bot.recognition.parsing import KUDOS_USAGE, Kudos, parse_kudos
+from bot.runtime import Runtime
+
+
+def parse(rest: str, req: Request, _rt: Runtime) -> Kudos:
+    kudos = parse_kudos(rest)
+    service.check_recipients(req.user_id, kudos.recipients, set())
+    return kudos
+
+
+def give(call: Call, kudos: Kudos) -> None:
+    """Refuse bots and the giver themself, log the kudos, show it to the channel."""
+    rt, req = call.rt, call.req
+    bots = rt.directory.bots_among(call.client, req.team_id, kudos.recipients)
+    service.check_recipients(req.user_id, kudos.recipients, bots)
+    with rt.sessions.begin() as session:
+        given = service.give_kudos(
+            session,
+            team_id=req.team_id,
+            channel_id=req.channel_id,
+            giver_id=req.user_id,
+            recipients=kudos.recipients,
+            reason=kudos.reason,
+            practice=kudos.practice,
+            now=rt.now(),
+            daily_cap=rt.settings.kudos_daily_cap,
+            zone=rt.settings.timezone,
+        )
+    assert given is not None  # no dedupe key: never a duplicate
+    call.say(render.kudos(given))
+
+
+KUDOS = Command(
+    name="/kudos",
+    usage=KUDOS_USAGE,
+    summary="recognise people, for the channel to see",
+    parse=parse,
+    run=give,
+    group="Recognise and share",
+)

@@ -1,0 +1,73 @@
+"""Parsing `/kudos @a [@b ...] <reason> [#practice]`. Pure; bad input raises UserError."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.catalogue import split_practice_tag
+from bot.errors import UserError
+from bot.text import check_length, clean, clip_word
+
+KUDOS_USAGE = "/kudos @ana [@ben ...] for <what they did> [#practice]"
+
+
+MAX_RECIPIENTS = 10
+
+
+_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+_JOINED_MENTIONS = re.compile(r">\s*,\s*<@")
+
+
+_SEPARATOR = re.compile(r"^(,|and|&amp;|&|\+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Kudos:
+    recipients: tuple[str, ...]
+    reason: str
+    practice: str | None
+
+
+def parse_kudos(text: str) -> Kudos:
+    """`@a [@b ...] <reason> [#practice]`: leading mentions are the people recognised."""
+    text = _JOINED_MENTIONS.sub("> <@", clean(text))
+    tagged = split_practice_tag(text.strip(), KUDOS_USAGE)
+    words = tagged.text.split()
+    recipients: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index].rstrip(",")
+        user = _USER.match(word)
+        if user:
+            if user.group(1) not in recipients:
+                recipients.append(user.group(1))
+        elif not _SEPARATOR.match(word) and word:
+            break
+        index += 1
+    if not recipients:
+        first = words[0] if words else ""
+        if first.startswith("<!"):
+            raise UserError("Kudos go to people, not to groups or the whole channel.", KUDOS_USAGE)
+        if first.startswith("@"):
+            raise UserError(
+                f"I couldn't tell who *{clip_word(first)}* is. Pick the person from Slack's "
+                "list as you type their name, so the mention turns blue.",
+                KUDOS_USAGE,
+            )
+        raise UserError("Who are the kudos for? Start with an @mention.", KUDOS_USAGE)
+    if len(recipients) > MAX_RECIPIENTS:
+        raise UserError(
+            f"That's {len(recipients)} people; kudos go to at most {MAX_RECIPIENTS} at once.",
+            KUDOS_USAGE,
+        )
+    reason = " ".join(words[index:])
+    if re.sub(r"[\W_]+", "", re.sub(r"^for\b", "", reason, flags=re.IGNORECASE)) == "":
+        raise UserError(
+            "Say what they did: the reason is what makes recognition mean something.",
+            KUDOS_USAGE,
+        )
+    check_length(reason, KUDOS_USAGE)
+    return Kudos(recipients=tuple(recipients), reason=reason, practice=tagged.practice)

@@ -1,0 +1,44 @@
+"""Block Kit for the vision and the guidelines: shown on request, announced when published."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import HeaderBlock
+
+from bot.blocks import SECTION_LIMIT, Message, context, message, section
+from bot.statements.service import Current
+from bot.text import clip, quote
+
+
+def statement(kind: str, found: Current | None, can_set: str) -> Message:
+    """Show the current vision or guidelines, or say how to publish the first one."""
+    title = "Our vision" if kind == "vision" else "Our guidelines"
+    if found is None:
+        body = (
+            f":seedling: No {'vision' if kind == 'vision' else 'guidelines'} published yet. "
+            f"{can_set}"
+        )
+        return message(body, [section(body)])
+    return message(
+        f"{title}: {clip(found.text, 200)}",
+        [
+            HeaderBlock(text=title),
+            section(clip(found.text, SECTION_LIMIT)),
+            context(
+                f"Version {found.version} · published by <@{found.author_id}> "
+                f"on {found.created_at:%Y-%m-%d}"
+            ),
+        ],
+    )
+
+
+def statement_published(kind: str, found: Current) -> Message:
+    what = "a new vision" if kind == "vision" else "new guidelines"
+    head = f":loudspeaker: *<@{found.author_id}> published {what}*"
+    show = "/vision" if kind == "vision" else "/nudge guidelines"
+    return message(
+        f"<@{found.author_id}> published {what}",
+        [
+            section(f"{head}\n{quote(clip(found.text, SECTION_LIMIT - len(head) - 50))}"),
+            context(f"Version {found.version} · see it any time with `{show}`"),
+        ],
+    )

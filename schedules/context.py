@@ -1,0 +1,66 @@
+"""What every poster is handed: the job context and the claimed occurrence, and the one way
+to record on an occurrence what happened to it. Imports nothing else from schedules/, so
+the posters (schedules/posters.py) and the claim machinery (schedules/jobs.py) both can."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk import WebClient
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.scheduling.when import When
+from models.tables import Occurrence
+
+
+@dataclass(frozen=True)
+class JobContext:
+    sessions: sessionmaker[Session]
+    client: WebClient
+    now: Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An occurrence this process claimed, with what posting it needs."""
+
+    schedule_id: int
+    occurs_at: datetime
+    kind: str
+    team_id: str
+    channel_id: str
+    creator: str | None
+    practice: str
+    when: When
+
+
+def mark(
+    ctx: JobContext,
+    schedule_id: int,
+    occurs_at: datetime,
+    status: str,
+    detail: str | None,
+    message_ts: str | None = None,
+) -> None:
+    """Record what happened to the occurrence, in a transaction of its own."""
+    with ctx.sessions.begin() as session:
+        set_status(session, schedule_id, occurs_at, status, detail, message_ts)
+
+
+def set_status(
+    session: Session,
+    schedule_id: int,
+    occurs_at: datetime,
+    status: str,
+    detail: str | None,
+    message_ts: str | None = None,
+) -> None:
+    """Record on the occurrence what happened to it."""
+    session.execute(
+        update(Occurrence)
+        .where(Occurrence.schedule_id == schedule_id, Occurrence.occurs_at == occurs_at)
+        .values(status=status, detail=detail, message_ts=message_ts)
+    )
