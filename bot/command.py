@@ -26,6 +26,11 @@ LEADERS_ONLY = (
 )
 
 
+def _dict(body: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = body.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
 def _first(*values: Any) -> str | None:
     return next((str(v) for v in values if isinstance(v, str) and v), None)
 
@@ -45,12 +50,9 @@ class Request:
     def of(cls, body: Mapping[str, Any], context_team: str | None = None) -> Request:
         """Read a Slack payload. On Enterprise Grid the team can come from `team.id`,
         `user.team_id` or `view.team_id`; Bolt's context team wins when it has one."""
-        team = body.get("team") if isinstance(body.get("team"), dict) else {}
-        user = body.get("user") if isinstance(body.get("user"), dict) else {}
-        view = body.get("view") if isinstance(body.get("view"), dict) else {}
-        channel = body.get("channel") if isinstance(body.get("channel"), dict) else {}
-        event = body.get("event") if isinstance(body.get("event"), dict) else {}
-        enterprise = body.get("enterprise") if isinstance(body.get("enterprise"), dict) else {}
+        team, user, view, channel, event, enterprise = (
+            _dict(body, key) for key in ("team", "user", "view", "channel", "event", "enterprise")
+        )
         team_id = _first(
             context_team,
             body.get("team_id"),

@@ -128,11 +128,11 @@ def forget_cancelled(
     if req.user_id != owner:
         later(rt, respond, lambda: _not_yours(respond, owner))
         return
-    later(
-        rt,
-        respond,
-        lambda: respond(replace_original=True, **privacy_render.forget_cancelled().kwargs()),
-    )
+    later(rt, respond, lambda: _cancelled(respond))
+
+
+def _cancelled(respond: Respond) -> None:
+    respond(replace_original=True, **privacy_render.forget_cancelled().kwargs())
 
 
 def _not_yours(respond: Respond, owner: str) -> None:

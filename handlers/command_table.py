@@ -40,23 +40,21 @@ HELP = Command[Any](
 )
 
 # /nudge subcommands, in the order help lists them within each group.
-NUDGE: dict[str, Command[Any]] = {
-    c.name: c
-    for c in (
-        *LOGS,
-        NOW,
-        SCHEDULE,
-        COMMIT,
-        PROGRESS,
-        PRACTICES,
-        GUIDELINES,
-        DIGEST,
-        MILESTONES,
-        EXPORT,
-        FORGET_ME,
-        HELP,
-    )
-}
+NUDGE_ROWS: tuple[Command[Any], ...] = (
+    *LOGS,
+    NOW,
+    SCHEDULE,
+    COMMIT,
+    PROGRESS,
+    PRACTICES,
+    GUIDELINES,
+    DIGEST,
+    MILESTONES,
+    EXPORT,
+    FORGET_ME,
+    HELP,
+)
+NUDGE: dict[str, Command[Any]] = {c.name: c for c in NUDGE_ROWS}
 
 # Slash commands of their own; their whole text is what the parser reads.
 SLASH: dict[str, Command[Any]] = {c.name: c for c in (KUDOS, WIN, VISION)}

@@ -178,3 +178,17 @@ def make_bot(servers: AppServers) -> Callable[..., SlackDriver]:
 @pytest.fixture
 def bot(make_bot: Callable[..., SlackDriver]) -> SlackDriver:
     return make_bot()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the slow tests first, each followed by one quick test, so that pytest-xdist
+    (one test at a time: --maxschedchunk=1) starts them on different workers and their
+    waits for real minute boundaries overlap instead of adding up."""
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    quick = [item for item in items if not item.get_closest_marker("slow")]
+    ordered: list[pytest.Item] = []
+    for item in slow:
+        ordered.append(item)
+        if quick:
+            ordered.append(quick.pop(0))
+    items[:] = ordered + quick

@@ -93,7 +93,9 @@ def test_a_new_version_replaces_the_current_one_and_keeps_history(
     assert "Version 2" in text
 
     reply, key = bot.command("/vision")
-    text = assert_private_reply(bot, reply, key, "second, better vision", "Version 2 · published by")
+    text = assert_private_reply(
+        bot, reply, key, "second, better vision", "Version 2 · published by"
+    )
     assert "first draft" not in text
     rows = statement_rows(sessions, bot.team)
     assert [(r.kind, r.text) for r in rows] == [

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.digest import milestones
 from bot.digest import render as render_digest
 from bot.digest import service as digest
+from bot.digest.parsing import parse_digest_when
 from bot.prompts import responses
 from bot.recognition import service as recognition
 from bot.settings import Settings
@@ -383,7 +384,7 @@ def test_scheduled_digest_posts_once_for_its_week(fake: FakeSlack, sessions: Ses
             team_id=team,
             channel_id=channel,
             user_id=user,
-            when=digest.parse_digest_when("fri 16:00", "UTC"),
+            when=parse_digest_when("fri 16:00", "UTC"),
             now=occurs_at - timedelta(days=30),
         )
     kudos(sessions, team, channel, user, (hero,), "IN THE WEEK", occurs_at - timedelta(days=3))
@@ -427,7 +428,7 @@ def test_a_digest_the_bot_cannot_post_is_paused_and_its_creator_told(
             team_id=team,
             channel_id=channel,
             user_id=user,
-            when=digest.parse_digest_when("fri 16:00", "UTC"),
+            when=parse_digest_when("fri 16:00", "UTC"),
             now=occurs_at - timedelta(days=1),
         )
     fake.fail("chat.postMessage", "not_in_channel")
