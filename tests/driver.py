@@ -34,9 +34,7 @@ def in_process_url(app: App) -> str:
 
 def dispatch(app: App, body: bytes, headers: dict[str, str]) -> Reply:
     """Hand a signed request to the Bolt app as its HTTP adapter would, in this process."""
-    request = BoltRequest(
-        body=body.decode(), headers={k.lower(): [v] for k, v in headers.items()}
-    )
+    request = BoltRequest(body=body.decode(), headers={k.lower(): [v] for k, v in headers.items()})
     response = app.dispatch(request)
     return Reply(response.status, response.body)
 

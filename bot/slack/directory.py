@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserError
 from bot.slack.cache import TTLCache
+from bot.slack.errors import slack_code
 
 SLACKBOT = "USLACKBOT"
 
@@ -27,7 +28,7 @@ class Directory:
         try:
             user = client.users_info(user=user_id)["user"]
         except SlackApiError as err:
-            if err.response.get("error") in {"user_not_found", "users_not_found"}:
+            if slack_code(err) in {"user_not_found", "users_not_found"}:
                 raise UserError(f"I couldn't find <@{user_id}> in this workspace.") from None
             raise
         self._cache.put((team_id, user_id), user)

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.slack.cache import TTLCache
 from bot.slack.directory import SLACKBOT
+from bot.slack.errors import slack_code
 
 log = logging.getLogger("nudgebot")
 
@@ -76,7 +77,7 @@ class MemberCache:
             try:
                 ids = self._fetch(client, team_id, channel_id)
             except SlackApiError as err:
-                code = str(err.response.get("error") or "")
+                code = slack_code(err)
                 log.info("conversations.members %s/%s failed: %s", team_id, channel_id, code)
                 return ChannelMembers(None, WHY.get(code, UNKNOWN))
             except (SlackClientError, OSError) as err:  # connection trouble after retries
