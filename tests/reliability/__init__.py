@@ -1,0 +1,1 @@
+"""Reliability tests: hostile requests, failing dependencies and shutdowns."""
