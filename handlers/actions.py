@@ -107,28 +107,19 @@ def answer_commitment(rt: Runtime, req: Request, action: dict[str, Any], respond
     respond(response_type="ephemeral", replace_original=False, **message.kwargs())
 
 
-def forget_confirmed(
-    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond
+def forget_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
+    """Forget me or Cancel, under `/nudge forget-me`: only the person it was shown to."""
     ack()
     rt, req = runtime(context), Request.of(body, context.team_id)
-    owner = body["actions"][0].get("value") or ""
+    owner = action.get("value") or ""
     if req.user_id != owner:
         later(rt, respond, lambda: _not_yours(respond, owner))
-        return
-    later(rt, respond, lambda: forget(rt, respond, req))
-
-
-def forget_cancelled(
-    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond
-) -> None:
-    ack()
-    rt, req = runtime(context), Request.of(body, context.team_id)
-    owner = body["actions"][0].get("value") or ""
-    if req.user_id != owner:
-        later(rt, respond, lambda: _not_yours(respond, owner))
-        return
-    later(rt, respond, lambda: _cancelled(respond))
+    elif action.get("action_id") == privacy_render.FORGET_CONFIRM:
+        later(rt, respond, lambda: forget(rt, respond, req))
+    else:
+        later(rt, respond, lambda: _cancelled(respond))
 
 
 def _cancelled(respond: Respond) -> None:
@@ -152,5 +143,5 @@ def forget(rt: Runtime, respond: Respond, req: Request) -> None:
 def register(app: App) -> None:
     app.action(RESPOND_ACTION)(respond_clicked)
     app.action(ANSWER_ACTIONS)(answer_clicked)
-    app.action(privacy_render.FORGET_CONFIRM)(forget_confirmed)
-    app.action(privacy_render.FORGET_CANCEL)(forget_cancelled)
+    app.action(privacy_render.FORGET_CONFIRM)(forget_clicked)
+    app.action(privacy_render.FORGET_CANCEL)(forget_clicked)
