@@ -2,7 +2,9 @@
 
 It records every call, answers the methods nudgebot uses with plausible bodies, serves
 `response_url` posts, and can be told to fail: a Slack error, an HTTP status, a 429 with
-Retry-After, or a delay.
+Retry-After, or a delay. A response_url can be scripted too (`script_response`,
+`fail_response`, `drop_response`): a scripted answer that is not a 2xx records nothing in
+`responses`, as Slack shows nothing; `response_attempts` counts every post, answered or not.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+# Scripts for response_url posts are kept with the methods' under this prefix.
+_RESPONSE = "response/"
+
 
 @dataclass
 class Call:
@@ -29,12 +34,17 @@ class Call:
 
 @dataclass
 class Scripted:
-    """One scripted answer: an HTTP status, a JSON body, extra headers, a delay."""
+    """One scripted answer: an HTTP status, a JSON body, extra headers, a delay.
+
+    `text` is a plain-text body instead (response_url answers such as `expired_url`);
+    `drop` closes the connection without any answer."""
 
     status: int = 200
     body: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    text: str | None = None
+    drop: bool = False
 
 
 class FakeSlack:
@@ -42,6 +52,7 @@ class FakeSlack:
         self.team_id = team_id
         self.calls: list[Call] = []
         self.responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.response_attempts: dict[str, int] = defaultdict(int)
         self.users: dict[str, dict[str, Any] | None] = {}
         self.delays: dict[str, float] = {}
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
@@ -107,6 +118,30 @@ class FakeSlack:
             headers={"Retry-After": str(retry_after)},
         )
         self.script(method, *[answer] * times)
+
+    def script_response(self, key: str, *answers: Scripted) -> None:
+        """Queue answers for posts to response_url `key`; each is used once, then 200 "ok".
+        Key `*` scripts whichever response_url is posted to next (a test that cannot know
+        the key before the command's reply goes out); a key's own script comes first."""
+        self.script(_RESPONSE + key, *answers)
+
+    def fail_response(
+        self,
+        key: str,
+        status: int = 500,
+        error: str | None = None,
+        times: int = 1,
+        retry_after: int | None = None,
+    ) -> None:
+        """Answer response_url `key` with `status` (and a plain-text Slack error, such as
+        `expired_url` or `used_url`), `times` times; a 429 can carry Retry-After."""
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        answer = Scripted(status=status, text=error or f"http {status}", headers=headers)
+        self.script_response(key, *[answer] * times)
+
+    def drop_response(self, key: str, times: int = 1) -> None:
+        """Close the connection of the next `times` posts to response_url `key` unanswered."""
+        self.script_response(key, *[Scripted(drop=True)] * times)
 
     def reset(self) -> None:
         """Drop scripted answers and delays (not the recorded calls): a fake shared by many
@@ -175,9 +210,13 @@ class FakeSlack:
         if url.path.startswith("/response/"):
             key = url.path[len("/response/") :]
             with self._lock:
-                self.responses[key].append(params)
+                self.response_attempts[key] += 1
+                scripts = self._scripts[_RESPONSE + key] or self._scripts[_RESPONSE + "*"]
+                answer = scripts.popleft() if scripts else Scripted(body=None)
+                if 200 <= answer.status < 300 and not answer.drop:
+                    self.responses[key].append(params)
                 self._lock.notify_all()
-            self._reply(request, Scripted(body=None))
+            self._reply(request, answer)
             return
 
         method = url.path.removeprefix("/api/")
@@ -192,10 +231,16 @@ class FakeSlack:
     def _reply(self, request: BaseHTTPRequestHandler, answer: Scripted) -> None:
         if answer.delay:
             time.sleep(answer.delay)
-        payload = b"ok" if answer.body is None else json.dumps(answer.body).encode()
+        if answer.drop:
+            request.close_connection = True
+            return
+        if answer.text is not None:
+            payload = answer.text.encode()
+        else:
+            payload = b"ok" if answer.body is None else json.dumps(answer.body).encode()
         request.send_response(answer.status)
         request.send_header(
-            "Content-Type", "text/plain" if answer.body is None else "application/json"
+            "Content-Type", "application/json" if answer.body is not None else "text/plain"
         )
         request.send_header("Content-Length", str(len(payload)))
         for name, value in answer.headers.items():
