@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import Message
 from bot.runtime import Runtime
+from bot.slack import replies
 
 A = TypeVar("A")
 
@@ -75,7 +76,8 @@ class Request:
 @dataclass(frozen=True)
 class Call:
     """What the slow part of a command gets after the ack: the runtime, the request, the
-    Web API client and the command's `response_url` replier."""
+    Web API client and the command's `response_url` replier (Bolt's `Respond`). Reply with
+    `say` or `tell`, which survive a failing response_url; not with `respond` itself."""
 
     rt: Runtime
     req: Request
@@ -83,12 +85,26 @@ class Call:
     respond: Callable[..., Any]
 
     def say(self, message: Message) -> None:
-        """Reply for the whole channel to see."""
-        self.respond(response_type="in_channel", **message.kwargs())
+        """Reply for the whole channel to see: through the response_url, retried, else
+        chat.postMessage, else to the person (bot.slack.replies)."""
+        self._reply(message, public=True)
 
     def tell(self, message: Message) -> None:
-        """Reply to the person who asked, and only them."""
-        self.respond(response_type="ephemeral", replace_original=False, **message.kwargs())
+        """Reply to the person who asked, and only them: through the response_url,
+        retried, else chat.postEphemeral, else a DM (bot.slack.replies)."""
+        self._reply(message, public=False)
+
+    def _reply(self, message: Message, public: bool) -> None:
+        req = self.req
+        replies.reply(
+            self.client,
+            self.respond,
+            message.kwargs(),
+            public=public,
+            team_id=req.team_id,
+            channel_id=req.channel_id,
+            user_id=req.user_id,
+        )
 
     def may_lead(self) -> bool:
         """Workspace admins and owners, and the ids in NUDGEBOT_LEADERS."""
