@@ -20,7 +20,7 @@ def run_digest(call: Call, asked: DigestRequest) -> None:
     if asked.action == "status":
         with rt.sessions() as session:
             view = service.status(session, team_id=team, channel_id=channel, now=rt.now())
-        call.respond(response_type="ephemeral", **render.digest_status(view).kwargs())
+        call.tell(render.digest_status(view))
     elif asked.action == "on":
         assert asked.when is not None
         with rt.sessions.begin() as session:
@@ -66,7 +66,7 @@ def run_milestones(call: Call, mode: str | None) -> None:
     if mode is None:
         with rt.sessions() as session:
             current = milestones.mode(session, team_id=team)
-        call.respond(response_type="ephemeral", **render.milestones_mode(current, False).kwargs())
+        call.tell(render.milestones_mode(current, False))
         return
     with rt.sessions.begin() as session:
         milestones.set_mode(session, team_id=team, mode=mode)

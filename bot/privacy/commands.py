@@ -26,7 +26,7 @@ def export(call: Call, _args: None) -> None:
     with rt.sessions() as session:
         found = service.export_csv(session, team_id=req.team_id, now=rt.now())
     if not found.rows:
-        call.respond(response_type="ephemeral", **render.export_empty().kwargs())
+        call.tell(render.export_empty())
         return
     dm = call.client.conversations_open(users=req.user_id)["channel"]["id"]
     call.client.files_upload_v2(
@@ -36,7 +36,7 @@ def export(call: Call, _args: None) -> None:
         content=found.content,
         initial_comment=render.export_comment(found),
     )
-    call.respond(response_type="ephemeral", **render.export_sent(found).kwargs())
+    call.tell(render.export_sent(found))
 
 
 def confirm_forget(call: Call, _args: None) -> None:
@@ -44,7 +44,7 @@ def confirm_forget(call: Call, _args: None) -> None:
     rt, req = call.rt, call.req
     with rt.sessions() as session:
         held = service.held(session, team_id=req.team_id, user_id=req.user_id)
-    call.respond(response_type="ephemeral", **render.forget_confirm(req.user_id, held).kwargs())
+    call.tell(render.forget_confirm(req.user_id, held))
 
 
 EXPORT = Command(

@@ -33,7 +33,7 @@ def share(call: Call, kind: str, text: str, practice: str | None = None) -> None
         )
     assert logged is not None  # no dedupe key: never a duplicate
     if kind == "fear":
-        call.respond(response_type="ephemeral", **render.fear_logged().kwargs())
+        call.tell(render.fear_logged())
     else:
         call.say(render.shared(logged))
 
@@ -59,12 +59,11 @@ def post_prompt(call: Call, practice: str | None) -> None:
     except SlackApiError as err:
         if slack_code(err) not in CHANNEL_ERRORS:
             raise
-        call.respond(
-            response_type="ephemeral",
-            **notice(
+        call.tell(
+            notice(
                 ":wave: I can only post prompts in channels I'm a member of. "
                 "Add me with `/invite @nudgebot`, then try `/nudge now` again."
-            ).kwargs(),
+            )
         )
         return
     with rt.sessions.begin() as session:

@@ -21,9 +21,7 @@ def run(call: Call, asked: ScheduleRequest) -> None:
             views = service.list_schedules(
                 session, team_id=req.team_id, channel_id=req.channel_id, now=rt.now()
             )
-        call.respond(
-            response_type="ephemeral", **render.schedule_list(views, req.channel_id).kwargs()
-        )
+        call.tell(render.schedule_list(views, req.channel_id))
         return
     if asked.action == "add":
         assert asked.practice is not None and asked.when is not None

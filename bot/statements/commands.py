@@ -21,9 +21,7 @@ def show_or_publish(call: Call, kind: str, text: str | None) -> None:
     if text is None:
         with rt.sessions() as session:
             found = service.current(session, team_id=req.team_id, kind=kind)
-        call.respond(
-            response_type="ephemeral", **render.statement(kind, found, HINTS[kind]).kwargs()
-        )
+        call.tell(render.statement(kind, found, HINTS[kind]))
         return
     with rt.sessions.begin() as session:
         published = service.publish(
