@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot import catalogue
 from bot.errors import UserError
-from bot.text import clip
+from bot.text import clip, defuse
 
 SECTION_LIMIT = 3000  # characters in one section's text
 CONTEXT_LIMIT = 2000  # characters in one context element
@@ -33,8 +33,25 @@ class Message:
 
 
 def message(text: str, blocks: list[Block]) -> Message:
-    """A message from its fallback text and blocks (the text cut to Slack's limit)."""
-    return Message(text=clip(text, SECTION_LIMIT), blocks=[b.to_dict() for b in blocks])
+    """A message from its fallback text and blocks (the text cut to Slack's limit). Every
+    message is made here, so here @channel, @here, @everyone and group mentions lose their
+    ping, in the fallback text and every text in the blocks alike (`defused`)."""
+    return Message(
+        text=defuse(clip(text, SECTION_LIMIT)), blocks=[defused(b.to_dict()) for b in blocks]
+    )
+
+
+def defused(node: Any) -> Any:
+    """A block, view or any part of one with `bot.text.defuse` applied to every text in it
+    (and nothing else: ids, values and private metadata are left as they are)."""
+    if isinstance(node, dict):
+        return {
+            key: defuse(value) if key == "text" and isinstance(value, str) else defused(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [defused(item) for item in node]
+    return node
 
 
 def section(text: str) -> SectionBlock:

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import catalogue
-from bot.blocks import context, local_time, plural, section, sections
+from bot.blocks import context, defused, local_time, plural, section, sections
 from bot.home.service import HomePage, ScheduleLine
 from bot.progress.service import PracticeCount, needs_attention
 from bot.statements.service import Current
@@ -47,7 +47,7 @@ def home_view(page: HomePage) -> dict[str, Any]:
     blocks.append(context(f"Updated {local_time(page.now)} · `/nudge help` lists every command"))
     if len(blocks) > MAX_BLOCKS:  # never with today's sections; a guard for tomorrow's
         blocks = [*blocks[: MAX_BLOCKS - 1], context("There is more than fits on this page.")]
-    return View(type="home", blocks=blocks).to_dict()
+    return defused(View(type="home", blocks=blocks).to_dict())  # no pings from user text
 
 
 def _welcome(page: HomePage) -> list[Block]:
