@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 from bot import catalogue
 from bot.errors import UserError
 from bot.scheduling.when import When, next_occurrence
+from bot.text import clip_word
 from models.changes import mark_changed
 from models.queries import ensure_workspace
 from models.tables import Schedule
 
 ROTATE = "rotate"
+MAX_ID = 2**31 - 1  # schedule ids are INTEGER columns
 MAX_PER_CHANNEL = 20
 SCHEDULE_USAGE = (
     "/nudge schedule add <practice|rotate> <when> [tz <zone>] | list | pause <id> "
@@ -132,9 +134,16 @@ def _find(session: Session, team_id: str, channel_id: str, raw_id: str) -> Sched
             f"*{raw_id[:20]}* isn't a schedule id: use the number from `/nudge schedule list`.",
             SCHEDULE_USAGE,
         )
+    number = digits.lstrip("0") or "0"
+    # Digits no id can have (², a number past the column's range) find nothing, as an
+    # unknown id does, without asking the database.
+    if not number.isascii() or len(number) > len(str(MAX_ID)) or int(number) > MAX_ID:
+        raise UserError(
+            f"There is no schedule #{clip_word(digits, 20)}. `/nudge schedule list` shows them."
+        )
     row = session.scalars(
         select(Schedule).where(
-            Schedule.id == int(digits),
+            Schedule.id == int(number),
             Schedule.team_id == team_id,
             Schedule.kind == "prompt",
             Schedule.deleted.is_(False),

@@ -118,3 +118,17 @@ def test_a_posted_commitment_does_not_ping_the_channel(bot: SlackDriver) -> None
 
 
 # -- item 13: the small ones -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw", ["1" * 30, "9" * 5000, "²", "00000000000000000000000000000000000007"]
+)
+def test_an_impossible_schedule_id_says_there_is_no_such_schedule(
+    bot: SlackDriver, raw: str
+) -> None:
+    for action in ("pause", "resume", "remove"):
+        reply, key = bot.command("/nudge", f"schedule {action} {raw}")
+        assert reply.status == 200
+        said = json.dumps(bot.slack.wait_response(key))
+        assert "There is no schedule #" in said, said
+        assert "went wrong" not in said and len(said) < 2000
