@@ -1,5 +1,6 @@
 """Events: a reply in a prompt's thread counts as an answer (logged once, thanked with a
-reaction); the App Home tab is published when opened; uninstalls stop the workspace."""
+reaction; never under a worry prompt, where a reply is public and named); the App Home tab
+is published when opened; uninstalls stop the workspace."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks import Message
 from bot.command import Request
 from bot.errors import UserError
 from bot.home import render as home_render
 from bot.home import service as home
+from bot.prompts import render as prompts_render
 from bot.prompts import responses
 from bot.prompts import service as prompts
 from bot.recognition import service as recognition
@@ -87,16 +90,20 @@ def publish_home(rt: Runtime, client: WebClient, team: str, user: str) -> None:
 
 
 def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> None:
-    """Log a reply in a prompt's thread as an answer to it, once, and thank it."""
+    """Log a reply in a prompt's thread as an answer to it, once, and thank it. A reply
+    under a worry prompt is public and named: it is not logged, thanked or remembered."""
     channel, ts, user = event["channel"], event["ts"], event["user"]
-    text = clean(event["text"]).strip()
-    dedupe = f"msg:{channel}:{ts}"  # Slack redelivers events; each message is logged once
     with rt.sessions() as session:
         prompt = prompts.find_posted(
             session, team_id=team, channel_id=channel, message_ts=event["thread_ts"]
         )
     if prompt is None:
         return
+    if prompt.response_kind == "fear":
+        _tell(client, event, prompts_render.worry_in_thread())
+        return
+    text = clean(event["text"]).strip()
+    dedupe = f"msg:{channel}:{ts}"  # Slack redelivers events; each message is logged once
     kudos = _kudos_in(rt, client, team, user, text) if prompt.response_kind == "kudos" else None
     with rt.sessions.begin() as session:
         if kudos is not None:
@@ -139,8 +146,19 @@ def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> 
             raise
 
 
+def _tell(client: WebClient, event: dict[str, Any], message: Message) -> None:
+    """A note in the thread only the reply's author sees."""
+    client.chat_postEphemeral(
+        channel=event["channel"],
+        user=event["user"],
+        thread_ts=event["thread_ts"],
+        **message.kwargs(),
+    )
+
+
 def _kudos_in(rt: Runtime, client: WebClient, team: str, user: str, text: str) -> Kudos | None:
-    """The people a thread reply recognises, or None if it names nobody we may recognise."""
+    """The people a thread reply recognises, or None if it names nobody we may recognise
+    (nobody, the author, or a bot: then it is kept as a reflection)."""
     try:
         kudos = parse_kudos(text)
         bots = rt.directory.bots_among(client, team, kudos.recipients)

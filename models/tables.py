@@ -108,7 +108,8 @@ class RecognitionRecipient(Base):
 class Response(Base):
     """A logged answer of any kind but kudos: win, hope, fear, goal, pilot, idea, ...
 
-    A fear never stores who shared it: the check constraint makes that a database rule.
+    A fear never stores who shared it, nor a dedupe key (a view id or a message's
+    timestamp leads back to its author): the check constraints make that a database rule.
     """
 
     __tablename__ = "responses"
@@ -117,6 +118,7 @@ class Response(Base):
         Index("ix_responses_user", "team_id", "user_id"),
         UniqueConstraint("team_id", "dedupe_key", name="uq_responses_dedupe"),
         CheckConstraint("kind <> 'fear' OR user_id IS NULL", name="fear_is_anonymous"),
+        CheckConstraint("kind <> 'fear' OR dedupe_key IS NULL", name="fear_keeps_no_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

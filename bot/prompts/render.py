@@ -12,6 +12,9 @@ from bot.statements.service import Current
 from bot.text import clip, quote
 
 RESPOND_ACTION = "respond"
+ANSWER_HINT = "answer with the Respond button or reply in this thread"
+# A worry prompt's only way in: a reply in its thread would be public and named.
+ANONYMOUS_HINT = "answer with the Respond button: anonymous, your name is never stored"
 
 
 KIND_LABEL = {
@@ -109,7 +112,18 @@ def prompt(
             ),
             context(
                 f"{catalogue.practice(practice_key).commitment(commitment_key).name} · "
-                "answer with the Respond button or reply in this thread"
+                f"{ANONYMOUS_HINT if item.kind == 'fear' else ANSWER_HINT}"
             ),
         ],
     )
+
+
+def worry_in_thread() -> Message:
+    """Told privately to someone who answered a worry prompt in its thread: the reply is
+    public and named, so it was not logged; the button is the anonymous way."""
+    text = (
+        ":lock: Replies in this thread are public and show your name, so I didn't log yours "
+        "as a worry. To share a worry anonymously, use the *Respond* button on the prompt: "
+        "your name is never stored. You can delete your reply if you'd rather it wasn't seen."
+    )
+    return message("Use the Respond button to share a worry anonymously.", [section(text)])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot import catalogue
 from bot.digest import milestones
 from bot.digest.milestones import Reached
+from bot.prompts import anonymous
 from models.queries import ensure_workspace, insert_once
 from models.tables import Response
 
@@ -46,7 +47,8 @@ def log_response(
     """Log one response; None if `dedupe_key` was logged already.
 
     Without a practice, the kind decides where it counts (a hope counts under Inspire a
-    Shared Vision). A fear is stored without any user id, whoever passes one.
+    Shared Vision). A fear is stored without any user id or dedupe key, whoever passes
+    them: its double submits are caught in memory (bot/prompts/anonymous.py).
     """
     if kind not in catalogue.RESPONSE_KINDS or kind == "kudos":
         raise ValueError(f"not a response kind: {kind}")
@@ -59,6 +61,9 @@ def log_response(
         commitment = catalogue.practice(practice).tag_commitment
     if kind == "fear":
         user_id = None
+        if dedupe_key is not None and not anonymous.first_time(session, dedupe_key):
+            return None
+        dedupe_key = None
     ensure_workspace(session, team_id)
     row = Response(
         team_id=team_id,
