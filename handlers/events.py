@@ -18,6 +18,7 @@ from bot.home import service as home
 from bot.prompts import render as prompts_render
 from bot.prompts import responses
 from bot.prompts import service as prompts
+from bot.recognition import render as recognition_render
 from bot.recognition import service as recognition
 from bot.recognition.parsing import Kudos, parse_kudos
 from bot.runtime import Runtime
@@ -105,38 +106,44 @@ def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> 
     text = clean(event["text"]).strip()
     dedupe = f"msg:{channel}:{ts}"  # Slack redelivers events; each message is logged once
     kudos = _kudos_in(rt, client, team, user, text) if prompt.response_kind == "kudos" else None
-    with rt.sessions.begin() as session:
-        if kudos is not None:
-            logged: object | None = recognition.give_kudos(
-                session,
-                team_id=team,
-                channel_id=channel,
-                giver_id=user,
-                recipients=kudos.recipients,
-                reason=kudos.reason,
-                practice=prompt.practice,
-                now=rt.now(),
-                prompt_id=prompt.id,
-                dedupe_key=dedupe,
-                announced=False,  # a thread reply is not reposted: celebrate in the digest
-            )
-        else:
-            # A reply to a recognition prompt that names nobody is kept as a reflection.
-            kind = "reflection" if prompt.response_kind == "kudos" else prompt.response_kind
-            logged = responses.log_response(
-                session,
-                team_id=team,
-                channel_id=channel,
-                user_id=user,
-                kind=kind,
-                text=text,
-                practice=prompt.practice,
-                commitment=prompt.commitment,
-                source="thread",
-                now=rt.now(),
-                prompt_id=prompt.id,
-                dedupe_key=dedupe,
-            )
+    try:
+        with rt.sessions.begin() as session:
+            if kudos is not None:
+                logged: object | None = recognition.give_kudos(
+                    session,
+                    team_id=team,
+                    channel_id=channel,
+                    giver_id=user,
+                    recipients=kudos.recipients,
+                    reason=kudos.reason,
+                    practice=prompt.practice,
+                    now=rt.now(),
+                    daily_cap=rt.settings.kudos_daily_cap,
+                    zone=rt.settings.timezone,
+                    prompt_id=prompt.id,
+                    dedupe_key=dedupe,
+                    announced=False,  # a thread reply is not reposted: celebrate in the digest
+                )
+            else:
+                # A reply to a recognition prompt that names nobody is kept as a reflection.
+                kind = "reflection" if prompt.response_kind == "kudos" else prompt.response_kind
+                logged = responses.log_response(
+                    session,
+                    team_id=team,
+                    channel_id=channel,
+                    user_id=user,
+                    kind=kind,
+                    text=text,
+                    practice=prompt.practice,
+                    commitment=prompt.commitment,
+                    source="thread",
+                    now=rt.now(),
+                    prompt_id=prompt.id,
+                    dedupe_key=dedupe,
+                )
+    except UserError as err:  # over the daily kudos cap: nothing was written
+        _tell(client, event, recognition_render.reply_not_logged(err))
+        return
     if logged is None:
         return  # a redelivery: thanked the first time
     try:

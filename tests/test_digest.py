@@ -76,6 +76,8 @@ def kudos(
             reason=reason,
             practice=practice,
             now=at,
+            daily_cap=None,
+            zone="UTC",
         )
 
 

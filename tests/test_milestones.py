@@ -72,7 +72,7 @@ def give(sessions: Sessions, team: str, channel: str, *recipients: str, **kw: An
             reason="for the demo",
             practice=None,
             now=datetime.now(UTC),
-            **kw,
+            **{"daily_cap": None, "zone": "UTC", **kw},
         )
 
 

@@ -73,7 +73,7 @@ def kudos(
             reason="for the retro",
             practice=practice,
             now=now,
-            **kw,  # type: ignore[arg-type]
+            **{"daily_cap": None, "zone": "UTC", **kw},  # type: ignore[arg-type]
         )
 
 
@@ -236,6 +236,8 @@ def test_kudos_duplicate_keeps_the_rest_of_the_transaction(sessions: Sessions, t
             reason="again",
             practice=None,
             now=NOW,
+            daily_cap=None,
+            zone="UTC",
             dedupe_key="k",
         )
         assert again is None
@@ -248,6 +250,8 @@ def test_kudos_duplicate_keeps_the_rest_of_the_transaction(sessions: Sessions, t
             reason="other",
             practice=None,
             now=NOW,
+            daily_cap=None,
+            zone="UTC",
             dedupe_key="k2",
         )
         assert other is not None

@@ -67,13 +67,20 @@ def give_kudos(
     reason: str,
     practice: str | None,
     now: datetime,
-    daily_cap: int | None = None,
-    zone: str = "UTC",
+    daily_cap: int | None,
+    zone: str,
     prompt_id: int | None = None,
     dedupe_key: str | None = None,
     announced: bool = True,
 ) -> KudosGiven | None:
     """Log a kudos. Returns None when `dedupe_key` was logged already (a double submit).
+
+    Every path that records kudos (the command, the modal, a thread reply) comes through
+    here, so the rules live here: no kudos to oneself, and no more than `daily_cap` people
+    a day per giver, counted from midnight in `zone` (both required, so no caller can leave
+    the cap out; None means no cap). A refusal raises UserError before anything is written.
+    Which recipients are bots only Slack knows: callers look that up and call
+    `check_recipients` with them before opening the transaction.
 
     Untagged kudos count under Encourage the Heart. `announced`: the caller posts the returned
     kudos to the channel (so a milestone it reaches can be celebrated in that message).

@@ -4,21 +4,29 @@ no broadcast or group ping in anything we send (item 12), and the small ones of 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import blocks
 from bot.commitments import render as commitments_render
 from bot.commitments.service import Answer, CommitmentView
 from models.tables import (
+    Prompt,
+    Recognition,
+    RecognitionRecipient,
+    Response,
     Statement,
 )
 from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.fake_slack import FakeSlack
 from tests.test_home import AccountSlack, account, commitment, home, kudos, seed
+from tests.test_prompt_flow import open_modal, post_prompt
+from tests.test_thread_replies import reactions, reactions_in, reply_event
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +45,84 @@ def everything_said(params: dict[str, Any]) -> str:
     return str(params.get("text", "")) + "\n" + blocks_text(listed(params.get("blocks")))
 
 
+def count(sessions: sessionmaker[Session], model: Any, team: str) -> int:
+    with sessions() as s:
+        return s.scalar(select(func.count()).select_from(model).where(model.team_id == team)) or 0
+
+
+def recognition_prompt(bot: SlackDriver, sessions: sessionmaker[Session]) -> str:
+    _, prompt_ts = post_prompt(bot, "heart")
+    with sessions.begin() as s:
+        s.execute(
+            update(Prompt)
+            .where(Prompt.team_id == bot.team)
+            .values(response_kind="kudos", prompt_key="heart.recognise.1")
+        )
+    return prompt_ts
+
+
+def ephemerals_to(bot: SlackDriver, user: str) -> list[Any]:
+    return [
+        c
+        for c in bot.slack.calls_to("chat.postEphemeral")
+        if c.params.get("channel") == bot.channel and c.params.get("user") == user
+    ]
+
+
 # -- item 11: the daily kudos cap on every path ---------------------------------------------
+
+
+def test_thread_replies_naming_people_respect_the_daily_cap(
+    make_bot: Callable[..., SlackDriver], sessions: sessionmaker[Session]
+) -> None:
+    bot = make_bot(kudos_daily_cap=1)
+    ana, ben = slack_id("U"), slack_id("U")
+    prompt_ts = recognition_prompt(bot, sessions)
+
+    first = "1700002000.000100"
+    assert reply_event(bot, prompt_ts, f"<@{ana}> for the release notes", first) == 200
+    bot.slack.wait_for(lambda: reactions(bot, first))
+
+    over = "1700002000.000200"
+    assert reply_event(bot, prompt_ts, f"<@{ben}> for the demo", over) == 200
+    [note] = bot.slack.wait_for(lambda: ephemerals_to(bot, bot.user))
+    told = everything_said(note.params)
+    assert "didn't log your reply as kudos" in told
+    assert "allows 1 kudos a day and you have 0 left today" in told
+    assert note.params.get("thread_ts") == prompt_ts
+    # Nothing half written: one kudos to one person, no reflection in its place, no thanks.
+    assert count(sessions, Recognition, bot.team) == 1
+    assert count(sessions, RecognitionRecipient, bot.team) == 1
+    assert count(sessions, Response, bot.team) == 0
+    assert not reactions(bot, over) and len(reactions_in(bot)) == 1
+
+    # The command path says the same.
+    _, key = bot.command("/kudos", f"<@{ben}> for the demo")
+    assert "0 left today" in str(bot.slack.wait_response(key))
+    # And the modal.
+    view = open_modal(bot, "heart.recognise.1", prompt_ts)
+    answer = bot.submit_view(view["private_metadata"], "for the demo", recipients=[ben])
+    assert "0 left today" in answer.body
+    assert count(sessions, Recognition, bot.team) == 1
+
+
+def test_kudos_to_oneself_are_refused_by_the_service_whatever_the_caller() -> None:
+    from bot.errors import UserError
+    from bot.recognition import service as recognition
+
+    with pytest.raises(UserError, match="yourself"):
+        recognition.give_kudos(
+            None,  # type: ignore[arg-type]  # refused before the session is touched
+            team_id="T1",
+            channel_id="C1",
+            giver_id="U1",
+            recipients=("U2", "U1"),
+            reason="for me",
+            practice=None,
+            now=datetime.now(UTC),
+            daily_cap=None,
+            zone="UTC",
+        )
 
 
 # -- item 12: no broadcast pings, blocks and fallback text alike ----------------------------
