@@ -4,6 +4,7 @@ is published when opened; uninstalls stop the workspace."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -24,8 +25,10 @@ from bot.recognition.parsing import Kudos, parse_kudos
 from bot.runtime import Runtime
 from bot.slack import workspaces
 from bot.slack.errors import slack_code
-from bot.text import clean
+from bot.text import MAX_TEXT, clean, clip
 from handlers.common import later, runtime
+
+log = logging.getLogger("nudgebot")
 
 THANKS_REACTION = "raised_hands"
 
@@ -40,6 +43,8 @@ def thread_reply(
         return
     rt = runtime(context)
     team = Request.of(body, context.team_id).team_id
+    if not team:
+        return  # no workspace to log it in
     # Events are acknowledged when this returns; the work happens after.
     later(rt, None, lambda: answer(rt, client, team, event))
 
@@ -57,16 +62,29 @@ def home_opened(
 
 
 def uninstalled(body: dict[str, Any], context: BoltContext) -> None:
-    rt = runtime(context)
-    team = Request.of(body, context.team_id).team_id
-    later(rt, None, lambda: _stopped(rt, team, "app_uninstalled"))
+    _stop(body, context, "app_uninstalled")
 
 
 def revoked(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
     if event.get("tokens", {}).get("bot"):
-        rt = runtime(context)
-        team = Request.of(body, context.team_id).team_id
-        later(rt, None, lambda: _stopped(rt, team, "token_revoked"))
+        _stop(body, context, "token_revoked")
+
+
+def _stop(body: dict[str, Any], context: BoltContext, reason: str) -> None:
+    """Stop the workspace the event names. An Enterprise Grid org-wide uninstall names no
+    workspace (`team_id` is null) and our rows don't record which org a workspace belongs
+    to, so it stops nothing here: each workspace stops at its next post, when Slack refuses
+    the token (schedules.jobs, WORKSPACE_ERRORS)."""
+    rt, req = runtime(context), Request.of(body, context.team_id)
+    if not req.team_id:
+        log.warning(
+            "%s for Enterprise Grid org %s names no workspace; nothing stopped now "
+            "(each workspace stops when Slack refuses its next post)",
+            reason,
+            req.enterprise_id or "(unknown)",
+        )
+        return
+    later(rt, None, lambda: _stopped(rt, req.team_id, reason))
 
 
 def _stopped(rt: Runtime, team: str, reason: str) -> None:
@@ -103,7 +121,8 @@ def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> 
     if prompt.response_kind == "fear":
         _tell(client, event, prompts_render.worry_in_thread())
         return
-    text = clean(event["text"]).strip()
+    # Cut as commands are; the reply itself stays whole in the thread.
+    text = clip(clean(event["text"]).strip(), MAX_TEXT)
     dedupe = f"msg:{channel}:{ts}"  # Slack redelivers events; each message is logged once
     kudos = _kudos_in(rt, client, team, user, text) if prompt.response_kind == "kudos" else None
     try:

@@ -4,23 +4,27 @@ no broadcast or group ping in anything we send (item 12), and the small ones of 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import blocks
 from bot.commitments import render as commitments_render
 from bot.commitments.service import Answer, CommitmentView
+from bot.text import MAX_TEXT
 from models.tables import (
     Prompt,
     Recognition,
     RecognitionRecipient,
     Response,
     Statement,
+    Workspace,
 )
 from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.fake_slack import FakeSlack
@@ -217,3 +221,81 @@ def test_an_impossible_schedule_id_says_there_is_no_such_schedule(
         said = json.dumps(bot.slack.wait_response(key))
         assert "There is no schedule #" in said, said
         assert "went wrong" not in said and len(said) < 2000
+
+
+def test_a_huge_thread_reply_is_cut_as_commands_are(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    _, prompt_ts = post_prompt(bot, "challenge")
+    ts = "1700003000.000100"
+    assert reply_event(bot, prompt_ts, "word " * 8000, ts) == 200
+    bot.slack.wait_for(lambda: reactions(bot, ts))
+    with sessions() as s:
+        text = s.scalars(select(Response.text).where(Response.team_id == bot.team)).one()
+    assert len(text) <= MAX_TEXT and text.startswith("word word")
+
+
+def test_an_org_wide_uninstall_stops_no_phantom_workspace(
+    bot: SlackDriver, sessions: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    post_prompt(bot)  # the real workspace exists and works
+    with sessions.begin() as s:
+        s.execute(delete(Workspace).where(Workspace.team_id == ""))
+    enterprise = slack_id("E")
+    for event in (
+        {"type": "app_uninstalled"},
+        {"type": "tokens_revoked", "tokens": {"bot": ["B"]}},
+    ):
+        body = {
+            "team_id": None,
+            "enterprise_id": enterprise,
+            "is_enterprise_install": True,
+            "api_app_id": "A0NUDGE",
+            "type": "event_callback",
+            "event_id": slack_id("Ev"),
+            "event_time": 1700000000,
+            "authorizations": [
+                {"enterprise_id": enterprise, "team_id": None, "is_enterprise_install": True}
+            ],
+            "event": event,
+        }
+        reply = bot.post(json.dumps(body).encode(), content_type="application/json")
+        assert reply.status == 200
+    ignored = [r.getMessage() for r in caplog.records if enterprise in r.getMessage()]
+    assert len(ignored) == 2 and all("names no workspace" in line for line in ignored)
+    with sessions() as s:
+        assert s.get(Workspace, "") is None
+        assert s.get(Workspace, bot.team).inactive_reason is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("team", ["missing", None])
+def test_a_view_submission_without_team_is_logged_in_the_users_workspace(
+    bot: SlackDriver, sessions: sessionmaker[Session], team: str | None
+) -> None:
+    _, ts = post_prompt(bot, "challenge")
+    view = open_modal(bot, "challenge.experiment.1", ts)
+    payload = {
+        "type": "view_submission",
+        "user": {"id": bot.user, "team_id": bot.team},
+        "api_app_id": "A0NUDGE",
+        "trigger_id": "trigger-view",
+        "view": {
+            "id": slack_id("V"),
+            "team_id": bot.team,
+            "type": "modal",
+            "callback_id": "respond_modal",
+            "private_metadata": view["private_metadata"],
+            "state": {
+                "values": {"answer": {"answer": {"type": "plain_text_input", "value": "Try it"}}}
+            },
+            "hash": "1",
+        },
+    }
+    if team is None:
+        payload["team"] = None
+    reply = bot.post(urlencode({"payload": json.dumps(payload)}).encode())
+    assert reply.status == 200 and reply.body == ""
+    with sessions() as s:
+        row = s.scalars(select(Response).where(Response.team_id == bot.team)).one()
+    assert (row.kind, row.user_id, row.text) == ("pilot", bot.user, "Try it")
