@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject
 
 from bot.blocks import Message, context, message, plural, section
+from bot.privacy.mentions import NEUTRAL
 from bot.privacy.service import Export, Forgotten
 
 FORGET_CONFIRM = "forget_me_confirm"
@@ -69,6 +70,11 @@ def _held_lines(held: Forgotten) -> list[str]:
         lines.append(f"• take your name off {named} (they stay as they are)")
     if held.milestones:
         lines.append(f"• *delete* {plural(held.milestones, 'milestone')} about you")
+    if held.mentions:
+        lines.append(
+            f"• replace your mentions in {plural(held.mentions, 'thing')} others wrote "
+            f"(kudos, wins, commitments, ...) with “{NEUTRAL}”"
+        )
     return lines
 
 
@@ -84,6 +90,8 @@ def _named(held: Forgotten) -> str:
         parts.append(plural(held.prompts, "prompt") + " you posted")
     if held.schedules:
         parts.append(plural(held.schedules, "schedule") + " you made")
+    if held.team_milestones:
+        parts.append(plural(held.team_milestones, "team milestone") + " you reached")
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -102,7 +110,7 @@ def forget_confirm(user_id: str, held: Forgotten) -> Message:
         ":warning: *Forget me?* Here is exactly what I will do in this workspace, all at once:\n"
         f"{lines}\n"
         "Worries (`/nudge fear`) were never linked to you, so they stay as they are, and what "
-        "other people wrote stays as they wrote it. *This can't be undone.*"
+        "other people wrote stays as they wrote it, without your name. *This can't be undone.*"
     )
     return message(
         "Forget me? Here is exactly what would happen.",
@@ -156,6 +164,8 @@ def forget_done(done: Forgotten) -> Message:
         parts.append(f"your name taken off {named}")
     if done.milestones:
         parts.append(plural(done.milestones, "milestone") + " deleted")
+    if done.mentions:
+        parts.append(f"your mentions replaced in {plural(done.mentions, 'thing')} others wrote")
     text = f":white_check_mark: Done, I forgot you in this workspace: {', '.join(parts)}."
     return message(text, [section(text), context("Thank you for the time you gave the team.")])
 

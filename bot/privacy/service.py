@@ -10,9 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.digest.milestones import FIRST_PILOT, RECOGNITIONS
+from bot.privacy import mentions
 from models.tables import (
     Commitment,
     Milestone,
@@ -174,11 +176,18 @@ class Forgotten:
     statements: int = 0  # authorship removed
     prompts: int = 0  # posted_by removed
     schedules: int = 0  # created_by removed
-    milestones: int = 0  # deleted
+    milestones: int = 0  # about the person (their first recognition): deleted
+    team_milestones: int = 0  # the team's (the first pilot) that name them: name removed
+    mentions: int = 0  # texts others wrote that mention them: mention replaced
 
     @property
     def total(self) -> int:
         return sum(getattr(self, f.name) for f in fields(self))
+
+
+# The team's milestones stay when the person who reached them is forgotten (only their name
+# goes), so the next pilot is never celebrated as the first again.
+TEAM_MILESTONES = (FIRST_PILOT, RECOGNITIONS)
 
 
 def _filters(team_id: str, user_id: str) -> dict[str, tuple[type, tuple]]:  # type: ignore[type-arg]
@@ -205,7 +214,19 @@ def _filters(team_id: str, user_id: str) -> dict[str, tuple[type, tuple]]:  # ty
             (
                 Milestone.team_id == team_id,
                 # "first recognition" milestones are keyed on the person's id
-                or_(Milestone.user_id == user_id, Milestone.key == user_id),
+                or_(
+                    Milestone.key == user_id,
+                    and_(Milestone.user_id == user_id, Milestone.kind.not_in(TEAM_MILESTONES)),
+                ),
+            ),
+        ),
+        "team_milestones": (
+            Milestone,
+            (
+                Milestone.team_id == team_id,
+                Milestone.user_id == user_id,
+                Milestone.kind.in_(TEAM_MILESTONES),
+                Milestone.key != user_id,
             ),
         ),
     }
@@ -217,31 +238,38 @@ def held(session: Session, *, team_id: str, user_id: str) -> Forgotten:
         name: session.scalar(select(func.count()).select_from(table).where(*conditions)) or 0
         for name, (table, conditions) in _filters(team_id, user_id).items()
     }
+    counts["mentions"] = mentions.count(session, team_id=team_id, user_id=user_id)
     return Forgotten(**counts)
 
 
-# What forgetting does to each kind of row: delete it, or clear the column naming the person.
-_CLEARS = {
-    "kudos_given": "giver_id",
-    "kudos_received": "user_id",
-    "statements": "author_id",
-    "prompts": "posted_by",
-    "schedules": "created_by",
+# What forgetting does to each kind of row: delete it, or clear the columns naming the
+# person. A kudos' dedupe key is cleared with its giver: `msg:<channel>:<ts>` points at the
+# giver's own message in a prompt's thread.
+_CLEARS: dict[str, dict[str, None]] = {
+    "kudos_given": {"giver_id": None, "dedupe_key": None},
+    "kudos_received": {"user_id": None},
+    "statements": {"author_id": None},
+    "prompts": {"posted_by": None},
+    "schedules": {"created_by": None},
+    "team_milestones": {"user_id": None},
 }
 
 
 def forget(session: Session, *, team_id: str, user_id: str) -> Forgotten:
-    """Forget `user_id` in this workspace: delete their answers, commitments and milestones;
-    take their name off kudos (given and received), statements, prompts and schedules.
-    Runs in the caller's transaction, so it all happens or none of it does."""
+    """Forget `user_id` in this workspace: delete their answers, commitments and the
+    milestones about them; take their name off kudos (given and received), statements,
+    prompts, schedules and the team's milestones; replace their mentions in what others
+    wrote with a neutral word. Runs in the caller's transaction, so it all happens or none
+    of it does."""
     done: dict[str, int] = {}
     for name, (table, conditions) in _filters(team_id, user_id).items():
-        column = _CLEARS.get(name)
+        values = _CLEARS.get(name)
         stmt = (
             delete(table).where(*conditions)
-            if column is None
-            else update(table).where(*conditions).values({column: None})
+            if values is None
+            else update(table).where(*conditions).values(values)
         )
         result = session.execute(stmt.execution_options(synchronize_session=False))
         done[name] = result.rowcount or 0  # type: ignore[attr-defined]
+    done["mentions"] = mentions.scrub(session, team_id=team_id, user_id=user_id)
     return Forgotten(**done)

@@ -24,19 +24,24 @@ def statement(kind: str, found: Current | None, can_set: str) -> Message:
             HeaderBlock(text=title),
             section(clip(found.text, SECTION_LIMIT)),
             context(
-                f"Version {found.version} · published by <@{found.author_id}> "
+                f"Version {found.version} · published by {_author(found)} "
                 f"on {found.created_at:%Y-%m-%d}"
             ),
         ],
     )
 
 
+def _author(found: Current) -> str:
+    """Who published it; an author who asked to be forgotten has no name left."""
+    return f"<@{found.author_id}>" if found.author_id else "someone who has left"
+
+
 def statement_published(kind: str, found: Current) -> Message:
     what = "a new vision" if kind == "vision" else "new guidelines"
-    head = f":loudspeaker: *<@{found.author_id}> published {what}*"
+    head = f":loudspeaker: *{_author(found)} published {what}*"
     show = "/vision" if kind == "vision" else "/nudge guidelines"
     return message(
-        f"<@{found.author_id}> published {what}",
+        f"{_author(found)} published {what}",
         [
             section(f"{head}\n{quote(clip(found.text, SECTION_LIMIT - len(head) - 50))}"),
             context(f"Version {found.version} · see it any time with `{show}`"),

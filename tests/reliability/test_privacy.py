@@ -15,11 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import catalogue
+from bot.digest import milestones
 from bot.prompts import anonymous, responses
 from bot.prompts import render as prompts_render
+from models.base import Base
 from models.queries import ensure_workspace
-from models.tables import Prompt, Recognition, Response
+from models.tables import Milestone, Prompt, Recognition, Response, Schedule, Statement
 from tests.driver import SlackDriver, blocks_text, slack_id
+from tests.test_forget_me import click, said
 from tests.test_prompt_flow import open_modal, post_prompt
 from tests.test_thread_replies import reactions, reactions_in, reply_event
 
@@ -190,3 +193,94 @@ def test_double_submits_are_remembered_briefly_and_only_as_keyed_digests() -> No
 
 
 # -- item 10: forget-me --------------------------------------------------------------------
+
+
+def holding(sessions: sessionmaker[Session], team: str, *needles: str) -> list[str]:
+    """Every stored value in the workspace's rows, any table, that holds one of `needles`."""
+    found = []
+    with sessions() as s:
+        for table in Base.metadata.sorted_tables:
+            if "team_id" not in table.columns:
+                continue
+            for row in s.execute(select(table).where(table.columns.team_id == team)):
+                for column, value in row._mapping.items():
+                    if isinstance(value, str) and any(n in value for n in needles):
+                        found.append(f"{table.name}.{column}={value!r}")
+    return found
+
+
+def reply_to_recognition_prompt(
+    bot: SlackDriver, sessions: sessionmaker[Session], text: str
+) -> str:
+    _, prompt_ts = post_prompt(bot, "heart")
+    as_prompt(sessions, bot.team, "heart.recognise.1", "kudos")
+    ts = f"1700001000.{slack_id('')[-6:]}"
+    assert reply_event(bot, prompt_ts, text, ts) == 200
+    bot.slack.wait_for(lambda: reactions(bot, ts))
+    return ts
+
+
+def command(bot: SlackDriver, text: str, user: str | None = None, name: str = "/nudge") -> str:
+    reply, key = bot.command(name, text, user=user)
+    assert reply.status == 200 and reply.body == "", reply.body
+    return said(bot.slack.wait_response(key))
+
+
+def test_after_forget_me_no_row_or_message_holds_the_person(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    me, you, ana = bot.user, slack_id("U"), slack_id("U")
+    bot.slack.add_user(me, is_admin=True)
+    with sessions.begin() as s:
+        milestones.set_mode(s, team_id=bot.team, mode="now")
+    # I log the team's first pilot, publish the vision, recognise Ana in a prompt's thread
+    # and pause your schedule.
+    assert "first pilot" in command(bot, "pilot Pair on every review for a week")
+    command(bot, "set We ship small things often", name="/vision")
+    reply_to_recognition_prompt(bot, sessions, f"<@{ana}> for the release notes")
+    command(bot, "schedule add heart weekly mon 09:00", user=you)
+    with sessions() as s:
+        schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
+    command(bot, f"schedule pause {schedule_id}")
+    # Others mention me in their kudos, wins, worries and commitments.
+    command(bot, f"<@{ana}> for pairing with <@{me}|meg> all week", user=you, name="/kudos")
+    command(bot, f"Shipped the export with <@{me}>", user=you, name="/win")
+    command(bot, f"fear <@{me}|meg> works too late", user=you)
+    assert holding(sessions, bot.team, me)  # the test really holds traces to remove
+
+    asked = command(bot, "forget-me")
+    assert "• replace your mentions in 4 things others wrote" in asked
+    assert "1 schedule you made" not in asked and "1 team milestone you reached" in asked
+    _, key = click(bot, "forget_me_confirm", me)
+    done = said(bot.slack.wait_response(key))
+    assert "Done, I forgot you" in done and "your mentions replaced in 4 things" in done
+    assert holding(sessions, bot.team, me, "meg") == []
+
+    with sessions() as s:
+        reason = s.scalars(
+            select(Recognition.reason).where(
+                Recognition.team_id == bot.team, Recognition.giver_id == you
+            )
+        ).one()
+        wins = s.scalars(
+            select(Response.text).where(Response.team_id == bot.team, Response.kind == "win")
+        ).all()
+    assert reason.endswith("for pairing with someone all week")
+    assert wins == ["Shipped the export with someone"]
+
+    listing = command(bot, "schedule list", user=you)
+    assert me not in listing and "paused by someone" in listing
+    vision = command(bot, "", name="/vision", user=you)
+    assert "None" not in vision and me not in vision
+    assert "published by someone who has left" in vision
+    # The first pilot was reached already: the next one is not celebrated as the first.
+    assert "first pilot" not in command(bot, "pilot Async stand-ups for two weeks", user=you)
+    with sessions() as s:
+        firsts = s.scalars(
+            select(Milestone).where(
+                Milestone.team_id == bot.team, Milestone.kind == milestones.FIRST_PILOT
+            )
+        ).all()
+        statement = s.scalars(select(Statement).where(Statement.team_id == bot.team)).one()
+    assert [(m.user_id, m.key) for m in firsts] == [(None, "1")]
+    assert statement.author_id is None
