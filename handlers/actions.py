@@ -62,7 +62,7 @@ def open_modal(
     message_ts = body.get("container", {}).get("message_ts")
     prompt_id = None
     if message_ts:
-        with rt.sessions() as session:
+        with rt.reads() as session:
             posted = prompts.find_posted(
                 session, team_id=req.team_id, channel_id=req.channel_id, message_ts=message_ts
             )

@@ -96,7 +96,7 @@ def publish_home(rt: Runtime, client: WebClient, team: str, user: str) -> None:
     """Build the person's page and publish it (views.publish)."""
     # A failure to list channels leaves the schedules section out rather than the page.
     channels = rt.memberships.channels(client, team, user)
-    with rt.sessions() as session:
+    with rt.reads() as session:
         page = home.gather(
             session,
             team_id=team,
@@ -112,7 +112,7 @@ def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> 
     """Log a reply in a prompt's thread as an answer to it, once, and thank it. A reply
     under a worry prompt is public and named: it is not logged, thanked or remembered."""
     channel, ts, user = event["channel"], event["ts"], event["user"]
-    with rt.sessions() as session:
+    with rt.reads() as session:
         prompt = prompts.find_posted(
             session, team_id=team, channel_id=channel, message_ts=event["thread_ts"]
         )

@@ -19,6 +19,7 @@ from bot.commitments import service as commitments
 from bot.commitments.service import CommitmentView, Due
 from bot.slack import workspaces
 from bot.slack.errors import CHANNEL_ERRORS, WORKSPACE_ERRORS, slack_code
+from models.db import reads_for
 from schedules.context import JobContext
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ BATCH = 200
 
 def run_followups(ctx: JobContext) -> int:
     """Ask about every commitment whose time to ask has come; returns how many were asked."""
-    with ctx.sessions() as session:
+    with reads_for(ctx.sessions)() as session:
         due = commitments.due_for_asking(session, now=ctx.now(), limit=BATCH)
     asked = 0
     for item in due:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from bot.scheduling.when import When, latest_occurrence
 from bot.slack import workspaces
 from models import changes
+from models.db import reads_for
 from schedules.context import JobContext
 from schedules.followups import run_followups
 from schedules.jobs import active_schedules, post_occurrence
@@ -115,7 +116,7 @@ class PromptScheduler:
 
     def sync(self) -> None:
         """Make the jobs match the active schedules; catch up what a new job missed."""
-        with self.ctx.sessions() as session:
+        with reads_for(self.ctx.sessions)() as session:
             rows = active_schedules(session)
         now = self.ctx.now()
         seen = set()

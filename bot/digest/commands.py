@@ -18,7 +18,7 @@ def run_digest(call: Call, asked: DigestRequest) -> None:
     rt, req = call.rt, call.req
     team, channel = req.team_id, req.channel_id
     if asked.action == "status":
-        with rt.sessions() as session:
+        with rt.reads() as session:
             view = service.status(session, team_id=team, channel_id=channel, now=rt.now())
         call.tell(render.digest_status(view))
     elif asked.action == "on":
@@ -45,7 +45,7 @@ def post_now(call: Call) -> None:
     """This channel's digest for the last seven days, posted in the channel at once."""
     rt, req = call.rt, call.req
     now = rt.now()
-    with rt.sessions() as session:
+    with rt.reads() as session:
         view = service.status(session, team_id=req.team_id, channel_id=req.channel_id, now=now)
         zone = view.when.zone if view else rt.settings.timezone
         week = service.build(
@@ -64,7 +64,7 @@ def parse_milestones(rest: str, _req: Request, _rt: Runtime) -> str | None:
 def run_milestones(call: Call, mode: str | None) -> None:
     rt, team = call.rt, call.req.team_id
     if mode is None:
-        with rt.sessions() as session:
+        with rt.reads() as session:
             current = milestones.mode(session, team_id=team)
         call.tell(render.milestones_mode(current, False))
         return

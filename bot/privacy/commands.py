@@ -23,7 +23,7 @@ def _nothing_after(name: str, why: str) -> Callable[[str], None]:
 def export(call: Call, _args: None) -> None:
     """Send the log to the person's DMs as a CSV file."""
     rt, req = call.rt, call.req
-    with rt.sessions() as session:
+    with rt.reads() as session:
         found = service.export_csv(session, team_id=req.team_id, now=rt.now())
     if not found.rows:
         call.tell(render.export_empty())
@@ -42,7 +42,7 @@ def export(call: Call, _args: None) -> None:
 def confirm_forget(call: Call, _args: None) -> None:
     """Say exactly what forget-me would do, with the buttons that do it."""
     rt, req = call.rt, call.req
-    with rt.sessions() as session:
+    with rt.reads() as session:
         held = service.held(session, team_id=req.team_id, user_id=req.user_id)
     call.tell(render.forget_confirm(req.user_id, held))
 

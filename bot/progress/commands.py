@@ -14,7 +14,7 @@ def show(call: Call, asked: parsing.ProgressRequest) -> None:
     rt, req = call.rt, call.req
     members = rt.members.members(call.client, req.team_id, req.channel_id)
     now = rt.now()
-    with rt.sessions() as session:
+    with rt.reads() as session:
         report = service.channel_progress(
             session,
             team_id=req.team_id,

@@ -41,7 +41,7 @@ def share(call: Call, kind: str, text: str, practice: str | None = None) -> None
 def post_prompt(call: Call, practice: str | None) -> None:
     """Post a practice prompt in this channel: the one asked for, or the one most needed."""
     rt, req = call.rt, call.req
-    with rt.sessions.begin() as session:
+    with rt.reads() as session:
         if practice is None:
             practice = progress.channel_progress(
                 session,

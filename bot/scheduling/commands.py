@@ -17,7 +17,7 @@ def run(call: Call, asked: ScheduleRequest) -> None:
     change their own schedules; admins, owners and leaders may change any."""
     rt, req = call.rt, call.req
     if asked.action == "list":
-        with rt.sessions() as session:
+        with rt.reads() as session:
             views = service.list_schedules(
                 session, team_id=req.team_id, channel_id=req.channel_id, now=rt.now()
             )

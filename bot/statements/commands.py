@@ -19,7 +19,7 @@ def show_or_publish(call: Call, kind: str, text: str | None) -> None:
     """Without text, show the current statement to the person; with text, publish it."""
     rt, req = call.rt, call.req
     if text is None:
-        with rt.sessions() as session:
+        with rt.reads() as session:
             found = service.current(session, team_id=req.team_id, kind=kind)
         call.tell(render.statement(kind, found, HINTS[kind]))
         return
