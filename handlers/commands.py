@@ -15,7 +15,7 @@ from bot.help import render as help_render
 from bot.runtime import Runtime
 from bot.text import clean
 from handlers.command_table import ALL, NUDGE, SLASH
-from handlers.common import later, runtime
+from handlers.common import busy, queue, runtime
 
 
 def dispatch(
@@ -28,7 +28,8 @@ def dispatch(
     client: WebClient,
 ) -> None:
     """Parse (a UserError is the ack's ephemeral answer and nothing changes), ack, then on
-    the runtime's pool: the leaders-only check, then the command's work."""
+    the runtime's pool: the leaders-only check, then the command's work. When the pool is
+    full, the ack says so and gives the person their text back."""
     req = Request.of(body)
     try:
         args = spec.parse(rest, req, rt)
@@ -38,7 +39,6 @@ def dispatch(
     if spec.instant is not None:
         ack(response_type="ephemeral", **spec.instant(args).kwargs())
         return
-    ack()
     run = spec.run
     assert run is not None, f"{spec.name} has neither run nor instant"
     call = Call(rt=rt, req=req, client=client, respond=respond)
@@ -48,7 +48,12 @@ def dispatch(
             raise UserError(spec.refusal)
         run(call, args)
 
-    later(rt, respond, work)
+    # Should the work fail after the ack, the person gets what they typed back.
+    typed = f"{body.get('command', '')} {body.get('text', '')}" if rest.strip() else None
+    if queue(rt, respond, work, typed=typed):
+        ack()
+    else:  # the pool is full: say so in the ack, nothing is done
+        ack(response_type="ephemeral", **busy(typed).kwargs())
 
 
 def slash(

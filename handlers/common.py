@@ -6,11 +6,15 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, Respond
+from slack_bolt import App, BoltContext
+from slack_sdk.models.blocks import Block
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.blocks import error
+from bot.blocks import Message, context, error, message, section
 from bot.errors import UserError
 from bot.runtime import Runtime
+from bot.text import quote
 
 log = logging.getLogger("nudgebot")
 
@@ -20,6 +24,16 @@ APOLOGY = (
     ":warning: Sorry, something went wrong on my side and nothing was saved. "
     "Please try again in a minute."
 )
+NOT_SAVED = (
+    ":warning: Sorry, I couldn't reach my database, so that wasn't saved. "
+    "Please try again in a minute."
+)
+BUSY = ":hourglass: I'm very busy right now, so I didn't take that. Please try again in a minute."
+GIVEN_BACK = "Here is what you wrote, so nothing is lost:"
+QUOTE_CHUNK = 2800  # characters of quoted text per section (Slack allows 3,000)
+
+# Replies to the person: a Bolt `respond`, or anything taking its keyword arguments.
+Reply = Callable[..., Any]
 
 
 def attach_runtime(app: App, rt: Runtime) -> None:
@@ -38,23 +52,67 @@ def runtime(context: BoltContext) -> Runtime:
     return rt
 
 
-def report_failure(error_: Exception, respond: Respond | None) -> None:
-    """Log a listener failure with its traceback and apologise to the person, if we can."""
+def with_text_back(what: Message, typed: str | None) -> Message:
+    """`what`, followed by the person's own text (mrkdwn), quoted, when there is any."""
+    if not typed or not typed.strip():
+        return what
+    head = [b for b in map(Block.parse, what.blocks) if b is not None]
+    quoted = [section(chunk) for chunk in _chunks(quote(typed).split("\n"))]
+    return message(
+        f"{what.text}\n{GIVEN_BACK}\n{quote(typed)}", [*head, context(GIVEN_BACK), *quoted]
+    )
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    """Lines joined into pieces of at most QUOTE_CHUNK characters (a longer line is cut)."""
+    pieces: list[str] = []
+    for line in lines:
+        while len(line) > QUOTE_CHUNK:
+            pieces.append(line[:QUOTE_CHUNK])
+            line = "> " + line[QUOTE_CHUNK:]
+        if pieces and len(pieces[-1]) + 1 + len(line) <= QUOTE_CHUNK:
+            pieces[-1] += "\n" + line
+        else:
+            pieces.append(line)
+    return pieces
+
+
+def busy(typed: str | None) -> Message:
+    """The pool is full: try again, with the person's text."""
+    return with_text_back(message(BUSY, [section(BUSY)]), typed)
+
+
+def failure_message(error_: Exception, typed: str | None = None) -> Message:
+    """What the person reads when their request failed after the ack."""
+    if isinstance(error_, UserError):
+        return with_text_back(error(error_), typed)
+    said = NOT_SAVED if isinstance(error_, DBAPIError | PoolTimeout) else APOLOGY
+    return with_text_back(message(said, [section(said)]), typed)
+
+
+def report_failure(error_: Exception, respond: Reply | None, typed: str | None = None) -> None:
+    """Log a listener failure with its traceback and apologise to the person, if we can,
+    giving them back what they typed."""
     log.error("listener failed: %s", error_, exc_info=error_)
-    if respond is None or not respond.response_url:
+    if respond is None or not getattr(respond, "response_url", True):
         return
     try:
-        respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
+        reply = failure_message(error_, typed)
+        respond(response_type="ephemeral", replace_original=False, **reply.kwargs())
     except Exception:  # the apology is best effort; the failure is logged above
         log.warning("could not tell the user about the failure", exc_info=True)
 
 
-def later(rt: Runtime, respond: Respond | None, work: Callable[[], None]) -> None:
-    """Run the slow part of a listener after the ack, on the app's own worker pool.
+def queue(
+    rt: Runtime, respond: Reply | None, work: Callable[[], None], *, typed: str | None = None
+) -> bool:
+    """Run `work` after the ack on the runtime's bounded pool; False, running nothing, when
+    the pool is full (the caller says so, best in its ack: see `busy`).
 
     Listeners run on the request thread (process_before_response), so the ack goes back as
     soon as the listener returns, whatever Slack or the database are doing. Here a UserError
-    becomes an ephemeral reply; any other failure is logged and apologised for.
+    becomes an ephemeral reply; any other failure is logged and apologised for. Either way
+    the person gets `typed`, their own text, back, so nothing they wrote is lost.
     """
 
     def run() -> None:
@@ -62,8 +120,26 @@ def later(rt: Runtime, respond: Respond | None, work: Callable[[], None]) -> Non
             work()
         except UserError as err:
             if respond is not None:
-                respond(response_type="ephemeral", replace_original=False, **error(err).kwargs())
+                reply = failure_message(err, typed)
+                respond(response_type="ephemeral", replace_original=False, **reply.kwargs())
         except Exception as err:
-            report_failure(err, respond)
+            report_failure(err, respond, typed)
 
-    rt.background.submit(run)
+    taken = rt.background.submit(run)
+    if not taken:
+        log.warning("the worker pool is full: a request was turned away")
+    return taken
+
+
+def later(
+    rt: Runtime, respond: Reply | None, work: Callable[[], None], *, typed: str | None = None
+) -> bool:
+    """`queue`, for a listener that has acked already: when the pool is full the person is
+    told through `respond`, if there is one."""
+    taken = queue(rt, respond, work, typed=typed)
+    if not taken and respond is not None:
+        try:
+            respond(response_type="ephemeral", replace_original=False, **busy(typed).kwargs())
+        except Exception:
+            log.warning("could not tell the user the pool is full", exc_info=True)
+    return taken

@@ -1,22 +1,53 @@
-"""View submissions: an answer to a practice prompt, logged once, then shown or thanked."""
+"""View submissions: an answer to a practice prompt. The modal closes at once; the answer is
+then logged once (a double submit is dropped) and shown or thanked."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import blocks, catalogue
 from bot.command import Request
 from bot.errors import UserError
 from bot.prompts import render as prompts_render
 from bot.prompts import responses
-from bot.prompts.modals import ANSWER, CALLBACK_ID, RECIPIENTS, ModalContext, read_answer
+from bot.prompts.modals import (
+    ANSWER,
+    CALLBACK_ID,
+    RECIPIENTS,
+    Answer,
+    ModalContext,
+    read_answer,
+)
 from bot.recognition import render as recognition_render
 from bot.recognition import service as recognition
+from bot.runtime import Runtime
 from bot.text import escape
-from handlers.common import later, runtime
+from handlers.common import queue, runtime
+
+log = logging.getLogger("nudgebot")
+
+# A modal field error is plain text, and the modal stays open with what was typed.
+BUSY_IN_MODAL = "I'm very busy right now and didn't take this. Please submit it again in a minute."
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """An answer that passed the modal's own checks, with where it belongs."""
+
+    req: Request
+    meta: ModalContext
+    practice: catalogue.Practice
+    commitment: catalogue.Commitment
+    item: catalogue.Prompt
+    answer: Answer
+    text: str  # the answer, escaped for mrkdwn
+    dedupe: str  # one log per view, however often it is submitted
 
 
 def answer_submitted(
@@ -26,7 +57,9 @@ def answer_submitted(
     context: BoltContext,
     client: WebClient,
 ) -> None:
-    """Log the answer once (a double submit is dropped), then show it after the ack."""
+    """Check in the modal only what needs neither the database nor Slack (a blank answer, no
+    one chosen, oneself); close the modal; save and show the answer after the ack. What
+    cannot be saved, and why, reaches the person in the channel with their text."""
     rt, req = runtime(context), Request.of(body, context.team_id)
     meta = ModalContext.load(view["private_metadata"])
     found = catalogue.find_prompt(meta.prompt_key)
@@ -34,7 +67,6 @@ def answer_submitted(
         ack(response_action="errors", errors={ANSWER: "This prompt is no longer available."})
         return
     practice, commitment, item = found
-    team, user = req.team_id, req.user_id
     try:
         answer = read_answer(view)
     except UserError as err:
@@ -44,56 +76,68 @@ def answer_submitted(
         try:
             if not answer.recipients:
                 raise UserError("Choose at least one person.")
-            bots = rt.directory.bots_among(client, team, answer.recipients)
-            recognition.check_recipients(user, answer.recipients, bots)
+            recognition.check_recipients(req.user_id, answer.recipients, set())
         except UserError as err:
             ack(response_action="errors", errors={RECIPIENTS: _plain(err.message)})
             return
-
     text = escape(answer.text)
-    dedupe = f"view:{view['id']}"
+    submitted = Submitted(
+        req, meta, practice, commitment, item, answer, text, dedupe=f"view:{view['id']}"
+    )
+    tell = _Ephemeral(client, meta.channel_id, req.user_id)
+    if queue(rt, tell, lambda: save_and_show(rt, client, submitted), typed=text):
+        ack()
+    else:  # the pool is full: the modal stays open, with what they wrote
+        ack(response_action="errors", errors={ANSWER: BUSY_IN_MODAL})
+
+
+def save_and_show(rt: Runtime, client: WebClient, sub: Submitted) -> None:
+    """Refuse bots, log the answer (once per view), then show it. A UserError (a bot, the
+    daily kudos cap) or a database failure is told to the person by `queue`."""
+    team, user, kind = sub.req.team_id, sub.req.user_id, sub.item.kind
+    if kind == "kudos":
+        bots = rt.directory.bots_among(client, team, sub.answer.recipients)
+        recognition.check_recipients(user, sub.answer.recipients, bots)
     message: blocks.Message | None
     with rt.sessions.begin() as session:
-        if item.kind == "kudos":
-            try:
-                given = recognition.give_kudos(
-                    session,
-                    team_id=team,
-                    channel_id=meta.channel_id,
-                    giver_id=user,
-                    recipients=answer.recipients,
-                    reason=text,
-                    practice=practice.key,
-                    now=rt.now(),
-                    daily_cap=rt.settings.kudos_daily_cap,
-                    zone=rt.settings.timezone,
-                    prompt_id=meta.prompt_id,
-                    dedupe_key=dedupe,
-                )
-            except UserError as err:
-                ack(response_action="errors", errors={RECIPIENTS: _plain(err.message)})
-                return
+        if kind == "kudos":
+            given = recognition.give_kudos(
+                session,
+                team_id=team,
+                channel_id=sub.meta.channel_id,
+                giver_id=user,
+                recipients=sub.answer.recipients,
+                reason=sub.text,
+                practice=sub.practice.key,
+                now=rt.now(),
+                daily_cap=rt.settings.kudos_daily_cap,
+                zone=rt.settings.timezone,
+                prompt_id=sub.meta.prompt_id,
+                dedupe_key=sub.dedupe,
+            )
             message = recognition_render.kudos(given) if given else None
         else:
             logged = responses.log_response(
                 session,
                 team_id=team,
-                channel_id=meta.channel_id,
+                channel_id=sub.meta.channel_id,
                 user_id=user,
-                kind=item.kind,
-                text=text,
-                practice=practice.key,
-                commitment=commitment.key,
+                kind=kind,
+                text=sub.text,
+                practice=sub.practice.key,
+                commitment=sub.commitment.key,
                 source="modal",
                 now=rt.now(),
-                prompt_id=meta.prompt_id,
-                dedupe_key=dedupe,
+                prompt_id=sub.meta.prompt_id,
+                dedupe_key=sub.dedupe,
             )
             message = prompts_render.shared(logged) if logged else None
-    ack()
     if message is None:
         return  # a double submit: logged and shown the first time
-    later(rt, None, lambda: _show(client, meta, user, item.kind, message))
+    try:
+        _show(client, sub.meta, user, kind, message)
+    except Exception:  # saved: not worth an apology that says it wasn't
+        log.exception("could not show an answer given in a modal")
 
 
 def _show(
@@ -112,6 +156,24 @@ def _show(
         reply_broadcast=kind in {"kudos", "win"} and meta.message_ts is not None,
         **message.kwargs(),
     )
+
+
+@dataclass(frozen=True)
+class _Ephemeral:
+    """Replies to the person after the modal has closed (a view has no response_url): an
+    ephemeral message in the prompt's channel, else a direct message."""
+
+    client: WebClient
+    channel: str
+    user: str
+
+    def __call__(self, *, text: str, blocks: list[Any] | None = None, **_: Any) -> None:
+        try:
+            self.client.chat_postEphemeral(
+                channel=self.channel, user=self.user, text=text, blocks=blocks
+            )
+        except SlackApiError:
+            self.client.chat_postMessage(channel=self.user, text=text, blocks=blocks)
 
 
 def _plain(message: str) -> str:
