@@ -17,6 +17,9 @@ from bot.text import clean
 from handlers.command_table import ALL, NUDGE, SLASH
 from handlers.common import busy, queue, runtime
 
+# A refused command gives the person their text back when it had at least this many words.
+FREE_TEXT_WORDS = 3
+
 
 def dispatch(
     rt: Runtime,
@@ -48,9 +51,11 @@ def dispatch(
             raise UserError(spec.refusal)
         run(call, args)
 
-    # Should the work fail after the ack, the person gets what they typed back.
+    # Should the work fail after the ack, the person gets what they typed back; when it is
+    # refused (a UserError), only if it was words worth keeping, not an id or an option.
     typed = f"{body.get('command', '')} {body.get('text', '')}" if rest.strip() else None
-    if queue(rt, respond, work, typed=typed):
+    worth_keeping = len(rest.split()) >= FREE_TEXT_WORDS
+    if queue(rt, respond, work, typed=typed, typed_on_refusal=worth_keeping):
         ack()
     else:  # the pool is full: say so in the ack, nothing is done
         ack(response_type="ephemeral", **busy(typed).kwargs())

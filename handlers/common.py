@@ -104,7 +104,12 @@ def report_failure(error_: Exception, respond: Reply | None, typed: str | None =
 
 
 def queue(
-    rt: Runtime, respond: Reply | None, work: Callable[[], None], *, typed: str | None = None
+    rt: Runtime,
+    respond: Reply | None,
+    work: Callable[[], None],
+    *,
+    typed: str | None = None,
+    typed_on_refusal: bool = True,
 ) -> bool:
     """Run `work` after the ack on the runtime's bounded pool; False, running nothing, when
     the pool is full (the caller says so, best in its ack: see `busy`).
@@ -112,7 +117,8 @@ def queue(
     Listeners run on the request thread (process_before_response), so the ack goes back as
     soon as the listener returns, whatever Slack or the database are doing. Here a UserError
     becomes an ephemeral reply; any other failure is logged and apologised for. Either way
-    the person gets `typed`, their own text, back, so nothing they wrote is lost.
+    the person gets `typed`, their own text, back, so nothing they wrote is lost (for a
+    refusal, unless `typed_on_refusal` is False: "there is no schedule #12" needs no echo).
     """
 
     def run() -> None:
@@ -120,7 +126,7 @@ def queue(
             work()
         except UserError as err:
             if respond is not None:
-                reply = failure_message(err, typed)
+                reply = failure_message(err, typed if typed_on_refusal else None)
                 respond(response_type="ephemeral", replace_original=False, **reply.kwargs())
         except Exception as err:
             report_failure(err, respond, typed)
