@@ -22,8 +22,9 @@ Slack ack fails soon and says so rather than hanging:
   nothing (a hung host, a dropped route) keeps none of them, and TCP keepalives do not
   notice it either, since its kernel still acknowledges what we send. So the connection
   itself gives up on any one wait (a query, a commit, the pool's ping) after
-  `DB_TIMEOUT + 0.5` s of silence: it closes, raises, and the pool drops it. At worst a
-  silent server costs the pool's ping (2.5 s) and then one reconnect (2 s).
+  `DB_TIMEOUT + 0.5` s of silence: it closes, raises, and the pool drops it. For as long
+  again, new connections to that server fail at once instead of waiting for it too, so a
+  silent server costs a request 2.5 s (a pooled connection) or 2 s (a new one), not more.
 - There is no `idle_in_transaction_session_timeout`: the scheduler's leader keeps one
   connection, holding its advisory lock, in a transaction between its checks.
 
@@ -159,12 +160,28 @@ def _private_files(path: str) -> None:
 # -- PostgreSQL -------------------------------------------------------------------------------
 
 
+class _Silences:
+    """When an engine's server last said nothing (a wait ran out, or a connect timed out).
+    For a moment after that, new connections fail at once rather than wait for it again:
+    the pool's ping that ran out is not followed by a reconnect that does too."""
+
+    def __init__(self) -> None:
+        self.last = float("-inf")
+
+    def heard_nothing(self) -> None:
+        self.last = time.monotonic()
+
+    def recent(self) -> bool:
+        return time.monotonic() - self.last < SILENCE
+
+
 class _Watched(psycopg.Connection[Any]):
     """A psycopg connection that stops waiting for a server that says nothing: a wait (a
     query, a commit, the pool's ping) that hears nothing for `silence` seconds closes the
     connection and raises OperationalError, so SQLAlchemy drops it from the pool."""
 
     silence: float | None = SILENCE
+    silences: _Silences | None = None
 
     def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
         limit = self.silence if timeout is None else timeout
@@ -174,6 +191,8 @@ class _Watched(psycopg.Connection[Any]):
         except psycopg.OperationalError:
             if limit is None or time.monotonic() - start < limit:
                 raise
+            if self.silences is not None:
+                self.silences.heard_nothing()
             self.close()  # mid-conversation: the connection is no good any more
             raise psycopg.OperationalError(
                 f"the database server did not answer for {limit:g} s"
@@ -194,9 +213,19 @@ def _postgresql_engine(url: str) -> Engine:
         pool_timeout=DB_TIMEOUT,
     )
 
+    silences = _Silences()
+
     @event.listens_for(engine, "do_connect")
     def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-        return _Watched.connect(*cargs, **cparams)
+        if silences.recent():
+            raise psycopg.OperationalError("the database server said nothing a moment ago")
+        try:
+            conn = _Watched.connect(*cargs, **cparams)
+        except psycopg.errors.ConnectionTimeout:
+            silences.heard_nothing()
+            raise
+        conn.silences = silences
+        return conn
 
     @event.listens_for(engine, "connect")
     def _limits(dbapi_conn: Any, _record: Any) -> None:
