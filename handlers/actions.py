@@ -137,6 +137,7 @@ def forget(rt: Runtime, respond: Respond, req: Request) -> None:
         done = privacy.forget(session, team_id=req.team_id, user_id=req.user_id)
     rt.directory.forget(req.team_id, req.user_id)
     rt.memberships.forget(req.team_id, req.user_id)
+    rt.members.forget_person(req.team_id, req.user_id)
     respond(replace_original=True, **privacy_render.forget_done(done).kwargs())
 
 

@@ -328,6 +328,21 @@ def test_member_cache_pages_caches_and_expires(fake: ProgressSlack) -> None:
     assert len(member_calls_to(fake, channel)) == 3 * 5
 
 
+def test_forgetting_a_person_drops_the_member_lists_that_name_them(fake: ProgressSlack) -> None:
+    team, named, other = slack_id("T"), slack_id("C"), slack_id("C")
+    fake.members[named] = ["U1", "U2"]
+    fake.members[other] = ["U2"]
+    client, cache = client_for(fake), MemberCache()
+    cache.members(client, team, named)
+    cache.members(client, team, other)
+    cache.forget_person(slack_id("T"), "U1")  # another workspace's U1: nothing goes
+    cache.forget_person(team, "U1")
+    cache.members(client, team, named)
+    cache.members(client, team, other)
+    assert len(member_calls_to(fake, named)) == 2  # fetched again: it named U1
+    assert len(member_calls_to(fake, other)) == 1  # still cached
+
+
 def member_calls_to(fake: FakeSlack, channel: str) -> list[Call]:
     return [c for c in fake.calls_to("conversations.members") if c.params["channel"] == channel]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -36,3 +37,11 @@ class TTLCache(Generic[K, V]):
     def forget(self, key: K) -> None:
         with self._lock:
             self._entries.pop(key, None)
+
+    def forget_where(self, drop: Callable[[K, V], bool]) -> int:
+        """Drop every entry for which `drop(key, value)` is true; how many went."""
+        with self._lock:
+            gone = [key for key, (_, value) in self._entries.items() if drop(key, value)]
+            for key in gone:
+                del self._entries[key]
+        return len(gone)

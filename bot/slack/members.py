@@ -92,6 +92,11 @@ class MemberCache:
     def forget(self, team_id: str, channel_id: str) -> None:
         self._cache.forget((team_id, channel_id))
 
+    def forget_person(self, team_id: str, user_id: str) -> None:
+        """Drop the member lists that name `user_id` (they asked to be forgotten); they are
+        fetched again when next needed."""
+        self._cache.forget_where(lambda key, ids: key[0] == team_id and user_id in ids)
+
     def _fetch(self, client: WebClient, team_id: str, channel_id: str) -> frozenset[str]:
         ids: set[str] = set()
         cursor = ""
