@@ -106,7 +106,17 @@ def test_thread_replies_naming_people_respect_the_daily_cap(
     # And the modal.
     view = open_modal(bot, "heart.recognise.1", prompt_ts)
     answer = bot.submit_view(view["private_metadata"], "for the demo", recipients=[ben])
-    assert "0 left today" in answer.body
+    assert answer.status == 200 and answer.body == ""  # the modal closes; the save follows
+    told = bot.slack.wait_for(
+        lambda: [
+            c
+            for c in bot.slack.calls_to("chat.postEphemeral")
+            if c.params.get("user") == bot.user
+            and "0 left today" in str(c.params)
+            and "for the demo" in str(c.params)
+        ]
+    )
+    assert len(told) == 1  # told once, with their own text back
     assert count(sessions, Recognition, bot.team) == 1
 
 
@@ -296,6 +306,7 @@ def test_a_view_submission_without_team_is_logged_in_the_users_workspace(
         payload["team"] = None
     reply = bot.post(urlencode({"payload": json.dumps(payload)}).encode())
     assert reply.status == 200 and reply.body == ""
+    bot.slack.wait_for(lambda: count(sessions, Response, bot.team) == 1)  # saved after the ack
     with sessions() as s:
         row = s.scalars(select(Response).where(Response.team_id == bot.team)).one()
     assert (row.kind, row.user_id, row.text) == ("pilot", bot.user, "Try it")
