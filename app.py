@@ -1,22 +1,28 @@
-"""nudgebot entry point: load settings, build the app, start the chosen role.
+"""nudgebot entry point: load settings, build the app, run the chosen role until a signal.
 
 python app.py              web and scheduler in one process
-python app.py web          HTTP on $PORT (or Socket Mode when SLACK_APP_TOKEN is set)
+python app.py web          HTTP on $HOST:$PORT (or Socket Mode when SLACK_APP_TOKEN is set)
 python app.py scheduler    scheduled posts only; with PostgreSQL, run as many as you like
+
+Every role serves GET /healthz and GET /readyz on $HOST:$PORT, and stops the same way on
+SIGTERM or SIGINT: it takes no new work, finishes what it acked (at most
+`SHUTDOWN_SECONDS`), stops the scheduler, closes the database and exits 0.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, Respond
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.runtime import Runtime
@@ -24,26 +30,43 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.slack.client import make_client
 from handlers import actions, commands, events, views
 from handlers.common import attach_runtime, report_failure
+from handlers.http import Check, SlackApp, bolt_logger, make_wsgi
+from handlers.server import HttpServer
+
+if TYPE_CHECKING:
+    from schedules.runner import PromptScheduler
+
+__all__ = ["create_app", "main", "make_wsgi", "scheduler_health"]
 
 log = logging.getLogger("nudgebot")
 
-EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
+ROLES = ("all", "web", "scheduler")
+SHUTDOWN_SECONDS = 20.0  # to finish acked work; keep container stop timeouts above this
+SOCKET_GRACE_SECONDS = 120.0  # Socket Mode may be down this long before /healthz says so
 
 
 def create_app(
-    settings: Settings, *, sessions: sessionmaker[Session], client: WebClient | None = None
-) -> App:
-    """Build the Bolt app with every listener registered. Nothing happens at import time."""
-    app = App(
+    settings: Settings,
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient | None = None,
+    rt: Runtime | None = None,
+) -> SlackApp:
+    """Build the Bolt app with every listener registered. Nothing happens at import time.
+    The runtime (`rt`, or a new one) is `app.runtime`."""
+    rt = rt or Runtime(settings=settings, sessions=sessions)
+    app = SlackApp(
+        runtime=rt,
+        name="nudgebot.slack",
         client=client or make_client(settings),
         signing_secret=settings.signing_secret,
         request_verification_enabled=not settings.socket_mode,
         # Listeners run on the request thread and hand slow work to the runtime's own pool
         # (handlers.common.later), so an ack never waits behind Slack or the database.
         process_before_response=True,
+        logger=bolt_logger(),
     )
-    attach_runtime(app, Runtime(settings=settings, sessions=sessions))
+    attach_runtime(app, rt)
     for surface in (commands, actions, views, events):
         surface.register(app)
 
@@ -54,51 +77,51 @@ def create_app(
     return app
 
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+# -- health of each part -----------------------------------------------------------------------
 
 
-def make_wsgi(app: App) -> WSGIApp:
-    """Bolt's WSGI handler for /slack/events, plus GET /healthz for load balancers."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+def scheduler_health(scheduler: PromptScheduler) -> Check:
+    """Healthy while the scheduler's sync loop runs and has finished a pass lately (as
+    leader or follower); the detail says which, and how long ago."""
+    stale = max(60.0, 6 * scheduler.poll_seconds)
 
-    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH:
-            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"ok\n"]
-        stamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
-        if stamp and not (stamp.isascii() and stamp.isdigit()):
-            # Bolt would fail on int(); a malformed signature header is simply unauthorised.
-            start_response("401 Unauthorized", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"invalid request\n"]
-        return slack(environ, start_response)  # type: ignore[arg-type]
+    def check() -> tuple[bool, str]:
+        last = scheduler.last_sync
+        if not scheduler.running:
+            return False, "scheduler: not running"
+        if last is None:
+            return False, "scheduler: running, not synced yet"
+        role = "leader" if scheduler.leadership.is_leader else "follower"
+        age = time.monotonic() - last
+        return age <= stale, f"scheduler: {role}, synced {age:.0f} s ago"
 
-    return wsgi
-
-
-def serve_http(app: App, port: int, host: str = "0.0.0.0") -> None:
-    """Serve on waitress (a production WSGI server) until SIGTERM or SIGINT."""
-    from waitress.server import create_server
-
-    server = create_server(make_wsgi(app), host=host, port=port, threads=16, ident="nudgebot")
-
-    def stop(_signum: int, _frame: Any) -> None:
-        # waitress.run() treats SystemExit as "finish in-flight requests, then return".
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    log.info("nudgebot listening on http://%s:%s%s", host, port, EVENTS_PATH)
-    server.run()
-    log.info("nudgebot stopped")
+    return check
 
 
-ROLES = ("all", "web", "scheduler")
+def socket_health(client: Any) -> Check:
+    """Healthy while the Socket Mode connection is up, or was within the grace period (it
+    reconnects by itself)."""
+    seen = [time.monotonic()]
+
+    def check() -> tuple[bool, str]:
+        now = time.monotonic()
+        if client.is_connected():
+            seen[0] = now
+            return True, "socket mode: connected"
+        down = now - seen[0]
+        return down <= SOCKET_GRACE_SECONDS, f"socket mode: not connected for {down:.0f} s"
+
+    return check
+
+
+# -- running a role ----------------------------------------------------------------------------
 
 
 def main(argv: list[str]) -> int:
     from dotenv import find_dotenv, load_dotenv
 
     from models.db import make_engine, make_sessions
-    from models.migrate import upgrade
+    from models.migrate import MigrationError, upgrade
     from schedules import build_scheduler
 
     load_dotenv(find_dotenv(usecwd=True))
@@ -107,66 +130,146 @@ def main(argv: list[str]) -> int:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     role = argv[0] if argv else "all"
     if role not in ROLES or len(argv) > 1:
-        print(
-            f"nudgebot: unknown role {' '.join(argv)!r}: use web, scheduler or nothing (both)",
-            file=sys.stderr,
-        )
-        return 2
+        return fail(f"unknown role {' '.join(argv)!r}: use web, scheduler or nothing (both)")
+    stop = on_signals()
     try:
-        settings = load_settings()
+        settings = load_settings(role=role)
     except SettingsError as err:
-        print(f"nudgebot: {err}", file=sys.stderr)
-        return 2
+        return fail(str(err))
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
-    except Exception as err:  # one line, not a traceback: the operator must fix the URL
-        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
-        where = engine.url.render_as_string(hide_password=True)
-        print(
-            f"nudgebot: cannot open the database at DATABASE_URL={where}: {reason} "
-            "(check the URL and that the database server is running)",
-            file=sys.stderr,
-        )
-        return 2
+    except MigrationError as err:
+        return fail(str(err))
     sessions = make_sessions(engine)
     client = make_client(settings)
+    rt = Runtime(settings=settings, sessions=sessions)
+    app = None
     try:
-        app = create_app(settings, sessions=sessions, client=client)
+        if role == "scheduler":
+            client.auth_test()
+        else:
+            app = create_app(settings, sessions=sessions, client=client, rt=rt)
     except Exception as err:  # auth.test failed: a bad token or no route to Slack
-        reason = str(err).strip().splitlines()[0]
-        print(
-            f"nudgebot: Slack did not accept SLACK_BOT_TOKEN or could not be reached: {reason}",
-            file=sys.stderr,
-        )
-        return 2
+        return fail(f"Slack did not accept SLACK_BOT_TOKEN or could not be reached: {why(err)}")
     scheduler = None
     if role in ("all", "scheduler"):
         scheduler = build_scheduler(settings, engine=engine, sessions=sessions, client=client)
-        scheduler.start()
-    try:
-        if role == "scheduler":
-            wait_for_signal()
-        elif settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+    return run(settings, role, engine, rt, app, scheduler, stop)
 
-            SocketModeHandler(app, settings.app_token).start()
-        else:
-            serve_http(app, settings.port)
-    finally:
-        if scheduler is not None:
-            scheduler.stop()
-        engine.dispose()
+
+def run(
+    settings: Settings,
+    role: str,
+    engine: Engine,
+    rt: Runtime,
+    app: SlackApp | None,
+    scheduler: PromptScheduler | None,
+    stop: threading.Event,
+) -> int:
+    """Serve until `stop` is set, then stop in order; the exit code."""
+    from models.db import ping
+
+    checks: list[Check] = []
+    socket = None
+    if app is not None and settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        socket = SocketModeHandler(app, settings.app_token)
+        checks.append(socket_health(socket.client))
+    if scheduler is not None:
+        checks.append(scheduler_health(scheduler))
+    serves_slack = app is not None and socket is None
+    wsgi = make_wsgi(app if serves_slack else None, alive=checks, ready=lambda: ping(engine))
+    where = f"{settings.host}:{settings.port}"
+    try:
+        http: HttpServer | None = HttpServer(wsgi, settings.host, settings.port)
+    except OSError as err:
+        if serves_slack:
+            engine.dispose()
+            return fail(f"cannot listen on {where} (HOST, PORT): {err.strerror or err}")
+        # A scheduler or Socket Mode still works; only its health endpoint is missing.
+        log.warning("not serving /healthz: cannot listen on %s (set PORT): %s", where, err)
+        http = None
+    if http is not None:
+        http.start()
+    if scheduler is not None:
+        scheduler.start()
+    code = 0
+    if socket is not None:
+        try:
+            socket.connect()
+        except Exception as err:
+            log.error("Socket Mode could not connect: %s", why(err))
+            stop.set()
+            code = 2
+    if serves_slack:
+        log.info("nudgebot listening on http://%s/slack/events", where)
+    elif scheduler is not None and role == "scheduler":
+        log.info("nudgebot scheduler running")
+    else:
+        log.info("nudgebot running (%s)", "Socket Mode" if socket else role)
+    while not stop.wait(1):
+        pass
+    return shut_down(engine, rt, http, socket, scheduler) or code
+
+
+def shut_down(
+    engine: Engine,
+    rt: Runtime,
+    http: HttpServer | None,
+    socket: Any,
+    scheduler: PromptScheduler | None,
+) -> int:
+    """Take no new work, finish what was acked (bounded), stop the scheduler, close the
+    database. 0, or 1 if acked work had to be abandoned."""
+    log.info("nudgebot stopping: finishing acked work (at most %.0f s)", SHUTDOWN_SECONDS)
+    deadline = time.monotonic() + SHUTDOWN_SECONDS
+    if socket is not None:
+        socket.close()  # no new events; listeners in flight finish and ack
+    if http is not None:
+        http.stop(max(deadline - time.monotonic(), 1))  # requests in flight get their ack
+    finished = rt.drain(max(deadline - time.monotonic(), 0))
+    if scheduler is not None:
+        scheduler.stop()
+    engine.dispose()
+    if not finished:
+        log.error(
+            "acked work was still running after %.0f s and was abandoned (%d jobs)",
+            SHUTDOWN_SECONDS,
+            rt.background.pending,
+        )
+        return 1
+    log.info("nudgebot stopped")
     return 0
 
 
-def wait_for_signal() -> None:
-    """Block until SIGTERM or SIGINT (the scheduler role has no server to run)."""
+def on_signals() -> threading.Event:
+    """SIGTERM and SIGINT set the returned event (no KeyboardInterrupt, no traceback); a
+    second signal while stopping exits at once."""
     stop = threading.Event()
+
+    def handle(_signum: int, _frame: Any) -> None:
+        if stop.is_set():
+            os._exit(1)
+        stop.set()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    log.info("nudgebot scheduler running")
-    stop.wait()
+        signal.signal(sig, handle)
+    return stop
+
+
+def why(err: Exception) -> str:
+    """The first line of an error; Slack's error code for a Slack API error."""
+    if isinstance(err, SlackApiError):
+        return str(err.response.get("error") or err).strip().splitlines()[0]
+    lines = str(err).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
+
+
+def fail(message: str) -> int:
+    print(f"nudgebot: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

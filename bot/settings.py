@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -9,6 +10,10 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite:///nudgebot.db"
+# Loopback unless HOST says otherwise: a laptop or a host behind a local proxy exposes
+# nothing by accident. The container image sets HOST=0.0.0.0 (its network is its own).
+DEFAULT_HOST = "127.0.0.1"
+_HOSTNAME = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
@@ -26,6 +31,7 @@ class Settings:
     api_url: str | None = None
     database_url: str = DEFAULT_DATABASE_URL  # as given; models.db.make_engine normalises it
     port: int = 3000
+    host: str = DEFAULT_HOST
     timezone: str = "UTC"
     kudos_daily_cap: int | None = None
     leaders: frozenset[str] = field(default_factory=frozenset)
@@ -50,8 +56,19 @@ def _int(env: Mapping[str, str], name: str, low: int, high: int, hint: str) -> i
     return int(raw)
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Build Settings from `env` (default: os.environ). Raises SettingsError naming the setting."""
+def _is_host(value: str) -> bool:
+    """An IPv4 or IPv6 address or a host name: no scheme, port or path."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return bool(_HOSTNAME.match(value))
+    return True
+
+
+def load_settings(env: Mapping[str, str] | None = None, role: str = "all") -> Settings:
+    """Build Settings from `env` (default: os.environ) for a process of `role` ("all",
+    "web" or "scheduler": the scheduler serves no Slack requests, so it needs no signing
+    secret). Raises SettingsError naming the setting."""
     env = os.environ if env is None else env
     bot_token = _get(env, "SLACK_BOT_TOKEN")
     app_token = _get(env, "SLACK_APP_TOKEN")
@@ -77,7 +94,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "SLACK_APP_TOKEN is malformed: an app-level token starts with 'xapp-' "
             "(unset it to serve HTTP instead of Socket Mode)"
         )
-    if app_token is None and signing_secret is None:
+    if role != "scheduler" and app_token is None and signing_secret is None:
         raise SettingsError(
             "SLACK_SIGNING_SECRET is missing: set it to the Signing Secret from the app's "
             "Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)"
@@ -100,6 +117,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         )
 
     port = _int(env, "PORT", 1, 65535, "use a port number between 1 and 65535")
+    host = _get(env, "HOST") or DEFAULT_HOST
+    if not _is_host(host):
+        raise SettingsError(
+            f"HOST={host!r} is not valid: use an address to listen on, such as 127.0.0.1 "
+            "(this machine only) or 0.0.0.0 (every interface), without a port"
+        )
 
     timezone = _get(env, "NUDGEBOT_TIMEZONE") or "UTC"
     try:
@@ -142,6 +165,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         api_url=api_url,
         database_url=database_url,
         port=port or 3000,
+        host=host,
         timezone=timezone,
         kudos_daily_cap=cap or None,
         leaders=leaders,

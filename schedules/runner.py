@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -52,6 +53,7 @@ class PromptScheduler:
         self._known: dict[int, tuple[str, str]] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._last_sync: float | None = None
         self.scheduler = BackgroundScheduler(
             timezone="UTC",
             executors={"default": ThreadPoolExecutor(workers)},
@@ -101,6 +103,18 @@ class PromptScheduler:
             self.scheduler.shutdown(wait=True)
         self.leadership.release()
 
+    @property
+    def running(self) -> bool:
+        """Whether the sync loop is running (started, not stopped, its thread alive)."""
+        alive = self._thread is not None and self._thread.is_alive()
+        return alive and not self._stop.is_set()
+
+    @property
+    def last_sync(self) -> float | None:
+        """When (time.monotonic()) the sync loop last finished a pass without an error:
+        synced its jobs as leader, or checked for the lead as a follower. None before."""
+        return self._last_sync
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
@@ -108,6 +122,7 @@ class PromptScheduler:
                     self.sync()
                 elif self._known:
                     self._drop_all()
+                self._last_sync = time.monotonic()
             except Exception:  # a database hiccup must not end the loop
                 log.exception("schedule sync failed; retrying")
             changes.wait_for_change(self.poll_seconds)

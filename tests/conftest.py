@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import create_app, make_wsgi
+from app import create_app
 from bot.settings import Settings
+from handlers.http import make_wsgi
 from models.db import make_engine, make_sessions, normalise_url
 from models.migrate import upgrade
 from tests.driver import SlackDriver, in_process_url
