@@ -235,7 +235,8 @@ def shut_down(
     engine.dispose()
     if not finished:
         log.error(
-            "acked work was still running after %.0f s and was abandoned (%d jobs)",
+            "acked work did not finish within %.0f s: jobs waiting for a worker were dropped, "
+            "%d still running",
             SHUTDOWN_SECONDS,
             rt.background.pending,
         )
