@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot import catalogue
 from bot.blocks import notice
-from bot.command import Request
+from bot.command import Call, Request
 from bot.commitments import render as commitments_render
 from bot.commitments import service as commitments
 from bot.errors import UserError
@@ -22,6 +22,8 @@ from bot.prompts import service as prompts
 from bot.prompts.modals import ModalContext, response_modal
 from bot.prompts.render import RESPOND_ACTION
 from bot.runtime import Runtime
+from bot.sharing import SHARE_ACTION, Shared
+from handlers.command_table import SHARES
 from handlers.common import later, runtime
 
 log = logging.getLogger("nudgebot")
@@ -141,8 +143,34 @@ def forget(rt: Runtime, respond: Respond, req: Request) -> None:
     respond(replace_original=True, **privacy_render.forget_done(done).kwargs())
 
 
+def share_clicked(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    """Share to channel, under a private report: the report, re-rendered for everyone."""
+    ack()
+    rt, req = runtime(context), Request.of(body, context.team_id)
+    shared = Shared.read(str(action.get("value") or ""))
+    share = SHARES.get(shared.kind) if shared else None
+    if shared is None or share is None:
+        later(rt, respond, lambda: _out_of_date(respond))
+        return
+    call = Call(rt=rt, req=req, client=client, respond=respond)
+    later(rt, respond, lambda: share(call, shared.args))
+
+
+def _out_of_date(respond: Respond) -> None:
+    message = notice("That button is out of date. Run the command again to share it.")
+    respond(response_type="ephemeral", replace_original=False, **message.kwargs())
+
+
 def register(app: App) -> None:
     app.action(RESPOND_ACTION)(respond_clicked)
     app.action(ANSWER_ACTIONS)(answer_clicked)
     app.action(privacy_render.FORGET_CONFIRM)(forget_clicked)
     app.action(privacy_render.FORGET_CANCEL)(forget_clicked)
+    app.action(SHARE_ACTION)(share_clicked)

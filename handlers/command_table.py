@@ -4,9 +4,10 @@ one feature folder in bot/."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from bot.command import Command, plain
+from bot.command import Call, Command, plain
 from bot.commitments.commands import COMMIT
 from bot.digest.commands import DIGEST, MILESTONES
 from bot.help import render as help_render
@@ -60,3 +61,7 @@ NUDGE: dict[str, Command[Any]] = {c.name: c for c in NUDGE_ROWS}
 SLASH: dict[str, Command[Any]] = {c.name: c for c in (KUDOS, WIN, VISION)}
 
 ALL: tuple[Command[Any], ...] = (*SLASH.values(), *NUDGE.values())
+
+# Reports shown privately with a Share to channel button (bot/sharing.py): kind -> the
+# work that posts the report for everyone, given the button's arguments.
+SHARES: dict[str, Callable[[Call, dict[str, Any]], None]] = {}
