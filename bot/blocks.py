@@ -7,7 +7,7 @@ made, and every message carries fallback text for notifications.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
@@ -83,6 +83,22 @@ def local_time(moment: datetime) -> str:
     """A time Slack shows in each reader's own zone, with a fallback for old clients."""
     fallback = f"{moment:%Y-%m-%d %H:%M %Z}"
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def day(when: date, today: date | None = None) -> str:
+    """The one way we write a calendar day: `Fri 4 Dec`, with the year when it is not this
+    year's (`Fri 4 Dec 2027`). Moments people act on use `local_time` instead."""
+    text = f"{when:%a} {when.day} {when:%b}"
+    return text if today is not None and when.year == today.year else f"{text} {when.year}"
+
+
+def days(first: date, last: date, today: date | None = None) -> str:
+    """A span of whole days, both ends included: `23–29 Nov`, `28 Nov – 4 Dec`."""
+    year = "" if today is not None and last.year == today.year else f" {last.year}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%b}{year}"
+    start = f"{first.day} {first:%b}" + (f" {first.year}" if first.year != last.year else "")
+    return f"{start} – {last.day} {last:%b}{year}"
 
 
 def practice_label(key: str, commitment: str | None = None) -> str:

@@ -374,3 +374,15 @@ def test_read_answer() -> None:
 def test_read_answer_blank_is_a_user_error(view: dict[str, Any]) -> None:
     with pytest.raises(UserError, match="Please write an answer"):
         modals.read_answer(view)
+
+
+def test_one_day_style() -> None:
+    from datetime import date
+
+    today = date(2026, 11, 30)
+    assert blocks.day(date(2026, 12, 4), today) == "Fri 4 Dec"
+    assert blocks.day(date(2027, 1, 8), today) == "Fri 8 Jan 2027"
+    assert blocks.day(date(2026, 12, 4)) == "Fri 4 Dec 2026"
+    assert blocks.days(date(2026, 11, 23), date(2026, 11, 29), today) == "23–29 Nov"
+    assert blocks.days(date(2026, 11, 28), date(2026, 12, 4), today) == "28 Nov – 4 Dec"
+    assert blocks.days(date(2026, 12, 28), date(2027, 1, 3), today) == "28 Dec 2026 – 3 Jan 2027"
