@@ -5,8 +5,8 @@ python app.py web          HTTP on $HOST:$PORT (or Socket Mode when SLACK_APP_TO
 python app.py scheduler    scheduled posts only; with PostgreSQL, run as many as you like
 
 Every role serves GET /healthz and GET /readyz on $HOST:$PORT, and stops the same way on
-SIGTERM or SIGINT: it takes no new work, finishes what it acked (at most
-`SHUTDOWN_SECONDS`), stops the scheduler, closes the database and exits 0.
+SIGTERM or SIGINT: it takes no new work (and stops the scheduler), finishes what it acked
+(at most `SHUTDOWN_SECONDS`), closes the database and exits 0.
 """
 
 from __future__ import annotations
@@ -221,17 +221,17 @@ def shut_down(
     socket: Any,
     scheduler: PromptScheduler | None,
 ) -> int:
-    """Take no new work, finish what was acked (bounded), stop the scheduler, close the
-    database. 0, or 1 if acked work had to be abandoned."""
+    """Take no new work (Socket Mode, HTTP, the scheduler's runs), finish what was acked
+    (bounded), close the database. 0, or 1 if acked work did not finish in time."""
     log.info("nudgebot stopping: finishing acked work (at most %.0f s)", SHUTDOWN_SECONDS)
     deadline = time.monotonic() + SHUTDOWN_SECONDS
     if socket is not None:
         socket.close()  # no new events; listeners in flight finish and ack
     if http is not None:
         http.stop(max(deadline - time.monotonic(), 1))  # requests in flight get their ack
-    finished = rt.drain(max(deadline - time.monotonic(), 0))
     if scheduler is not None:
-        scheduler.stop()
+        scheduler.stop()  # no new runs; the runs in progress finish (the pool works on)
+    finished = rt.drain(max(deadline - time.monotonic(), 0))
     engine.dispose()
     if not finished:
         log.error(

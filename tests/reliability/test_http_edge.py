@@ -252,8 +252,27 @@ def bolt_app(servers: AppServers) -> Callable[[], object]:
     return lambda **overrides: create_app(replace(settings, **overrides), sessions=servers.sessions)
 
 
+@pytest.fixture
+def bolt_verbose(bot: SlackDriver) -> Iterator[None]:
+    """Bolt's loggers at DEBUG, once the module's app exists, as in a process that logs at
+    INFO or below: Bolt gives each logger the root's level when it makes it, so pytest's
+    own level does not reach them."""
+    loggers = [
+        logging.getLogger(name)
+        for name in list(logging.root.manager.loggerDict)
+        if name.startswith("slack_bolt")
+    ]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+
+
 def test_a_stale_request_leaves_nothing_of_itself_in_the_log(
     bot: SlackDriver,
+    bolt_verbose: None,
     bolt_app: Callable[..., object],
     sessions: sessionmaker[Session],
     caplog: pytest.LogCaptureFixture,
