@@ -181,11 +181,21 @@ def bot(make_bot: Callable[..., SlackDriver]) -> SlackDriver:
     return make_bot()
 
 
+def _expected_seconds(item: pytest.Item) -> float:
+    marker = item.get_closest_marker("slow")
+    return float(marker.kwargs.get("seconds", 10)) if marker else 0.0
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the slow tests first, each followed by one quick test, so that pytest-xdist
-    (one test at a time: --maxschedchunk=1) starts them on different workers and their
-    waits for real minute boundaries overlap instead of adding up."""
-    slow = [item for item in items if item.get_closest_marker("slow")]
+    """Run the slow tests first, longest first (`@pytest.mark.slow(seconds=60)`), each
+    followed by one quick test, so that pytest-xdist (one test at a time:
+    --maxschedchunk=1) starts them on different workers and their waits for real minute
+    boundaries overlap instead of adding up."""
+    slow = sorted(
+        (item for item in items if item.get_closest_marker("slow")),
+        key=_expected_seconds,
+        reverse=True,
+    )
     quick = [item for item in items if not item.get_closest_marker("slow")]
     ordered: list[pytest.Item] = []
     for item in slow:

@@ -35,7 +35,7 @@ from tests.conftest import drop_private_schema, with_private_schema
 from tests.driver import slack_id
 from tests.fake_slack import FakeSlack
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=60)  # each waits for real minute boundaries
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 HOST = socket.gethostname()

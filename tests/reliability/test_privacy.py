@@ -120,10 +120,11 @@ def test_a_worry_from_the_modal_keeps_no_key_and_still_logs_once(
     for view_id in (first, first, first, second):
         reply = bot.submit_view(view["private_metadata"], "That we ship too fast", view_id=view_id)
         assert reply.status == 200 and reply.body == ""
+    # Saved after the ack: each saved worry is thanked once, privately; wait for both.
+    bot.slack.wait_for(lambda: len(ephemerals_to(bot, bot.user)) == 2)
     with sessions() as s:
         rows = s.scalars(select(Response).where(Response.team_id == bot.team)).all()
     assert [(r.kind, r.user_id, r.dedupe_key) for r in rows] == [("fear", None, None)] * 2
-    bot.slack.wait_for(lambda: len(ephemerals_to(bot, bot.user)) == 2)
     assert not traces(caplog, bot.user, first, second)
 
 
