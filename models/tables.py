@@ -173,6 +173,9 @@ class Schedule(Base):
     deleted: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A digest: where the last digest in the channel ended (posted on schedule, or shared
+    # early from a preview), so the next scheduled one says only what is new since.
+    covered_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Occurrence(Base):
