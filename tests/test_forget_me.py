@@ -216,18 +216,20 @@ def test_forget_me_says_exactly_what_will_happen_and_cancel_changes_nothing(
     assert message["response_type"] == "ephemeral"
     text = said(message)
     for line in (
-        "Here is exactly what I will do in this workspace, all at once:",
+        ":warning: *Forget me?* Here is exactly what I'll do in this workspace, all at once:",
         "• *delete* your 2 answers (wins, hopes, goals, ideas and the rest)",
-        "• keep the 1 kudos you gave and the 2 kudos you received in the team's counts, "
-        "*without your name*",
         "• *delete* your 2 commitments",
-        "• take your name off 1 published vision or guidelines, 1 prompt you posted and "
-        "1 schedule you made (they stay as they are)",
         "• *delete* 2 milestones about you",
-        "Worries (`/nudge fear`) were never linked to you",
+        "• keep the 1 kudos you gave and 2 you received in the team's counts, *without your name*",
+        "• take your name off 1 vision or guidelines you published, 1 prompt you posted and "
+        "1 schedule you made (they stay as they are)",
+        "Worries were never linked to you, so they stay as they are.",
         "*This can't be undone.*",
     ):
         assert line in text
+    # One idea per line: each thing forgetting does is a line of its own.
+    body = message["blocks"][0]["text"]["text"].split("\n")
+    assert len(body) == 6 and all(line.startswith("• ") for line in body[1:])
     actions = next(b for b in message["blocks"] if b["type"] == "actions")
     forget, cancel = actions["elements"]
     assert (forget["action_id"], forget["style"], forget["value"]) == (
@@ -254,11 +256,15 @@ def test_confirm_forgets_exactly_the_askers_rows_in_this_workspace(
     _, key = click(bot, "forget_me_confirm", bot.user)
     done = bot.slack.wait_response(key)
     assert done["replace_original"] is True
-    assert said(done).startswith(
-        ":white_check_mark: Done, I forgot you in this workspace: 2 answers deleted, 1 kudos "
-        "you gave and 2 you received made anonymous, 2 commitments deleted, your name taken "
-        "off 1 published vision or guidelines, 1 prompt you posted and 1 schedule you made, "
-        "2 milestones deleted."
+    assert done["text"] == ":white_check_mark: Done: I forgot you in this workspace."
+    assert done["blocks"][0]["text"]["text"] == (
+        ":white_check_mark: *Done: I forgot you in this workspace.*\n"
+        "• 2 answers deleted\n"
+        "• 2 commitments deleted\n"
+        "• 2 milestones about you deleted\n"
+        "• 1 kudos you gave and 2 you received kept without your name\n"
+        "• your name taken off 1 vision or guidelines you published, 1 prompt you posted and "
+        "1 schedule you made"
     )
     after = snapshot(sessions, bot.team, other)
     assert after == forgotten(before, bot.team, bot.user)
@@ -279,7 +285,7 @@ def test_only_the_askers_own_click_counts(
         _, key = click(bot, action, bot.user, user=you)
         reply = bot.slack.wait_response(key)
         assert reply["replace_original"] is False and reply["response_type"] == "ephemeral"
-        assert f"This button belongs to <@{bot.user}>" in said(reply)
+        assert f"This button is for <@{bot.user}> only." in said(reply)
     assert snapshot(sessions, bot.team, other) == before
 
 
@@ -306,15 +312,15 @@ def test_forgetting_drops_what_is_cached_about_the_person(
     bot.slack.add_user(bot.user, is_admin=True)
     seed(sessions, bot.team, [answer(bot.team, bot.user, "win", "a win", T0)])
     _, key = bot.command("/nudge", "export")
-    assert "sent the export" in said(bot.slack.wait_response(key))  # admin, now cached
+    assert "is in your DMs" in said(bot.slack.wait_response(key))  # admin, now cached
     home(bot)
     assert len(listings(bot)) == 1
 
     bot.slack.add_user(bot.user)  # no longer an admin; the cache still says so
     _, key = click(bot, "forget_me_confirm", bot.user)
-    assert "1 answer deleted" in said(bot.slack.wait_response(key))
+    assert "• 1 answer deleted" in said(bot.slack.wait_response(key))
 
     _, key = bot.command("/nudge", "export")
-    assert "Only workspace admins" in said(bot.slack.wait_response(key))
+    assert "Only admins and the team's leaders" in said(bot.slack.wait_response(key))
     home(bot)
     assert len(listings(bot)) == 2  # channels asked again

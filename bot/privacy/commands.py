@@ -1,5 +1,5 @@
-"""`/nudge export` (the workspace's log as CSV, to the asking admin) and `/nudge forget-me`
-(what would be forgotten, with Forget me and Cancel buttons)."""
+"""`/nudge export` (the workspace's log as CSV, to the asking admin or leader) and
+`/nudge forget-me` (what would be forgotten, with Forget me and Cancel buttons)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from bot.command import Call, Command, always, plain
 from bot.errors import UserError
-from bot.privacy import render, service
+from bot.privacy import names, render, service
+from bot.privacy.export import export_csv, read_log
 
 
 def _nothing_after(name: str, why: str) -> Callable[[str], None]:
@@ -21,13 +22,16 @@ def _nothing_after(name: str, why: str) -> Callable[[str], None]:
 
 
 def export(call: Call, _args: None) -> None:
-    """Send the log to the person's DMs as a CSV file."""
+    """Send the log to the person's DMs as a CSV file, with people's and channels' names
+    (looked up in Slack after the read, outside the transaction)."""
     rt, req = call.rt, call.req
     with rt.reads() as session:
-        found = service.export_csv(session, team_id=req.team_id, now=rt.now())
-    if not found.rows:
+        log = read_log(session, team_id=req.team_id)
+    if not log.items:
         call.tell(render.export_empty())
         return
+    named = names.resolve(rt.directory, call.client, log)
+    found = export_csv(log, named, zone=rt.settings.timezone, now=rt.now())
     dm = call.client.conversations_open(users=req.user_id)["channel"]["id"]
     call.client.files_upload_v2(
         channel=dm,
@@ -50,7 +54,7 @@ def confirm_forget(call: Call, _args: None) -> None:
 EXPORT = Command(
     name="export",
     usage="/nudge export",
-    summary="this workspace's log as a CSV file in your DMs (admins and leaders)",
+    summary="this workspace's log as a CSV file in your DMs (admins and the team's leaders)",
     parse=plain(
         _nothing_after("export", ": it sends this workspace's whole log to you as a CSV file.")
     ),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject
 
-from bot.blocks import Message, context, message, plural, section
+from bot.blocks import Message, context, day, message, notice, plural, section
+from bot.privacy.export import TYPES, Export
 from bot.privacy.mentions import NEUTRAL
-from bot.privacy.service import Export, Forgotten
+from bot.privacy.service import Forgotten
 
 FORGET_CONFIRM = "forget_me_confirm"
 FORGET_CANCEL = "forget_me_cancel"
@@ -14,108 +15,114 @@ FORGET_CANCEL = "forget_me_cancel"
 # -- /nudge export -------------------------------------------------------------------------
 
 EXPORT_LEADERS_ONLY = (
-    "Only workspace admins, owners and the team's leaders (NUDGEBOT_LEADERS) can export the "
-    "log: it holds everyone's words. Ask one of them if you need it."
+    "Only admins and the team's leaders can export the log: it holds everyone's words. "
+    "Ask one of them if you need it."
 )
 
 
 def export_comment(export: Export) -> str:
     """The comment that goes with the CSV file in the asker's DMs."""
-    kinds = ", ".join(plural(n, kind, kind) for kind, n in export.counts.items())
+    created = export.created
+    kinds = ", ".join(
+        plural(n, *TYPES.get(kind, (kind, kind))) for kind, n in export.counts.items()
+    )
     return (
-        f":inbox_tray: Here is this workspace's nudgebot log: {plural(export.rows, 'item')} "
-        f"({kinds}), up to {export.created:%Y-%m-%d %H:%M} UTC. It holds what people wrote, "
-        "so please keep it safe and share it only with those who need it. Worries were "
-        "logged without names, so they have none here either."
+        f":inbox_tray: Here is this workspace's nudgebot log: {plural(export.rows, 'item')}, "
+        f"up to {day(created.date(), created.date())} at {created:%H:%M} ({export.zone}).\n"
+        f"{kinds}.\n"
+        ":lock: It holds what people wrote: please keep it safe and share it only with those "
+        "who need it. Worries carry no names, here or anywhere."
     )
 
 
 def export_sent(export: Export) -> Message:
-    text = (
-        f":incoming_envelope: Done: I sent the export ({plural(export.rows, 'item')}) to "
-        "your DMs as a CSV file."
+    return notice(
+        f":incoming_envelope: Done: the log ({plural(export.rows, 'item')}) is in your DMs "
+        "as a CSV file."
     )
-    return message(text, [section(text)])
 
 
 def export_empty() -> Message:
-    text = (
+    return notice(
         ":seedling: Nothing is logged in this workspace yet, so there's nothing to export. "
         "Start with `/kudos`, `/win` or `/nudge now`."
     )
-    return message(text, [section(text)])
 
 
 # -- /nudge forget-me ----------------------------------------------------------------------
 
 
-def _held_lines(held: Forgotten) -> list[str]:
-    lines = []
-    if held.answers:
-        lines.append(
-            f"• *delete* your {plural(held.answers, 'answer')} (wins, hopes, goals, ideas "
-            "and the rest)"
-        )
-    if held.kudos_given or held.kudos_received:
-        parts = []
-        if held.kudos_given:
-            parts.append(f"the {plural(held.kudos_given, 'kudos', 'kudos')} you gave")
-        if held.kudos_received:
-            parts.append(f"the {plural(held.kudos_received, 'kudos', 'kudos')} you received")
-        lines.append(f"• keep {' and '.join(parts)} in the team's counts, *without your name*")
-    if held.commitments:
-        lines.append(f"• *delete* your {plural(held.commitments, 'commitment')}")
-    named = _named(held)
-    if named:
-        lines.append(f"• take your name off {named} (they stay as they are)")
-    if held.milestones:
-        lines.append(f"• *delete* {plural(held.milestones, 'milestone')} about you")
-    if held.mentions:
-        lines.append(
-            f"• replace your mentions in {plural(held.mentions, 'thing')} others wrote "
-            f"(kudos, wins, commitments, ...) with “{NEUTRAL}”"
-        )
-    return lines
-
-
-def _named(held: Forgotten) -> str:
+def _kudos(count: Forgotten, verb: str) -> str:
+    """`the 1 kudos you gave and the 2 you received`, either part left out at zero."""
     parts = []
-    if held.statements:
-        parts.append(
-            plural(
-                held.statements, "published vision or guidelines", "published visions or guidelines"
-            )
+    if count.kudos_given:
+        parts.append(f"{plural(count.kudos_given, 'kudos', 'kudos')} you gave")
+    if count.kudos_received:
+        received = (
+            f"{count.kudos_received:,}" if parts else plural(count.kudos_received, "kudos", "kudos")
         )
-    if held.prompts:
-        parts.append(plural(held.prompts, "prompt") + " you posted")
-    if held.schedules:
-        parts.append(plural(held.schedules, "schedule") + " you made")
-    if held.team_milestones:
-        parts.append(plural(held.team_milestones, "team milestone") + " you reached")
+        parts.append(f"{received} you received")
+    return f"{verb}{' and '.join(parts)}" if parts else ""
+
+
+def _named(count: Forgotten) -> str:
+    parts = []
+    if count.statements:
+        parts.append(
+            plural(count.statements, "vision or guidelines", "visions or guidelines")
+            + " you published"
+        )
+    if count.prompts:
+        parts.append(plural(count.prompts, "prompt") + " you posted")
+    if count.schedules:
+        parts.append(plural(count.schedules, "schedule") + " you made")
+    if count.team_milestones:
+        parts.append(plural(count.team_milestones, "team milestone") + " you reached")
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _held_lines(held: Forgotten) -> list[str]:
+    """What forgetting would do, one line per kind of thing, in the order it matters."""
+    named = _named(held)
+    lines = [
+        f"• *delete* your {plural(held.answers, 'answer')} (wins, hopes, goals, ideas and the rest)"
+        if held.answers
+        else "",
+        f"• *delete* your {plural(held.commitments, 'commitment')}" if held.commitments else "",
+        f"• *delete* {plural(held.milestones, 'milestone')} about you" if held.milestones else "",
+        f"• keep {_kudos(held, 'the ')} in the team's counts, *without your name*"
+        if held.kudos_given or held.kudos_received
+        else "",
+        f"• take your name off {named} (they stay as they are)" if named else "",
+        f"• put “{NEUTRAL}” where your name is in {plural(held.mentions, 'thing')} others wrote"
+        if held.mentions
+        else "",
+    ]
+    return [line for line in lines if line]
+
+
 def forget_confirm(user_id: str, held: Forgotten) -> Message:
     """What forget-me will do, exactly, with a Forget me (confirmed) and a Cancel button."""
     if not held.total:
-        text = (
+        return notice(
             ":sparkles: I hold nothing linked to you in this workspace, so there's nothing to "
-            "forget. Worries (`/nudge fear`) are never linked to anyone."
+            "forget. Worries are never linked to anyone."
         )
-        return message(text, [section(text)])
     lines = "\n".join(_held_lines(held))
     body = (
-        ":warning: *Forget me?* Here is exactly what I will do in this workspace, all at once:\n"
-        f"{lines}\n"
-        "Worries (`/nudge fear`) were never linked to you, so they stay as they are, and what "
-        "other people wrote stays as they wrote it, without your name. *This can't be undone.*"
+        ":warning: *Forget me?* Here is exactly what I'll do in this workspace, all at once:\n"
+        f"{lines}"
     )
     return message(
         "Forget me? Here is exactly what would happen.",
         [
             section(body),
+            context(
+                "Worries were never linked to you, so they stay as they are. What others wrote "
+                "stays as they wrote it, without your name. *This can't be undone.*"
+            ),
             ActionsBlock(
                 block_id="forget_me",
                 elements=[
@@ -141,40 +148,39 @@ def forget_confirm(user_id: str, held: Forgotten) -> Message:
 
 
 def forget_done(done: Forgotten) -> Message:
-    """What was removed, with counts."""
+    """What was removed, with counts, one line each."""
     if not done.total:
-        text = ":white_check_mark: Done: nothing about you was left to remove in this workspace."
-        return message(text, [section(text)])
-    parts = []
-    if done.answers:
-        parts.append(plural(done.answers, "answer") + " deleted")
-    if done.kudos_given and done.kudos_received:
-        parts.append(
-            f"{plural(done.kudos_given, 'kudos', 'kudos')} you gave and {done.kudos_received} "
-            "you received made anonymous"
+        return notice(
+            ":white_check_mark: Done: nothing about you was left to remove in this workspace."
         )
-    elif done.kudos_given:
-        parts.append(f"{plural(done.kudos_given, 'kudos', 'kudos')} you gave made anonymous")
-    elif done.kudos_received:
-        parts.append(f"{plural(done.kudos_received, 'kudos', 'kudos')} you received made anonymous")
-    if done.commitments:
-        parts.append(plural(done.commitments, "commitment") + " deleted")
     named = _named(done)
-    if named:
-        parts.append(f"your name taken off {named}")
-    if done.milestones:
-        parts.append(plural(done.milestones, "milestone") + " deleted")
-    if done.mentions:
-        parts.append(f"your mentions replaced in {plural(done.mentions, 'thing')} others wrote")
-    text = f":white_check_mark: Done, I forgot you in this workspace: {', '.join(parts)}."
-    return message(text, [section(text), context("Thank you for the time you gave the team.")])
+    lines = [
+        f"• {plural(done.answers, 'answer')} deleted" if done.answers else "",
+        f"• {plural(done.commitments, 'commitment')} deleted" if done.commitments else "",
+        f"• {plural(done.milestones, 'milestone')} about you deleted" if done.milestones else "",
+        f"• {_kudos(done, '')} kept without your name"
+        if done.kudos_given or done.kudos_received
+        else "",
+        f"• your name taken off {named}" if named else "",
+        f"• “{NEUTRAL}” put where your name was in {plural(done.mentions, 'thing')} others wrote"
+        if done.mentions
+        else "",
+    ]
+    text = ":white_check_mark: *Done: I forgot you in this workspace.*"
+    return message(
+        text.replace("*", ""),
+        [
+            section("\n".join([text, *(line for line in lines if line)])),
+            context("Thank you for the time you gave the team."),
+        ],
+    )
 
 
 def forget_cancelled() -> Message:
-    text = ":ok_hand: Cancelled. Nothing was deleted or changed."
-    return message(text, [section(text)])
+    return notice(":ok_hand: Cancelled. Nothing was deleted or changed.")
 
 
 def not_your_button(owner: str) -> Message:
-    text = f"This button belongs to <@{owner}>. To be forgotten yourself, use `/nudge forget-me`."
-    return message(text, [section(text)])
+    return notice(
+        f"This button is for <@{owner}> only. To be forgotten yourself, use `/nudge forget-me`."
+    )

@@ -1,14 +1,11 @@
-"""A person's and a workspace's data: the CSV export of a workspace's log, and forgetting a
-person (delete what is theirs, take their name off what the team keeps), in one transaction.
+"""Forgetting a person: what the bot holds about them, and forgetting it (delete what is
+theirs, take their name off what the team keeps), in one transaction. The export of a
+workspace's log is in bot/privacy/export.py.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import Counter
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -25,144 +22,6 @@ from models.tables import (
     Schedule,
     Statement,
 )
-
-EXPORT_COLUMNS = (
-    "type",
-    "created_at",
-    "channel",
-    "user",
-    "recipients",
-    "practice",
-    "commitment",
-    "text",
-)
-# Where items stored without a practice count, as the catalogue describes them: publishing
-# the vision is "imagine the possibilities", guidelines (governance) "empower", and keeping
-# one's word is Model the Way's "lead by example".
-STATEMENT_TYPES = {
-    "vision": ("vision statement", "vision", "imagine"),
-    "guidelines": ("guidelines", "enable", "empower"),
-}
-COMMITMENT_HOME = ("model", "example")
-# Spreadsheets run a cell that starts with one of these as a formula: prefix a quote.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class Export:
-    filename: str
-    content: str
-    rows: int
-    counts: dict[str, int]  # rows per type, in order of first appearance in TYPE_ORDER
-    created: datetime
-
-
-TYPE_ORDER = (
-    "vision statement",
-    "guidelines",
-    "kudos",
-    "win",
-    "vision",
-    "hope",
-    "fear",
-    "goal",
-    "pilot",
-    "idea",
-    "learning",
-    "reflection",
-    "commitment",
-)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _cell(value: str | None) -> str:
-    text = value or ""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def export_csv(session: Session, *, team_id: str, now: datetime) -> Export:
-    """The workspace's whole log as CSV, one row per item, oldest first.
-
-    Columns: type, created_at (ISO 8601, UTC), channel, user (empty for worries and for
-    people who asked to be forgotten), recipients (kudos; space separated), practice,
-    commitment (the practice's commitment), text.
-    """
-    rows: list[tuple[datetime, int, int, list[str | None]]] = []
-
-    def add(kind: str, created: datetime, row_id: int, values: list[str | None]) -> None:
-        rows.append((created, TYPE_ORDER.index(kind), row_id, [kind, _iso(created), *values]))
-
-    for st in session.scalars(select(Statement).where(Statement.team_id == team_id)):
-        label, practice, commitment = STATEMENT_TYPES.get(st.kind, (st.kind, "", ""))
-        add(label, st.created_at, st.id, ["", st.author_id, "", practice, commitment, st.text])
-
-    recipients: dict[int, list[str]] = {}
-    for rec_id, user in session.execute(
-        select(RecognitionRecipient.recognition_id, RecognitionRecipient.user_id)
-        .where(RecognitionRecipient.team_id == team_id)
-        .order_by(RecognitionRecipient.recognition_id, RecognitionRecipient.id)
-    ):
-        if user:
-            recipients.setdefault(rec_id, []).append(user)
-    for rec in session.scalars(select(Recognition).where(Recognition.team_id == team_id)):
-        add(
-            "kudos",
-            rec.created_at,
-            rec.id,
-            [
-                rec.channel_id,
-                rec.giver_id,
-                " ".join(recipients.get(rec.id, [])),
-                rec.practice,
-                rec.commitment,
-                rec.reason,
-            ],
-        )
-
-    for resp in session.scalars(select(Response).where(Response.team_id == team_id)):
-        user = None if resp.kind == "fear" else resp.user_id
-        add(
-            resp.kind,
-            resp.created_at,
-            resp.id,
-            [resp.channel_id, user, "", resp.practice, resp.commitment, resp.text],
-        )
-
-    for com in session.scalars(select(Commitment).where(Commitment.team_id == team_id)):
-        add(
-            "commitment",
-            com.created_at,
-            com.id,
-            [
-                com.channel_id,
-                com.user_id,
-                "",
-                *COMMITMENT_HOME,
-                f"{com.text} (due {com.due_on:%Y-%m-%d}, {com.status})",
-            ],
-        )
-
-    rows.sort(key=lambda r: r[:3])
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    for *_, values in rows:
-        writer.writerow([_cell(v) for v in values])
-    found = Counter(r[3][0] for r in rows)
-    return Export(
-        filename=f"nudgebot-export-{team_id}-{now.astimezone(UTC):%Y-%m-%d}.csv",
-        # A byte-order mark, so spreadsheets read names with accents as UTF-8.
-        content="\ufeff" + out.getvalue(),
-        rows=len(rows),
-        counts={kind: found[kind] for kind in TYPE_ORDER if found[kind]},
-        created=now.astimezone(UTC),
-    )
-
-
-# -- forget-me -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -250,11 +250,12 @@ def test_after_forget_me_no_row_or_message_holds_the_person(
     assert holding(sessions, bot.team, me)  # the test really holds traces to remove
 
     asked = command(bot, "forget-me")
-    assert "• replace your mentions in 4 things others wrote" in asked
+    assert "• put “someone” where your name is in 4 things others wrote" in asked
     assert "1 schedule you made" not in asked and "1 team milestone you reached" in asked
     _, key = click(bot, "forget_me_confirm", me)
     done = said(bot.slack.wait_response(key))
-    assert "Done, I forgot you" in done and "your mentions replaced in 4 things" in done
+    assert "Done: I forgot you" in done
+    assert "• “someone” put where your name was in 4 things others wrote" in done
     assert holding(sessions, bot.team, me, "meg") == []
 
     with sessions() as s:
