@@ -54,8 +54,8 @@ class HttpServer:
         self._in_loop(lambda: wasyncore.dispatcher.close(self._server))
 
     def stop(self, timeout: float) -> bool:
-        """Stop accepting, wait up to `timeout` s for the requests in flight, then close
-        every connection. True if none was cut off."""
+        """Stop accepting, wait up to `timeout` s for the requests in flight (arriving,
+        served or being answered), then close every connection. True if none was cut off."""
         self.stop_accepting()
         deadline = time.monotonic() + timeout
         while self._busy() and time.monotonic() < deadline:
@@ -78,9 +78,13 @@ class HttpServer:
         tasks = self._server.task_dispatcher
         if tasks.active_count or tasks.queue:
             return True
-        channels = list(self._server._map.values())
+        # A connection is busy while a request is arriving (`request`), waiting or being
+        # served (`requests`), or its answer is still being sent (`total_outbufs_len`).
         return any(
-            getattr(ch, "requests", None) or getattr(ch, "total_outbufs_len", 0) for ch in channels
+            getattr(ch, "request", None) is not None
+            or getattr(ch, "requests", None)
+            or getattr(ch, "total_outbufs_len", 0)
+            for ch in list(self._server._map.values())
         )
 
     def _close_all(self) -> None:

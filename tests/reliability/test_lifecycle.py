@@ -221,6 +221,35 @@ def test_acked_work_is_finished_before_an_http_server_exits(
     assert recognitions(tmp_path) == 1
 
 
+def test_a_request_arriving_when_sigterm_comes_is_still_answered(
+    start: Callable[..., Bot], fake: FakeSlack, tmp_path: Path
+) -> None:
+    """SIGTERM lands while a slash command is half sent: the server stops accepting
+    connections, but reads the rest of that one, acks it and does the work."""
+    bot = start("web")
+    bot.wait_healthy()
+    key = slack_id("R")
+    form = (
+        f"team_id=T0MID&channel_id=C0MID&user_id=U0MID&command=%2Fkudos"
+        f"&text=%3C%40UANA0001%7Cana%3E+for+holding+on&response_url={fake.response_url(key)}"
+    ).encode()
+    head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n" % len(form)
+    head += b"Content-Type: application/x-www-form-urlencoded\r\n"
+    head += b"".join(f"{k}: {v}\r\n".encode() for k, v in sign(SECRET, form).items()) + b"\r\n"
+    with socket.create_connection(("127.0.0.1", bot.port), timeout=10) as conn:
+        conn.sendall(head + form[:20])
+        time.sleep(0.3)
+        bot.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        conn.sendall(form[20:])
+        answer = conn.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 200"), answer
+    bot.proc.wait(40)
+    assert_clean_exit(bot, bot.output())
+    assert "Kudos to <@UANA0001>" in fake.responses[key][0]["text"]
+    assert recognitions(tmp_path) == 1
+
+
 def test_acked_work_is_finished_before_socket_mode_exits(
     start: Callable[..., Bot], fake: FakeSlack, socket_slack: FakeSocketMode, tmp_path: Path
 ) -> None:
