@@ -119,11 +119,11 @@ def malformed(body: bytes, content_type: str) -> str | None:
     if not decoded:
         return None
     if content_type.split(";")[0].strip() == "application/json" or decoded.startswith("{"):
-        return _not_an_object(decoded)
+        return _unreadable(decoded)
     if "payload" in decoded:
         payload = dict(parse_qsl(decoded, keep_blank_values=True)).get("payload")
         if payload is not None:
-            return _not_an_object(payload)
+            return _unreadable(payload)
     return None
 
 
@@ -133,7 +133,7 @@ _OBJECTS = {"event": "type", "view": "type", "container": None, "message": None}
 _LISTS = ("actions", "authorizations")
 
 
-def _not_an_object(text: str) -> str | None:
+def _unreadable(text: str) -> str | None:
     try:
         value = json.loads(text)
     except ValueError:
