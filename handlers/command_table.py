@@ -13,6 +13,7 @@ from bot.digest.commands import DIGEST, MILESTONES
 from bot.help import render as help_render
 from bot.privacy.commands import EXPORT, FORGET_ME
 from bot.progress.commands import PROGRESS
+from bot.progress.commands import share as share_progress
 from bot.prompts.commands import LOGS, NOW, WIN
 from bot.recognition.commands import KUDOS
 from bot.scheduling.commands import SCHEDULE
@@ -64,4 +65,6 @@ ALL: tuple[Command[Any], ...] = (*SLASH.values(), *NUDGE.values())
 
 # Reports shown privately with a Share to channel button (bot/sharing.py): kind -> the
 # work that posts the report for everyone, given the button's arguments.
-SHARES: dict[str, Callable[[Call, dict[str, Any]], None]] = {}
+SHARES: dict[str, Callable[[Call, dict[str, Any]], None]] = {
+    "progress": share_progress,
+}

@@ -331,35 +331,40 @@ def seed_history(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:
 PROGRESS = {
     7: (
         [
-            ":compass: *Model the Way*: 0 (:arrow_down: from 1)",
-            ":telescope: *Inspire a Shared Vision*: 2 (:arrow_up: from 0)",
-            ":hammer_and_wrench: *Challenge the Process*: 1 (= 1 before)",
-            ":handshake: *Enable Others to Act*: 0 (= 0 before)",
-            ":tada: *Encourage the Heart*: 3 (:arrow_up: from 2)",
+            ":compass: *Model the Way*: nothing · 1 reflection the week before",
+            ":telescope: *Inspire a Shared Vision*: 2 (1 hope, 1 worry) · none the week before",
+            ":hammer_and_wrench: *Challenge the Process*: 1 kudos · 1 idea the week before",
+            ":handshake: *Enable Others to Act*: nothing · none the week before",
+            ":tada: *Encourage the Heart*: 3 (2 kudos, 1 win) · 2 (1 kudos, 1 win) the week before",
         ],
-        "*6* logged in all (:arrow_up: from 4) by *3 people*.",
-        "Enable Others to Act",
+        # A, B and C, and the three people their kudos named.
+        ":busts_in_silhouette: *6 people* took part.",
+        # Tied with Enable Others to Act, which was prompted yesterday.
+        "Model the Way",
     ),
     30: (
         [
-            ":compass: *Model the Way*: 2 (:arrow_up: from 0)",
-            ":telescope: *Inspire a Shared Vision*: 2 (:arrow_up: from 0)",
-            ":hammer_and_wrench: *Challenge the Process*: 2 (:arrow_up: from 1)",
-            ":handshake: *Enable Others to Act*: 1 (:arrow_up: from 0)",
-            ":tada: *Encourage the Heart*: 5 (:arrow_up: from 0)",
+            ":compass: *Model the Way*: 2 (1 kudos, 1 reflection) · none the 30 days before",
+            ":telescope: *Inspire a Shared Vision*: 2 (1 hope, 1 worry) · none the 30 days before",
+            ":hammer_and_wrench: *Challenge the Process*: 2 (1 kudos, 1 idea) · 1 pilot the 30 "
+            "days before",
+            ":handshake: *Enable Others to Act*: 1 goal · none the 30 days before",
+            ":tada: *Encourage the Heart*: 5 (3 kudos, 2 wins) · none the 30 days before",
         ],
-        "*12* logged in all (:arrow_up: from 1) by *6 people*.",
+        ":busts_in_silhouette: *11 people* took part.",
         "Enable Others to Act",
     ),
     90: (
         [
-            ":compass: *Model the Way*: 2 (:arrow_up: from 0)",
-            ":telescope: *Inspire a Shared Vision*: 2 (:arrow_up: from 1)",
-            ":hammer_and_wrench: *Challenge the Process*: 3 (:arrow_up: from 0)",
-            ":handshake: *Enable Others to Act*: 1 (:arrow_up: from 0)",
-            ":tada: *Encourage the Heart*: 6 (:arrow_up: from 0)",
+            # The history begins 100 days ago, within the 90 days before: "new" for nothing.
+            ":compass: *Model the Way*: 2 (1 kudos, 1 reflection) · new",
+            ":telescope: *Inspire a Shared Vision*: 2 (1 hope, 1 worry) · 1 hope the 90 days "
+            "before",
+            ":hammer_and_wrench: *Challenge the Process*: 3 (1 kudos, 1 pilot, 1 idea) · new",
+            ":handshake: *Enable Others to Act*: 1 goal · new",
+            ":tada: *Encourage the Heart*: 6 (4 kudos, 2 wins) · new",
         ],
-        "*14* logged in all (:arrow_up: from 1) by *7 people*.",
+        ":busts_in_silhouette: *13 people* took part.",
         "Enable Others to Act",
     ),
 }
@@ -376,14 +381,15 @@ def test_progress_counts_trends_people_and_focus(
     reply, key = bot.command("/nudge", f"progress {rest}")
     assert reply.status == 200 and reply.body == ""
     message = bot.slack.wait_response(key)
-    assert message["response_type"] == "in_channel"
+    assert message["response_type"] == "ephemeral"  # the asker's, until they share it
     text = said(message)
-    lines, total, focus = PROGRESS[days]
+    lines, people, focus = PROGRESS[days]
     assert f"Practice progress, last {days} days" in text
     assert "\n".join(lines) in text, text
-    assert total in text, text
-    assert f":mag: *Needs attention: {focus}.*" in text
-    assert "Try `/nudge now enable`" in text
+    assert people in text, text
+    assert f":mag: *Needs attention: {focus}*" in text
+    key = next(p.key for p in catalogue.PRACTICES if p.name == focus)
+    assert f"Try `/nudge now {key}`" in text
     assert counts(sessions, bot.team) == before  # reading writes nothing
 
 
@@ -391,9 +397,9 @@ def test_progress_of_a_quiet_channel(bot: SlackDriver, sessions: sessionmaker[Se
     reply, key = bot.command("/nudge", "progress")
     assert reply.body == ""
     text = said(bot.slack.wait_response(key))
-    assert "Nothing logged here yet. Start with `/kudos`, `/win` or `/nudge now`." in text
-    assert "*0* logged in all (= 0 before) by *0 people*." in text
-    assert "Needs attention: Model the Way." in text
+    assert "Nothing done here yet. Start with `/kudos`, `/win` or `/nudge now`." in text
+    assert ":busts_in_silhouette: *0 people* took part." in text
+    assert "*Needs attention: Model the Way*" in text
     assert counts(sessions, bot.team) == NOTHING
 
 
@@ -408,10 +414,11 @@ def test_progress_counts_one_person_once(bot: SlackDriver, sessions: sessionmake
 
     _, key = bot.command("/nudge", "progress 7d")
     text = said(bot.slack.wait_response(key))
-    assert "*4* logged in all (:arrow_up: from 0) by *1 person*." in text
-    assert ":compass: *Model the Way*: 1 (:arrow_up: from 0)" in text
-    assert ":telescope: *Inspire a Shared Vision*: 1 (:arrow_up: from 0)" in text
-    assert "Needs attention: Challenge the Process." in text
+    # The person once, however much they did, and the person they recognised.
+    assert ":busts_in_silhouette: *2 people* took part." in text
+    assert ":compass: *Model the Way*: 1 win · new" in text
+    assert ":telescope: *Inspire a Shared Vision*: 1 worry · new" in text
+    assert "*Needs attention: Challenge the Process*" in text
 
 
 @pytest.mark.parametrize("rest", ["5y", "7", "week", "7d 30d", "-7d"])

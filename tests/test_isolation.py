@@ -117,19 +117,19 @@ def test_progress_counts_are_per_workspace(
     a_before = counts(sessions, bot.team)
 
     text = said(run(twin, "/nudge", "progress"))
-    assert "Nothing logged here yet" in text
-    assert "*0* logged in all (= 0 before) by *0 people*." in text
+    assert "Nothing done here yet" in text
+    assert "*0 people* took part." in text
 
     run(twin, "/win", "first win in B #model")
     text = said(run(twin, "/nudge", "progress 30d"))
-    assert "*1* logged in all (:arrow_up: from 0) by *1 person*." in text
-    assert ":compass: *Model the Way*: 1 (:arrow_up: from 0)" in text
-    assert ":hammer_and_wrench: *Challenge the Process*: 0 (= 0 before)" in text
+    assert "*1 person* took part." in text
+    assert ":compass: *Model the Way*: 1 win · new" in text
+    assert ":hammer_and_wrench: *Challenge the Process*: nothing\n" in text
 
     text = said(run(bot, "/nudge", "progress 30d"))
-    assert "*3* logged in all (:arrow_up: from 0) by *1 person*." in text
-    assert ":hammer_and_wrench: *Challenge the Process*: 2 (:arrow_up: from 0)" in text
-    assert ":compass: *Model the Way*: 0 (= 0 before)" in text
+    assert "*2 people* took part." in text  # the giver and the person recognised
+    assert ":hammer_and_wrench: *Challenge the Process*: 2 (1 kudos, 1 win) · new" in text
+    assert ":compass: *Model the Way*: nothing\n" in text
     assert counts(sessions, bot.team) == a_before
     assert counts(sessions, twin.team) == {**NOTHING, "responses": 1}
 

@@ -7,10 +7,11 @@ import itertools
 import json
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
 from slack_sdk import WebClient
@@ -21,7 +22,10 @@ from bot import catalogue
 from bot.errors import UserError
 from bot.progress import parsing as progress_parsing
 from bot.progress import render as progress_render
+from bot.progress import series as progress_series
 from bot.progress import service as progress
+from bot.progress.parts import Part
+from bot.sharing import SHARE_ACTION
 from bot.slack import members
 from bot.slack.members import ChannelMembers, MemberCache
 from models.queries import ensure_workspace
@@ -38,7 +42,8 @@ APOLOGY = "something went wrong on my side"
 
 class ProgressSlack(FakeSlack):
     """The shared fake plus what progress needs: conversations.members with cursor
-    pagination (`page_size` per page, whatever `limit` asks), and the three steps of
+    pagination (`page_size` per page, whatever `limit` asks), conversations.open (a DM
+    `D<user>`), and the three steps of
     files_upload_v2: files.getUploadURLExternal answers with an upload_url on this server,
     the bytes POSTed there are kept in `uploads`, files.completeUploadExternal answers."""
 
@@ -73,6 +78,8 @@ class ProgressSlack(FakeSlack):
                 "members": everyone[start:end],
                 "response_metadata": {"next_cursor": str(end) if end < len(everyone) else ""},
             }
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": f"D{params.get('users')}"}}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._file_ids):08d}"
             return {"ok": True, "file_id": file_id, "upload_url": f"{self.base}/upload/{file_id}"}
@@ -169,12 +176,46 @@ def seed(sessions: Sessions, team: str, channel: str, now: datetime) -> None:
 # -- participation over HTTP ---------------------------------------------------------------
 
 
+def share_value(message: dict[str, Any]) -> dict[str, Any]:
+    """The Share to channel button's value under a private report."""
+    [actions] = [b for b in message["blocks"] if b["type"] == "actions"]
+    [button] = actions["elements"]
+    assert button["action_id"] == SHARE_ACTION and button["text"]["text"] == "Share to channel"
+    return json.loads(button["value"])
+
+
 def progress_of(bot: SlackDriver, rest: str) -> str:
+    """Run `/nudge progress`: the report comes to the asker only, with a Share button."""
     reply, key = bot.command("/nudge", f"progress {rest}".strip())
     assert reply.status == 200 and reply.body == "", reply.body
     message = bot.slack.wait_response(key)
-    assert message["response_type"] == "in_channel", message
+    assert message["response_type"] == "ephemeral", message
+    assert message["replace_original"] is False
+    assert share_value(message)["k"] == "progress"
     return said(message)
+
+
+def click_share(bot: SlackDriver, value: str, user: str | None = None) -> str:
+    """Click Share to channel under a private report; returns the response_url key."""
+    key = slack_id("R")
+    reply = bot.interaction(
+        {
+            "type": "block_actions",
+            "team": {"id": bot.team},
+            "user": {"id": user or bot.user, "team_id": bot.team},
+            "channel": {"id": bot.channel, "name": "general"},
+            "response_url": bot.slack.response_url(key),
+            "actions": [{"action_id": SHARE_ACTION, "value": value, "type": "button"}],
+        }
+    )
+    assert reply.status == 200
+    return key
+
+
+def posted_in_channel(bot: SlackDriver) -> list[Call]:
+    return [
+        c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("channel") == bot.channel
+    ]
 
 
 def test_progress_shows_participation_of_channel_members(
@@ -186,26 +227,33 @@ def test_progress_shows_participation_of_channel_members(
     fake_of(bot).members[bot.channel] = ["U0A", "U0B", BOT_USER, "U0X", "U0Y", "USLACKBOT", "U0Z"]
 
     text = progress_of(bot, "")
-    # A, B and C took part; C has left the channel, so 2 of its 5 members did.
-    assert "*5* logged in all (:arrow_up: from 0) by *3 people*." in text, text
+    # A, B and C took part; C has left the channel, so 2 of its 5 members did. Said once:
+    # no count of people besides it.
     assert ":busts_in_silhouette: *2 of 5 members* of this channel took part (40%)." in text
+    assert "people* took part" not in text and "logged in all" not in text
     assert "No participation figure" not in text
+    assert ":tada: *Encourage the Heart*: 2 kudos · none the week before" in text, text
+    assert "*Inspire a Shared Vision*: 2 (1 hope, 1 worry) · none the week before" in text
     calls = member_calls(bot)
     assert [c.params.get("cursor") for c in calls] == [None, "2", "4", "6"]
     assert all(c.params["limit"] == "1000" for c in calls)
 
     # The members are cached: a second request, for another period, asks Slack nothing.
+    # The history begins 20 days ago (D's goal): less than 30 days, so nothing is "up".
     text = progress_of(bot, "30d")
-    assert "*6* logged in all (:arrow_up: from 0) by *4 people*." in text, text
+    assert "less than 30 days ago, so there is nothing earlier to compare with yet." in text
+    assert ":handshake: *Enable Others to Act*: 1 goal · new" in text, text
+    assert "up from" not in text and ":arrow_up:" not in text
     assert "*2 of 5 members* of this channel took part (40%)." in text
     assert len(member_calls(bot)) == 4
     assert rows(sessions, bot.team) == before  # reading writes nothing
+    assert posted_in_channel(bot) == []  # nothing for the channel until it is shared
 
 
 def test_progress_of_a_quiet_channel_counts_its_members(bot: SlackDriver) -> None:
     fake_of(bot).members[bot.channel] = [bot.user, "U0Q", BOT_USER]
     text = progress_of(bot, "90d")
-    assert "Nothing logged here yet" in text
+    assert ":seedling: Nothing done here yet." in text
     assert "*0 of 2 members* of this channel took part (0%)." in text
 
 
@@ -214,8 +262,19 @@ def test_one_member_is_one_member(bot: SlackDriver, sessions: Sessions) -> None:
     _, key = bot.command("/win", "shipped it #model")
     bot.slack.wait_response(key)
     text = progress_of(bot, "7d")
-    assert "*1* logged in all (:arrow_up: from 0) by *1 person*." in text
+    assert ":compass: *Model the Way*: 1 win · new" in text, text
     assert "*1 of 1 member* of this channel took part (100%)." in text
+
+
+def test_without_members_the_people_who_took_part_are_counted(bot: SlackDriver) -> None:
+    bot.slack.fail("conversations.members", "not_in_channel")
+    _, key = bot.command("/kudos", f"<@{slack_id('U')}> <@{slack_id('U')}> for the fix #challenge")
+    bot.slack.wait_response(key)
+    text = progress_of(bot, "7d")
+    # The giver and both receivers took part; the kudos counts where it was tagged.
+    assert ":busts_in_silhouette: *3 people* took part." in text, text
+    assert "*Challenge the Process*: 1 kudos · new" in text
+    assert "*Encourage the Heart*: nothing" in text
 
 
 @pytest.mark.parametrize(
@@ -235,7 +294,8 @@ def test_progress_without_members_says_why(
     bot.slack.fail("conversations.members", error)
 
     text = progress_of(bot, "7d")
-    assert "*5* logged in all (:arrow_up: from 0) by *3 people*." in text
+    # A, B, C and the two people A's kudos named.
+    assert ":busts_in_silhouette: *5 people* took part." in text
     assert "took part (" not in text
     assert ":information_source: No participation figure: " in text, text
     assert why in text, text
@@ -244,12 +304,41 @@ def test_progress_without_members_says_why(
     # A failure is not cached: once the bot is invited, the next request shows participation.
     text = progress_of(bot, "7d")
     assert "*2 of 2 members* of this channel took part (100%)." in text
+    assert "people* took part" not in text
     assert len(member_calls(bot)) == 2
 
 
 def test_progress_when_slack_lists_nobody(bot: SlackDriver) -> None:
     text = progress_of(bot, "")  # the fake knows no members for this channel
     assert "No participation figure: Slack didn't tell me who is in this channel" in text
+
+
+# -- private first, then shared ----------------------------------------------------------------
+
+
+def test_progress_is_private_until_shared_and_sharing_posts_it_for_the_channel(
+    bot: SlackDriver, sessions: Sessions
+) -> None:
+    seed(sessions, bot.team, bot.channel, datetime.now(UTC))
+    fake_of(bot).members[bot.channel] = ["U0A", "U0B", "U0C"]
+    _, key = bot.command("/nudge", "progress 30d")
+    private = bot.slack.wait_response(key)
+    assert private["response_type"] == "ephemeral"
+    assert share_value(private) == {"k": "progress", "a": {"days": 30, "chart": False}}
+    assert "Shared by" not in said(private)
+    assert bot.slack.responses[key] == [private]
+
+    shared_key = click_share(bot, json.dumps(share_value(private), separators=(",", ":")))
+    shared = bot.slack.wait_response(shared_key)
+    assert shared["response_type"] == "in_channel"
+    text = said(shared)
+    assert "Practice progress, last 30 days" in text
+    assert f"Shared by <@{bot.user}>" in text
+    assert ":tada: *Encourage the Heart*: 2 kudos · new" in text
+    assert not [b for b in shared["blocks"] if b["type"] == "actions"]  # no button for all
+    # What the lead saw, but for the button and who shared it.
+    assert [b for b in private["blocks"] if b["type"] != "actions"] == shared["blocks"][:-1]
+    assert len(posted_in_channel(bot)) == 0  # it went through the button's response_url
 
 
 @pytest.mark.parametrize(
@@ -425,69 +514,103 @@ def test_channel_progress_participation(sessions: Sessions) -> None:
             now=NOW,
             members=ChannelMembers(None, "why not"),
         )
+    # A, B and C, and the two people A's kudos named.
     assert (plain.people, plain.members, plain.participants, plain.members_note) == (
-        3,
+        5,
         None,
         None,
         None,
     )
     assert plain.participation is None
     # Only A took part among the members (D's goal is older than 7 days, X posted elsewhere).
-    assert (known.people, known.members, known.participants) == (3, 4, 1)
+    assert (known.people, known.members, known.participants) == (5, 4, 1)
     assert known.participation == 25
     assert known.counts == plain.counts and known.focus == plain.focus
     assert (unknown.members, unknown.participants, unknown.members_note) == (None, None, "why not")
 
 
+BERLIN = "Europe/Berlin"
+
+
+def berlin(*fields: int) -> datetime:
+    return datetime(*fields, tzinfo=ZoneInfo(BERLIN))  # type: ignore[misc]
+
+
 @pytest.mark.parametrize(
-    ("days", "bucket_days", "first_bucket_days", "n"),
-    [(7, 1, 1, 7), (30, 7, 2, 5), (90, 7, 6, 13)],
+    ("days", "spans"),
+    [
+        (7, [(f"2024-06-{d:02d}", f"2024-06-{d:02d}") for d in range(9, 16)]),
+        (
+            30,
+            [
+                ("2024-05-17", "2024-05-19"),  # Friday to Sunday: the period starts mid-week
+                ("2024-05-20", "2024-05-26"),
+                ("2024-05-27", "2024-06-02"),
+                ("2024-06-03", "2024-06-09"),
+                ("2024-06-10", "2024-06-15"),  # Monday to today, Saturday
+            ],
+        ),
+        (90, [("2024-03-18", "2024-03-24"), *[("", "")] * 11, ("2024-06-10", "2024-06-15")]),
+    ],
 )
-def test_practice_series_buckets_partition_the_period(
-    sessions: Sessions, days: int, bucket_days: int, first_bucket_days: int, n: int
+def test_practice_series_bars_are_calendar_days_and_weeks_in_the_team_zone(
+    sessions: Sessions, days: int, spans: list[tuple[str, str]]
 ) -> None:
     team, other, channel = slack_id("T"), slack_id("T"), slack_id("C")
-    start = NOW - timedelta(days=days)
+    now = NOW  # Saturday 15 June 2024, 14:00 in Berlin
+    window = progress.period(days, now, BERLIN)
     tick = timedelta(microseconds=1)
     with sessions.begin() as s:
         ensure_workspace(s, team)
         ensure_workspace(s, other)
         s.add_all(
             [
-                item(team, channel, "kudos", "heart", "U1", start),  # first bucket, inclusive
-                item(team, channel, "win", "heart", "U2", start - tick),  # before the period
-                item(team, channel, "idea", "challenge", "U3", NOW),  # last bucket
-                item(team, channel, "goal", "enable", "U4", NOW - timedelta(days=1) + tick),
-                item(team, channel, "fear", "vision", None, NOW - timedelta(days=bucket_days)),
-                item(team, channel, "win", "model", "U5", start + timedelta(days=days / 2)),
-                item(other, channel, "win", "model", "U6", NOW),  # another workspace
-                item(team, "C0OTHER", "win", "model", "U7", NOW),  # another channel
+                item(team, channel, "kudos", "heart", "U1", window.start),  # first bar
+                item(team, channel, "win", "heart", "U2", window.start - tick),  # before
+                item(team, channel, "idea", "challenge", "U3", now),  # last bar
+                # 23:30 on Thursday in Berlin is 21:30 UTC: Thursday's, whatever the hour now.
+                item(team, channel, "goal", "enable", "U4", berlin(2024, 6, 13, 23, 30)),
+                item(team, channel, "win", "model", "U5", berlin(2024, 6, 14, 0, 30)),
+                item(other, channel, "win", "model", "U6", now),  # another workspace
+                item(team, "C0OTHER", "win", "model", "U7", now),  # another channel
             ]
         )
     with sessions() as s:
-        series = progress.practice_series(s, team_id=team, channel_id=channel, days=days, now=NOW)
-        report = progress.channel_progress(s, team_id=team, channel_id=channel, days=days, now=NOW)
-    assert (series.days, series.bucket_days, len(series.buckets)) == (days, bucket_days, n)
-    assert series.buckets[0].start == start and series.buckets[-1].end == NOW
-    for a, b in itertools.pairwise(series.buckets):
-        assert a.end == b.start
-        assert b.end - b.start == timedelta(days=bucket_days)
-    first = series.buckets[0]
-    assert first.end - first.start == timedelta(days=first_bucket_days)
-    # The chart shows exactly the items the summary counts.
+        series = progress_series.practice_series(
+            s, team_id=team, channel_id=channel, days=days, now=now, zone=BERLIN
+        )
+        report = progress.channel_progress(
+            s, team_id=team, channel_id=channel, days=days, now=now, zone=BERLIN
+        )
+    bars = series.buckets
+    assert len(bars) == len(spans)
+    for bar, (first, last) in zip(bars, spans, strict=True):
+        if first:
+            assert (bar.first.isoformat(), bar.last.isoformat()) == (first, last)
+    assert bars[0].start == window.start == berlin(*map(int, spans[0][0].split("-")))
+    assert bars[-1].end == now and bars[-1].last == date(2024, 6, 15)
+    for a, b in itertools.pairwise(bars):
+        assert a.end == b.start and a.last + timedelta(days=1) == b.first
+        if days > 7:
+            assert b.first.weekday() == 0  # weeks run Monday to Sunday
+    # The chart shows exactly what the summary counts.
     assert {k: sum(v) for k, v in series.counts.items()} == {
         c.practice: c.current for c in report.counts
     }
-    assert series.total == report.total == 5
+    assert series.total == report.total == 4
     assert series.counts["heart"][0] == 1
-    assert series.counts["challenge"][-1] == 1 and series.counts["enable"][-1] == 1
-    assert series.counts["vision"][-2] == 1  # exactly one bucket back from now
-    assert sum(series.counts["model"]) == 1
+    assert series.counts["challenge"][-1] == 1
+    thursday = next(i for i, bar in enumerate(bars) if bar.first <= date(2024, 6, 13) <= bar.last)
+    friday = next(i for i, bar in enumerate(bars) if bar.first <= date(2024, 6, 14) <= bar.last)
+    assert series.counts["enable"][thursday] == 1
+    assert series.counts["model"][friday] == 1
+    if days == 7:
+        assert (thursday, friday) == (4, 5)
 
 
 def test_practice_series_of_an_empty_channel(sessions: Sessions) -> None:
     with sessions() as s:
-        series = progress.practice_series(
+        series = progress_series.practice_series(
             s, team_id=slack_id("T"), channel_id=slack_id("C"), days=30, now=NOW
         )
     assert series.total == 0
@@ -537,13 +660,15 @@ def test_render_progress_participation() -> None:
         check_message(progress_render.progress(_report(members=1234, participants=56)))
     )
     assert "*56 of 1,234 members* of this channel took part (5%)." in text
+    assert "people* took part" not in text  # one figure, not two
     plain = blocks_text(check_message(progress_render.progress(_report())))
-    assert "took part" not in plain and "No participation figure" not in plain
+    assert ":busts_in_silhouette: *3 people* took part." in plain
+    assert "No participation figure" not in plain
     noted = check_message(
         progress_render.progress(_report(members_note=members.WHY["not_in_channel"]))
     )
-    context = [b for b in noted if b["type"] == "context"]
-    assert len(context) == 1
+    context = [b for b in noted if "No participation figure" in blocks_text([b])]
+    assert len(context) == 1 and context[0]["type"] == "context"
     assert "No participation figure: I'm not a member" in blocks_text(context)
 
 
@@ -554,9 +679,9 @@ def test_old_callers_still_build_a_progress() -> None:
     assert report.participation is None
 
 
-def test_kept_commitments_count_under_model_the_way(sessions: sessionmaker[Session]) -> None:
-    """Doing what you said is Model the Way: a kept commitment counts when it was kept; an
-    open or dropped one does not."""
+def test_commitments_count_under_model_the_way(sessions: sessionmaker[Session]) -> None:
+    """Saying what you'll do and doing it is Model the Way: a commitment counts when it is
+    made, and again when it is kept; a dropped one only for its making."""
     team, channel = slack_id("T"), slack_id("C")
     now = datetime.now(UTC)
     with sessions.begin() as session:
@@ -585,7 +710,10 @@ def test_kept_commitments_count_under_model_the_way(sessions: sessionmaker[Sessi
             session, team_id=team, channel_id=channel, days=7, now=now
         )
     model = next(c for c in report.counts if c.practice == "model")
-    assert (model.current, model.previous) == (1, 1)
+    # Kept yesterday; all four made 10 days ago and one kept 9 days ago, the week before.
+    assert (model.current, model.previous) == (1, 5)
+    assert model.parts == (Part("kept", 1),)
+    assert set(model.previous_parts) == {Part("commitment", 4), Part("kept", 1)}
     assert report.total == 1 and report.people == 1
 
 

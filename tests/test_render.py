@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from bot import blocks, catalogue
 from bot.errors import UserError
 from bot.help import render as help_render
 from bot.progress import render as progress_render
-from bot.progress.service import PracticeCount, Progress
+from bot.progress.service import PracticeCount, Progress, period
 from bot.prompts import modals
 from bot.prompts import render as prompts_render
 from bot.prompts.responses import Logged
@@ -256,11 +256,20 @@ def test_prompt_message_has_respond_button(entry: tuple) -> None:
 
 
 def _report(pairs: dict[str, tuple[int, int]], people: int, focus: str, days: int = 7) -> Progress:
+    """A report over `days` calendar days to 15 June 2024, with history well before both."""
     counts = tuple(PracticeCount(k, *pairs.get(k, (0, 0))) for k in catalogue.PRACTICE_KEYS)
-    return Progress(days=days, counts=counts, people=people, focus=focus)
+    window = period(days, datetime(2024, 6, 15, 12, tzinfo=UTC), "UTC")
+    return Progress(
+        days=days,
+        counts=counts,
+        people=people,
+        focus=focus,
+        window=window,
+        history_from=window.previous_start - timedelta(days=1),
+    )
 
 
-def test_progress_shows_trends_and_focus() -> None:
+def test_progress_shows_the_period_before_and_focus() -> None:
     report = _report(
         {"model": (3, 1), "vision": (0, 4), "challenge": (2, 2), "enable": (1, 0), "heart": (9, 9)},
         people=4,
@@ -271,13 +280,14 @@ def test_progress_shows_trends_and_focus() -> None:
     blocks = check_message(message)
     body = blocks_text(blocks)
     assert "last 30 days" in message.text
-    assert "*Model the Way*: 3 (:arrow_up: from 1)" in body
-    assert "*Inspire a Shared Vision*: 0 (:arrow_down: from 4)" in body
-    assert "*Challenge the Process*: 2 (= 2 before)" in body
-    assert "*Enable Others to Act*: 1 (:arrow_up: from 0)" in body
-    assert "*15* logged in all (:arrow_down: from 16)" in body
-    assert "*4 people*" in body
-    assert "Needs attention: Inspire a Shared Vision." in body
+    assert "17 May – 15 Jun, compared with 17 Apr – 16 May." in body
+    assert "*Model the Way*: 3 · 1 the 30 days before" in body
+    assert "*Inspire a Shared Vision*: nothing · 4 the 30 days before" in body
+    assert "*Challenge the Process*: 2 · 2 the 30 days before" in body
+    assert "*Enable Others to Act*: 1 · none the 30 days before" in body
+    assert "logged in all" not in body and ":arrow_" not in body  # no total, no arrows
+    assert ":busts_in_silhouette: *4 people* took part." in body
+    assert "*Needs attention: Inspire a Shared Vision*" in body
     assert "/nudge now vision" in body
 
 
@@ -285,17 +295,17 @@ def test_progress_one_person_and_empty_channel() -> None:
     one = blocks_text(
         check_message(progress_render.progress(_report({"heart": (1, 0)}, 1, "model")))
     )
-    assert "*1 person*" in one
-    assert "Needs attention: Model the Way." in one
+    assert "*1 person* took part." in one
+    assert "*Needs attention: Model the Way*" in one
     empty = blocks_text(check_message(progress_render.progress(_report({}, 0, "model"))))
-    assert "Nothing logged here yet" in empty
-    assert "Needs attention: Model the Way." in empty
-    # Something before but nothing now is not "nothing logged".
+    assert "Nothing done here in the last 14 days." in empty
+    assert "*Needs attention: Model the Way*" in empty
+    # Something before but nothing now is not "nothing done".
     fell = blocks_text(
         check_message(progress_render.progress(_report({"heart": (0, 5)}, 0, "model")))
     )
-    assert "Nothing logged here yet" not in fell
-    assert ":arrow_down: from 5" in fell
+    assert "Nothing done here" not in fell
+    assert "*Encourage the Heart*: nothing · 5 the week before" in fell
 
 
 # --- the Respond modal --------------------------------------------------------------------------

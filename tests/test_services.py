@@ -442,8 +442,9 @@ def test_channel_progress_periods_and_people(sessions: Sessions, team: str, chan
     assert [c.practice for c in report.counts] == list(catalogue.PRACTICE_KEYS)
     assert report.days == days
     assert (report.total, report.previous_total) == (5, 3)
-    # UA (twice), UB, UD; the fear's NULL author and previous-period people do not count.
-    assert report.people == 3
+    # UA (twice), UANA whom UA's kudos named, UB, UD; the fear's NULL author and
+    # previous-period people do not count.
+    assert report.people == 4
     assert report.focus == "enable"
 
 
@@ -488,21 +489,21 @@ def test_channel_progress_focus_tie_breaks_on_db(
         ({"model": (2, 0), "vision": (2, 0), "challenge": (2, 0), "enable": (2, 0)}, "heart"),
         (
             {
-                "model": (0, 5),
-                "vision": (0, 3),
-                "challenge": (1, 0),
-                "enable": (1, 0),
-                "heart": (1, 0),
+                "model": (0, 5, 1),  # last done a day ago
+                "vision": (0, 3, 9),  # quiet for nine days: needs attention
+                "challenge": (1, 0, 0),
+                "enable": (1, 0, 0),
+                "heart": (1, 0, 0),
             },
             "vision",
         ),
         (
             {
-                "model": (0, 3),
-                "heart": (0, 3),
-                "vision": (1, 0),
-                "challenge": (1, 0),
-                "enable": (1, 0),
+                "model": (0, 3, 20),
+                "heart": (0, 3, 2),
+                "vision": (1, 0, 0),
+                "challenge": (1, 0, 0),
+                "enable": (1, 0, 0),
             },
             "model",
         ),
@@ -512,14 +513,26 @@ def test_channel_progress_focus_tie_breaks_on_db(
                 "vision": (1, 0),
                 "challenge": (1, 0),
                 "enable": (1, 0),
-                "heart": (0, 9),
+                "heart": (0, 9, 1),
             },
             "heart",
         ),
+        # Tied, and never done nor prompted: the order of the five practices.
+        ({"model": (0, 0), "vision": (0, 0), "challenge": (1, 0, 0)}, "model"),
+        # A practice never done nor prompted goes before one done long ago.
+        ({"model": (0, 0, 30), "vision": (0, 0), "challenge": (1, 0, 0)}, "vision"),
     ],
 )
-def test_needs_attention_tie_breaks(pairs: dict[str, tuple[int, int]], focus: str) -> None:
-    counts = tuple(PracticeCount(k, *pairs.get(k, (0, 0))) for k in catalogue.PRACTICE_KEYS)
+def test_needs_attention_tie_breaks(pairs: dict[str, tuple[int, ...]], focus: str) -> None:
+    """The least done now; among those tied, the one quiet longest (by the days since it
+    was last done or prompted, the third number), never counting as longest."""
+
+    def count(key: str) -> PracticeCount:
+        current, previous, *quiet = pairs.get(key, (0, 0))
+        last = NOW - timedelta(days=quiet[0]) if quiet else None
+        return PracticeCount(key, current, previous, last_at=last)
+
+    counts = tuple(count(k) for k in catalogue.PRACTICE_KEYS)
     assert progress.needs_attention(counts) == focus
 
 

@@ -162,8 +162,8 @@ def test_what_people_read_has_no_broken_markup_settings_or_padded_days(case: Cas
 
 
 def test_every_case_module_imports() -> None:
-    """A feature's case module that no longer builds its inputs fails here, by name (its
-    snapshots are kept, not deleted, until it builds again)."""
+    """A feature's case module that no longer builds its inputs fails here, by name (no
+    snapshot is deleted as left over until it builds again)."""
     load()
     assert not BROKEN, "\n\n".join(f"{name}:\n{trace}" for name, trace in BROKEN.items())
 
@@ -191,13 +191,12 @@ def _public(path: Path) -> set[str]:
 def test_every_case_has_its_own_snapshot_and_no_snapshot_is_left_over() -> None:
     names = [c.name for c in CASES]
     assert len(names) == len(set(names)), "two cases share a name: give them variants"
+    if BROKEN:  # a case module that doesn't import keeps its snapshots until it does
+        pytest.skip("a case module doesn't import: see test_every_case_module_imports")
     kept = {f"{n}.txt" for n in names}
-    broken = {name.rsplit(".", 1)[-1] for name in BROKEN}  # their snapshots stay
     # Ours are named <module>.<function>[--variant].txt; other files are not ours to judge.
     stale = [
-        p
-        for p in sorted(SNAPSHOTS.rglob("*.*.txt"))
-        if str(p.relative_to(SNAPSHOTS)) not in kept and p.parent.name not in broken
+        p for p in sorted(SNAPSHOTS.rglob("*.*.txt")) if str(p.relative_to(SNAPSHOTS)) not in kept
     ]
     if UPDATE:
         for path in stale:

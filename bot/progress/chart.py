@@ -8,16 +8,14 @@ the Agg canvas (no pyplot and its global figures), one chart at a time (see _DRA
 from __future__ import annotations
 
 import io
-import math
 import threading
-from datetime import timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
 from bot import catalogue
-from bot.progress.service import Series
+from bot.blocks import day, days, plural
+from bot.progress.series import Series
 
 INSTALL_HINT = "Charts need the optional chart extra: pip install 'nudgebot[chart]'"
 
@@ -65,36 +63,30 @@ def available() -> bool:
     return True
 
 
-def title(days: int, channel_name: str | None = None) -> str:
+def title(period_days: int, channel_name: str | None = None) -> str:
     where = f" in #{channel_name}" if channel_name else ""
-    return f"Practices{where}, last {days} days"
+    return f"Practices{where}, last {period_days} days"
 
 
-def labels(series: Series, zone: tzinfo) -> list[str]:
-    """One x-axis label per bucket, in `zone`: the day for daily bars; for weekly bars the
-    last day of the week, and how many days the oldest covers when it is shorter."""
+def labels(series: Series) -> list[str]:
+    """One x-axis label per bar, calendar days as people write them (`Fri` over `4 Dec`),
+    weeks as spans of days (`23–29 Nov`), with how many days a week cut short holds."""
     out = []
-    for bucket in series.buckets:
-        last = (bucket.end - timedelta(microseconds=1)).astimezone(zone)
-        label = (
-            f"{last:%a}\n{last.day} {last:%b}"
-            if series.bucket_days == 1
-            else (f"{last.day} {last:%b}")
-        )
-        span = (bucket.end - bucket.start) / timedelta(days=1)
-        if series.bucket_days > 1 and span < series.bucket_days - 0.01:
-            label += f"\n({math.ceil(span)} day{'s' if math.ceil(span) > 1 else ''})"
+    for bar in series.buckets:
+        if series.bucket_days == 1:
+            out.append(day(bar.first, series.today).replace(" ", "\n", 1))
+            continue
+        label = days(bar.first, bar.last, series.today).replace(" – ", " –\n")
+        if bar.day_count < series.bucket_days:
+            label += f"\n({plural(bar.day_count, 'day')})"
         out.append(label)
     return out
 
 
-def render_png(
-    series: Series, *, channel_name: str | None = None, zone: str | tzinfo = "UTC"
-) -> bytes:
-    """The practices over time as a PNG: stacked bars of the items logged per day or per
+def render_png(series: Series, *, channel_name: str | None = None) -> bytes:
+    """The practices over time as a PNG: stacked bars of what was done per calendar day or
     week, one colour per practice, with the period's total per practice in the legend."""
     Figure, FigureCanvasAgg, MaxNLocator = _matplotlib()
-    where = ZoneInfo(zone) if isinstance(zone, str) else zone
     daily = series.bucket_days == 1
     with _DRAWING:
         figure = Figure(figsize=(9, 5), dpi=110, layout="constrained")
@@ -130,10 +122,9 @@ def render_png(
                     color="#444444",
                 )
         axes.set_title(title(series.days, channel_name), fontsize=14, fontweight="bold", pad=12)
-        axes.set_ylabel(f"items logged per {'day' if daily else 'week'}")
-        zone_name = getattr(where, "key", None) or str(where)
-        axes.set_xlabel(f"{'day' if daily else 'week ending'} ({zone_name})", fontsize=9)
-        axes.set_xticks(xs, labels(series, where), fontsize=8 if len(xs) > 8 else 9)
+        axes.set_ylabel(f"things done per {'day' if daily else 'week'}")
+        axes.set_xlabel(axis_label(series), fontsize=9)
+        axes.set_xticks(xs, labels(series), fontsize=8 if len(xs) > 8 else 9)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
         axes.set_ylim(bottom=0, top=max(max(bottom, default=0), 1) * 1.12 + 0.2)
         axes.set_xlim(-0.6, len(xs) - 0.4)
@@ -144,7 +135,7 @@ def render_png(
             axes.text(
                 0.5,
                 0.5,
-                "Nothing logged in this period yet",
+                "Nothing done in this period yet",
                 transform=axes.transAxes,
                 ha="center",
                 va="center",
@@ -153,7 +144,7 @@ def render_png(
             )
         axes.legend(
             handles=handles[::-1],  # top of the stack first
-            title="Practice (items in the period)",
+            title="Practice (total in the period)",
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),
             frameon=False,
@@ -165,16 +156,27 @@ def render_png(
     return out.getvalue()
 
 
+def axis_label(series: Series) -> str:
+    """What the bars are: calendar days, or weeks from Monday to Sunday, in the team's zone."""
+    what = "Calendar days" if series.bucket_days == 1 else "Weeks, Monday to Sunday"
+    return f"{what}, {span(series)}, in {series.zone}"
+
+
+def span(series: Series) -> str:
+    """The days the chart covers: `23–29 Nov`."""
+    return days(series.buckets[0].first, series.buckets[-1].last, series.today)
+
+
 def describe(series: Series) -> str:
     """The chart in words, for screen readers (the file's alt text)."""
-    per = "day" if series.bucket_days == 1 else "week"
+    per = "calendar day" if series.bucket_days == 1 else "week (Monday to Sunday)"
     totals = ", ".join(
         f"{catalogue.practice(key).name} {sum(series.counts.get(key, ()))}"
         for key in catalogue.PRACTICE_KEYS
     )
     return (
-        f"Stacked bar chart of the items logged per {per} in the last {series.days} days, "
-        f"one colour per practice. Totals: {totals}."
+        f"Stacked bar chart of what was done per {per} in the last {series.days} days, "
+        f"{span(series)}, one colour per practice. Totals: {totals}."
     )
 
 
@@ -184,15 +186,15 @@ def post(
     channel_id: str,
     series: Series,
     channel_name: str | None = None,
-    zone: str = "UTC",
 ) -> None:
-    """Draw the chart and upload it to the channel (files.getUploadURLExternal, the upload,
-    files.completeUploadExternal). ChartUnavailable without matplotlib; Slack's errors raise
-    SlackApiError (`not_in_channel` when the bot isn't in the channel)."""
+    """Draw the chart and upload it to `channel_id` (a channel, or a person's DM with the
+    bot): files.getUploadURLExternal, the upload, files.completeUploadExternal.
+    ChartUnavailable without matplotlib; Slack's errors raise SlackApiError
+    (`not_in_channel` when the bot isn't in the channel)."""
     name = channel_name
     if not name or name in PLACEHOLDER_NAMES or name.startswith("mpdm-"):
         name = None
-    png = render_png(series, channel_name=name, zone=zone)
+    png = render_png(series, channel_name=name)
     per = "day" if series.bucket_days == 1 else "week"
     client.files_upload_v2(
         channel=channel_id,
@@ -200,7 +202,5 @@ def post(
         filename=f"practices-{series.days}d.png",
         title=title(series.days, name),
         alt_txt=describe(series)[:1000],
-        initial_comment=(
-            f":bar_chart: The five practices over the last {series.days} days, per {per}."
-        ),
+        initial_comment=(f":bar_chart: The five practices per {per}, {span(series)}."),
     )

@@ -1,25 +1,75 @@
-"""Progress of the five practices in one channel: counts, trend, people, participation,
-what needs attention, and the counts over time for a chart."""
+"""Progress of the five practices in one channel: what was done per practice and what it is
+made of, against the period before, who took part, and the practice that needs attention.
+
+What counts is in bot.progress.activity. `/nudge progress` counts calendar days in the
+team's zone (`zone`): "last 7 days" is today and the six days before it, as the chart's
+bars are. Without a zone (the digest, `/nudge now`, rotate) a period is the `days` times
+24 hours up to `now`.
+"""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, select, union, union_all
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
+from bot.progress import activity
+from bot.progress.parts import Part, ordered
 from bot.slack.members import ChannelMembers
-from models.tables import Commitment, Recognition, Response
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end] now, [previous_start, start) before. With a zone, `first` and `last` are
+    the calendar days the period covers there (`last` is today)."""
+
+    days: int
+    start: datetime
+    end: datetime
+    previous_start: datetime
+    first: date | None = None
+    last: date | None = None
+    zone: str | None = None
+
+    @property
+    def previous_first(self) -> date | None:
+        return None if self.first is None else self.first - timedelta(days=self.days)
+
+
+def period(days: int, now: datetime, zone: str | None = None) -> Period:
+    """The last `days` calendar days in `zone` (today included), or the last `days` × 24
+    hours when there is no zone."""
+    if zone is None:
+        start = now - timedelta(days=days)
+        return Period(days, start, now, start - timedelta(days=days))
+    where = ZoneInfo(zone)
+    today = now.astimezone(where).date()
+    first = today - timedelta(days=days - 1)
+    start = midnight(first, where)
+    previous_start = midnight(first - timedelta(days=days), where)
+    return Period(days, start, now, previous_start, first, today, zone)
+
+
+def midnight(day: date, where: ZoneInfo) -> datetime:
+    """The moment `day` begins in `where`."""
+    return datetime.combine(day, time(), where)
 
 
 @dataclass(frozen=True)
 class PracticeCount:
+    """One practice: how much was done now and in the period before, what that is made of,
+    and the last time it was done or prompted in the channel (None: never)."""
+
     practice: str
     current: int
     previous: int
+    parts: tuple[Part, ...] = ()
+    previous_parts: tuple[Part, ...] = ()
+    last_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +83,11 @@ class Progress:
     members: int | None = None
     participants: int | None = None
     members_note: str | None = None
+    # The period counted, and when the history to compare with begins (None: no history).
+    window: Period | None = None
+    history_from: datetime | None = None
+    # The practices tied with the focus on the least done now (the focus among them).
+    tied: tuple[str, ...] = field(default=())
 
     @property
     def total(self) -> int:
@@ -49,47 +104,15 @@ class Progress:
             return None
         return round(100 * self.participants / self.members)
 
-
-def _activity(  # type: ignore[no-untyped-def]
-    team_id: str, channel_id: str, since: datetime, until: datetime
-):
-    """Every logged item in the channel from `since` to `until`: (practice, created_at,
-    actor). The upper bound keeps a digest posted late to its own week.
-
-    Kudos, responses, and commitments kept (Model the Way: doing what you said), counted
-    when they were answered kept."""
-    kudos = select(
-        Recognition.practice.label("practice"),
-        Recognition.created_at.label("created_at"),
-        Recognition.giver_id.label("actor"),
-    ).where(
-        Recognition.team_id == team_id,
-        Recognition.channel_id == channel_id,
-        Recognition.created_at >= since,
-        Recognition.created_at <= until,
-    )
-    answers = select(
-        Response.practice.label("practice"),
-        Response.created_at.label("created_at"),
-        Response.user_id.label("actor"),
-    ).where(
-        Response.team_id == team_id,
-        Response.channel_id == channel_id,
-        Response.created_at >= since,
-        Response.created_at <= until,
-    )
-    kept = select(
-        literal("model").label("practice"),
-        Commitment.answered_at.label("created_at"),
-        Commitment.user_id.label("actor"),
-    ).where(
-        Commitment.team_id == team_id,
-        Commitment.channel_id == channel_id,
-        Commitment.status == "kept",
-        Commitment.answered_at >= since,
-        Commitment.answered_at <= until,
-    )
-    return kudos, answers, kept
+    @property
+    def history(self) -> str:
+        """How much history there is to compare with: "full" when it covers the whole period
+        before, "partial" when it begins within it, "none" when it begins in this period."""
+        if self.window is None or self.history_from is None:
+            return "none"
+        if self.history_from <= self.window.previous_start:
+            return "full"
+        return "partial" if self.history_from < self.window.start else "none"
 
 
 def channel_progress(
@@ -100,29 +123,53 @@ def channel_progress(
     days: int,
     now: datetime,
     members: ChannelMembers | None = None,
+    zone: str | None = None,
 ) -> Progress:
-    """Counts per practice in the last `days` and the `days` before, distinct people taking
-    part in the last `days`, and the practice that most needs attention. With `members` (the
-    channel's, see bot.members), also how many of them took part, or why that is unknown."""
-    start = now - timedelta(days=days)
-    before = start - timedelta(days=days)
-    items = union_all(*_activity(team_id, channel_id, before, now)).subquery()
-    is_current = items.c.created_at >= start
+    """What was done per practice in the period (see `period`) and the one before, who took
+    part in it, and the practice that most needs attention. With `members` (the channel's,
+    see bot.slack.members), also how many of them took part, or why that is unknown."""
+    window = period(days, now, zone)
+    done = activity.items(team_id, channel_id, window.previous_start, now)
+    is_current = done.c.created_at >= window.start
     rows = session.execute(
         select(
-            items.c.practice,
+            done.c.practice,
+            done.c.kind,
             func.sum(case((is_current, 1), else_=0)),
             func.count(),
-        ).group_by(items.c.practice)
+        ).group_by(done.c.practice, done.c.kind)
     ).all()
-    found = {practice: (int(cur or 0), int(total) - int(cur or 0)) for practice, cur, total in rows}
-    counts = tuple(PracticeCount(key, *found.get(key, (0, 0))) for key in catalogue.PRACTICE_KEYS)
+    now_parts: dict[str, list[Part]] = {key: [] for key in catalogue.PRACTICE_KEYS}
+    before_parts: dict[str, list[Part]] = {key: [] for key in catalogue.PRACTICE_KEYS}
+    for practice, kind, current, count in rows:
+        if practice not in now_parts:
+            continue
+        now_parts[practice].append(Part(kind, int(current or 0)))
+        before_parts[practice].append(Part(kind, int(count) - int(current or 0)))
 
-    actors = union(
-        *(select(part.subquery().c.actor) for part in _activity(team_id, channel_id, start, now))
-    ).subquery()
-    people = set(session.scalars(select(actors.c.actor).where(actors.c.actor.is_not(None))))
-    report = Progress(days=days, counts=counts, people=len(people), focus=needs_attention(counts))
+    past = activity.history(session, team_id, channel_id, now)
+    counts = tuple(
+        PracticeCount(
+            practice=key,
+            current=sum(p.count for p in now_parts[key]),
+            previous=sum(p.count for p in before_parts[key]),
+            parts=ordered(now_parts[key]),
+            previous_parts=ordered(before_parts[key]),
+            last_at=past.last.get(key),
+        )
+        for key in catalogue.PRACTICE_KEYS
+    )
+    people = activity.people(session, team_id, channel_id, window.start, now)
+    tied = tied_for_attention(counts)
+    report = Progress(
+        days=days,
+        counts=counts,
+        people=len(people),
+        focus=tied[0],
+        window=window,
+        history_from=past.first,
+        tied=tied,
+    )
     if members is None:
         return report
     if members.ids is None:
@@ -130,66 +177,20 @@ def channel_progress(
     return replace(report, members=len(members.ids), participants=len(people & members.ids))
 
 
-def needs_attention(counts: tuple[PracticeCount, ...]) -> str:
-    """The practice with the least activity now; ties go to the one that also fell behind
-    before, then to catalogue order."""
+def tied_for_attention(counts: tuple[PracticeCount, ...]) -> tuple[str, ...]:
+    """The practices done least in the period, the one that most needs attention first.
+
+    Among those tied, the one quiet longest comes first: nothing done or prompted for it in
+    the channel for the longest time (never counts as longest). Practices never done nor
+    prompted are taken in the order of the five practices, which is also the order the
+    framework teaches them in. Rotating schedules and `/nudge now` follow the same rule."""
     order = {key: i for i, key in enumerate(catalogue.PRACTICE_KEYS)}
-    return min(counts, key=lambda c: (c.current, c.previous, order[c.practice])).practice
+    least = min(c.current for c in counts)
+    tied = [c for c in counts if c.current == least]
+    tied.sort(key=lambda c: (c.last_at is not None, c.last_at or datetime.min, order[c.practice]))
+    return tuple(c.practice for c in tied)
 
 
-@dataclass(frozen=True)
-class Bucket:
-    """One point of a chart: items logged in [start, end)."""
-
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True)
-class Series:
-    """Items per practice in consecutive buckets covering the last `days`, oldest first:
-    a day each for 7 days or less, a week each beyond (the oldest one shorter if need be)."""
-
-    days: int
-    bucket_days: int
-    buckets: tuple[Bucket, ...]
-    counts: dict[str, tuple[int, ...]]  # practice key -> one count per bucket
-
-    @property
-    def total(self) -> int:
-        return sum(sum(c) for c in self.counts.values())
-
-
-def bucket_days_for(days: int) -> int:
-    return 1 if days <= 7 else 7
-
-
-def practice_series(
-    session: Session, *, team_id: str, channel_id: str, days: int, now: datetime
-) -> Series:
-    """Counts per practice over time in the last `days`, for a chart. The buckets add up to
-    the current period of `channel_progress` (same start, same items)."""
-    size = bucket_days_for(days)
-    n = math.ceil(days / size)
-    start = now - timedelta(days=days)
-    step = timedelta(days=size)
-    buckets = tuple(
-        Bucket(start=max(start, now - (n - i) * step), end=now - (n - 1 - i) * step)
-        for i in range(n)
-    )
-    items = union_all(*_activity(team_id, channel_id, start, now)).subquery()
-    rows = session.execute(select(items.c.practice, items.c.created_at))
-    tallies = {key: [0] * n for key in catalogue.PRACTICE_KEYS}
-    for practice, created_at in rows:
-        if practice not in tallies:
-            continue
-        if created_at.tzinfo is None:
-            created_at = created_at.replace(tzinfo=UTC)
-        age = (now - created_at) // step  # whole buckets back from now
-        tallies[practice][min(max(n - 1 - age, 0), n - 1)] += 1
-    return Series(
-        days=days,
-        bucket_days=size,
-        buckets=buckets,
-        counts={key: tuple(values) for key, values in tallies.items()},
-    )
+def needs_attention(counts: tuple[PracticeCount, ...]) -> str:
+    """The practice that most needs attention (see `tied_for_attention`)."""
+    return tied_for_attention(counts)[0]
