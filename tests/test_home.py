@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -210,14 +211,11 @@ def test_a_first_visit_gets_a_warm_welcome_with_three_commands(bot: SlackDriver)
     assert view["type"] == "home"
     text = texts(view)
     assert "Welcome to nudgebot" in text and f"Hello <@{bot.user}>, this page is yours" in text
-    for start in (
-        "`/kudos @someone for <what they did>`",
-        "`/win <what went well>`",
-        "`/nudge now`",
-    ):
+    for start in ("`/kudos @someone for ", "`/win ", "`/nudge commit "):
         assert start in text
+    assert "/nudge now" not in text  # a step of their own, not a prompt for a channel
     assert "Your practices this month" not in text and "Recognition" not in text
-    assert ":seedling: Nothing published yet. Admins and leaders can publish one" in text
+    assert ":seedling: Nothing published yet. Admins and the team's leaders can publish one" in text
     assert "No prompts or digests scheduled in your channels yet" in text
     assert len(publishes(bot)) == 1  # the Messages tab published nothing
 
@@ -286,7 +284,7 @@ def test_the_page_shows_recognition_practices_commitments_vision_and_schedules(
     text = texts(view)
     assert "Your leadership practice" in text and "Welcome" not in text
     assert (
-        "You gave *2 kudos* this month (3 in all) and received *2* this month (3 in all)." in text
+        "You gave *2 kudos* this month, 3 in all.\nYou received *2* this month, 3 in all." in text
     )
     latest = text.index("Latest kudos for you")
     assert text.index("From someone on", latest) < text.index(f"From <@{ana}> on", latest)
@@ -295,16 +293,21 @@ def test_the_page_shows_recognition_practices_commitments_vision_and_schedules(
     assert "other workspace" not in text
 
     lines = {
-        "challenge": "1 kudos given, 2 items shared",
-        "heart": "1 kudos given, 1 item shared",
-        "model": "nothing yet",
-        "vision": "nothing yet",  # the hope was last month; the worry has no name
-        "enable": "nothing yet",
+        "challenge": "1 kudos given, 2 ideas",
+        "heart": "1 kudos given, 1 win",
+        "model": "3 commitments made",
+        "vision": "nothing this month",  # the hope was last month; the worry has no name
+        "enable": "nothing this month",
     }
     for key, what in lines.items():
         practice = catalogue.practice(key)
-        assert f"{practice.emoji} *{practice.name}*: {what}" in text
-    assert "Next, try a little *Model the Way*: `/nudge now model`." in text
+        assert f"{practice.emoji} *{practice.name}*: {what}\n" in text + "\n", text
+    # Enable Others to Act and Inspire a Shared Vision are tied at nothing this month; the
+    # person never did anything for Enable Others to Act, so that is the suggestion.
+    assert (
+        ":point_right: *Next, a little Enable Others to Act*: share something you learned: " in text
+    )
+    assert "`/nudge learning " in text and "/nudge now" not in text
 
     roadmap = text.index("share the roadmap")
     assert "*(overdue)*" in text[roadmap : text.index("\n", roadmap)]
@@ -312,9 +315,8 @@ def test_the_page_shows_recognition_practices_commitments_vision_and_schedules(
     assert "kept already" not in text and "ana's promise" not in text
 
     assert "> We ship calmly" in text and f"Version 1, published by <@{ana}>" in text
-    assert (
-        "No guidelines" not in text and "Nothing published yet. Admins and leaders can set" in text
-    )
+    assert "No guidelines" not in text
+    assert "Nothing published yet. Admins and the team's leaders can set" in text
 
     assert "Schedules in your channels" in text
     assert f"<#{mine}>: Encourage the Heart prompts, every Monday at 09:00 (Europe/Berlin)" in text
@@ -384,6 +386,120 @@ def test_a_full_page_stays_within_slack_limits_and_counts_what_is_left_out(
     text = texts(view)
     assert "…and 4 more open commitments." in text
     assert "…and 18 more schedules. `/nudge schedule list` in a channel shows its own." in text
-    assert "received *7* this month (7 in all)" in text
+    assert "You received *7* this month, 7 in all." in text
     assert text.count("• From <@") == 5  # the latest five
     assert "Version 1, published on" in text  # no author: nobody named
+
+
+# -- what the person did, counted as they did it ------------------------------------------------
+
+
+def test_a_lead_sees_what_they_published_and_the_commitments_they_made_and_kept(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    """Issue 9: a lead who published the vision and guidelines saw "nothing yet", and a kept
+    commitment appeared nowhere."""
+    me = bot.user
+    now = datetime.now(UTC)
+    account(bot).memberships[me] = []
+    kept = commitment(bot.team, me, "share the roadmap", now.date(), now - timedelta(minutes=9))
+    kept.status, kept.answered_at = "kept", now - timedelta(minutes=1)
+    seed(
+        sessions,
+        bot.team,
+        [
+            Statement(team_id=bot.team, kind="vision", text="Calm", author_id=me, created_at=now),
+            Statement(
+                team_id=bot.team, kind="guidelines", text="Ask", author_id=me, created_at=now
+            ),
+            commitment(bot.team, me, "write the guide", now.date() + timedelta(days=3), now),
+            kept,
+        ],
+    )
+    text = texts(home(bot))
+    assert "Welcome" not in text and "Your leadership practice" in text
+    assert ":telescope: *Inspire a Shared Vision*: vision published, guidelines published" in text
+    assert ":compass: *Model the Way*: 2 commitments made, 1 kept" in text
+    assert ":white_check_mark: *Kept*: 1 commitment this month, 1 in all." in text
+    assert "• share the roadmap · kept " in text
+    assert "*Open*\n• write the guide · due " in text
+    assert "/nudge now" not in text
+
+
+def test_publishing_alone_is_not_a_first_visit(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    account(bot).memberships[bot.user] = []
+    now = datetime.now(UTC)
+    seed(
+        sessions,
+        bot.team,
+        [
+            Statement(
+                team_id=bot.team, kind="vision", text="Calm", author_id=bot.user, created_at=now
+            )
+        ],
+    )
+    text = texts(home(bot))
+    assert "Welcome to nudgebot" not in text
+    assert "*Inspire a Shared Vision*: vision published" in text
+    assert "You haven't given kudos yet.\nYou haven't received kudos yet." in text
+
+
+def test_dates_and_the_next_step_on_a_fixed_day(sessions: sessionmaker[Session]) -> None:
+    """One date style (`Fri 27 Nov`, the year only when it isn't this year), in the team's
+    zone; and a next step of the person's own: here, keeping the commitment they made."""
+    from bot.home import render as home_render
+    from bot.home import service as home_service
+
+    team, me, ana = slack_id("T"), slack_id("U"), slack_id("U")
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    friday = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)  # Saturday 00:30 in Berlin
+    seed(
+        sessions,
+        team,
+        [
+            kudos(
+                team,
+                ana,
+                [me],
+                "for the pilot",
+                datetime(2026, 11, 27, 16, 30, tzinfo=UTC),
+                "challenge",
+            ),
+            kudos(team, ana, [me], "for the help", friday),
+            kudos(team, me, [ana], "for the review", now),
+            answer(team, me, "hope", "calm weeks", now),
+            answer(team, me, "idea", "pair more", now),
+            answer(team, me, "goal", "ship v2", now),
+            commitment(
+                team, me, "write the guide", date(2026, 12, 4), datetime(2026, 11, 20, tzinfo=UTC)
+            ),
+            Statement(
+                team_id=team,
+                kind="vision",
+                text="Calm",
+                author_id=ana,
+                created_at=datetime(2025, 11, 30, 12, tzinfo=UTC),
+            ),
+        ],
+    )
+    with sessions() as s:
+        page = home_service.gather(
+            s, team_id=team, user_id=me, now=now, zone="Europe/Berlin", channels=None
+        )
+    assert page.focus == "model"
+    text = blocks_text(home_render.home_view(page)["blocks"])
+    assert f"• From <@{ana}> on Sat 28 Nov\n> for the help" in text
+    assert f"• From <@{ana}> on Fri 27 Nov · Challenge the Process\n> for the pilot" in text
+    assert "Your practices this month\n1–2 Dec\n" in text
+    assert ":compass: *Model the Way*: nothing this month" in text
+    assert (
+        ":point_right: *Next, a little Model the Way*: keep your word on _write the guide_, "
+        "due Fri 4 Dec."
+    ) in text
+    assert "• write the guide · due Fri 4 Dec · <#CGENERAL>" in text
+    assert f"_Version 1, published by <@{ana}> on Sun 30 Nov 2025_" in text
+    readable = re.sub(r"<!date\^[^>]*>", "", text)  # Slack shows each reader's own time
+    for old in ("2026-", " 2026", "December", "(3 in all)"):
+        assert old not in readable, old

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     Block,
@@ -12,9 +14,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import catalogue
-from bot.blocks import context, defused, local_time, plural, section, sections
-from bot.home.service import HomePage, ScheduleLine
-from bot.progress.service import PracticeCount, needs_attention
+from bot.blocks import context, day, days, defused, local_time, plural, section, sections
+from bot.home.schedules import ScheduleLine
+from bot.home.service import HomePage
+from bot.progress.parts import describe
 from bot.statements.service import Current
 from bot.text import clip, quote
 
@@ -24,7 +27,22 @@ START_COMMANDS = (
     "• `/kudos @someone for <what they did>`: recognise a teammate, for the whole channel "
     "to see\n"
     "• `/win <what went well>`: share a win, however small\n"
-    "• `/nudge now`: post a practice prompt in a channel and get people talking"
+    "• `/nudge commit <what> by <date>`: say what you'll do, and I'll check in on the day"
+)
+
+# A step the person takes themselves, per practice: never a command that asks a channel.
+NEXT_STEP = {
+    "model": "say what you'll do and by when: `/nudge commit <what> by <date>`",
+    "vision": "share a hope for the team: `/nudge hope <what you hope for>`",
+    "challenge": "suggest a small experiment: `/nudge pilot <what to try>`",
+    "enable": "share something you learned: `/nudge learning <what you learned>`",
+    "heart": "thank someone for something specific: `/kudos @someone for <what they did>`",
+}
+
+COUNTED = (
+    "Counted in every channel: kudos you gave, what you shared with your name, commitments "
+    "you made and kept, and the vision or guidelines you published. Worries stay anonymous "
+    "and never count here."
 )
 
 
@@ -41,7 +59,7 @@ def home_view(page: HomePage) -> dict[str, Any]:
         blocks += _recognition(page)
         blocks += [DividerBlock(), *_practices(page)]
         blocks += [DividerBlock(), *_commitments(page)]
-    blocks += [DividerBlock(), *_statements(page.vision, page.guidelines)]
+    blocks += [DividerBlock(), *_statements(page)]
     if page.schedules is not None:
         blocks += [DividerBlock(), *_schedules(page)]
     blocks.append(context(f"Updated {local_time(page.now)} · `/nudge help` lists every command"))
@@ -67,20 +85,32 @@ def _welcome(page: HomePage) -> list[Block]:
     ]
 
 
+def _day(page: HomePage, moment: datetime) -> str:
+    """A moment's calendar day in the team's zone, written the one way (`Fri 4 Dec`)."""
+    return day(moment.astimezone(ZoneInfo(page.zone)).date(), page.today)
+
+
 def _recognition(page: HomePage) -> list[Block]:
-    given = (
-        f"You gave *{plural(page.given_month, 'kudos', 'kudos')}* this month "
-        f"({page.given_total} in all)"
-    )
-    got = f"received *{page.received_month}* this month ({page.received_total} in all)"
-    blocks: list[Block] = [section(f":tada: *Recognition*\n{given} and {got}.")]
+    if not page.given_total:
+        given = "You haven't given kudos yet."
+    else:
+        given = (
+            f"You gave *{plural(page.given_month, 'kudos', 'kudos')}* this month, "
+            f"{page.given_total:,} in all."
+        )
+    if not page.received_total:
+        got = "You haven't received kudos yet."
+    else:
+        got = f"You received *{page.received_month:,}* this month, {page.received_total:,} in all."
+    blocks: list[Block] = [section(f":tada: *Recognition*\n{given}\n{got}")]
     if page.latest_received:
         items = []
         for item in page.latest_received:
             who = f"<@{item.giver_id}>" if item.giver_id else "someone"
-            emoji = catalogue.practice(item.practice).emoji
+            # The practice only where it says something: a kudos is Encourage the Heart.
+            tag = "" if item.practice == "heart" else f" · {catalogue.practice(item.practice).name}"
             items.append(
-                f"• From {who} on {item.created_at:%d %b %Y} {emoji}\n"
+                f"• From {who} on {_day(page, item.created_at)}{tag}\n"
                 f"{quote(clip(item.reason, 300))}"
             )
         blocks.append(section("*Latest kudos for you*\n" + "\n".join(items)))
@@ -91,38 +121,34 @@ def _recognition(page: HomePage) -> list[Block]:
     return blocks
 
 
+def next_step(page: HomePage) -> str:
+    """One thing the person can do next, in the practice they did least this month."""
+    focus = catalogue.practice(page.focus)
+    step = NEXT_STEP[focus.key]
+    if focus.key == "model" and page.commitments:
+        first = page.commitments[0]
+        due = day(first.due_on, page.today)
+        step = f"keep your word on _{clip(first.text, 80)}_, due {due}"
+    return f":point_right: *Next, a little {focus.name}*: {step}."
+
+
 def _practices(page: HomePage) -> list[Block]:
     lines = []
     for month in page.practices:
         practice = catalogue.practice(month.practice)
-        if month.total:
-            what = ", ".join(
-                part
-                for part in (
-                    plural(month.kudos, "kudos", "kudos") + " given" if month.kudos else "",
-                    plural(month.answers, "item") + " shared" if month.answers else "",
-                )
-                if part
-            )
-        else:
-            what = "nothing yet"
+        what = describe(month.parts, given=True) or "nothing this month"
         lines.append(f"{practice.emoji} *{practice.name}*: {what}")
-    focus = catalogue.practice(
-        needs_attention(tuple(PracticeCount(m.practice, m.total, 0) for m in page.practices))
-    )
     return [
         HeaderBlock(text="Your practices this month"),
+        context(f"{days(page.month_start, page.today, page.today)}"),
         section("\n".join(lines)),
-        context(
-            f"Since {page.month_start:%d %B}: kudos you gave, and the wins, answers, hopes, "
-            f"goals, ideas and learnings you shared. Next, try a little *{focus.name}*: "
-            f"`/nudge now {focus.key}`."
-        ),
+        context(COUNTED),
+        section(next_step(page)),
     ]
 
 
 def _commitments(page: HomePage) -> list[Block]:
-    blocks: list[Block] = [HeaderBlock(text="Your open commitments")]
+    blocks: list[Block] = [HeaderBlock(text="Your commitments")]
     if not page.commitments:
         blocks.append(
             section(
@@ -130,39 +156,49 @@ def _commitments(page: HomePage) -> list[Block]:
                 "`/nudge commit <what> by <date>`, and I'll check in with you on the day."
             )
         )
-        return blocks
-    lines = []
-    for c in page.commitments:
-        late = " *(overdue)*" if c.due_on < page.today else ""
-        lines.append(f"• {clip(c.text, 200)} · due {c.due_on:%a %d %b}{late} · <#{c.channel_id}>")
-    blocks.append(section("\n".join(lines)))
-    more = page.commitments_open - len(page.commitments)
-    if more > 0:
-        blocks.append(context(f"…and {plural(more, 'more open commitment')}."))
+    else:
+        lines = []
+        for c in page.commitments:
+            late = " *(overdue)*" if c.due_on < page.today else ""
+            due = day(c.due_on, page.today)
+            lines.append(f"• {clip(c.text, 200)} · due {due}{late} · <#{c.channel_id}>")
+        blocks.append(section("*Open*\n" + "\n".join(lines)))
+        more = page.commitments_open - len(page.commitments)
+        if more > 0:
+            blocks.append(context(f"…and {plural(more, 'more open commitment')}."))
+    if page.kept_total:
+        kept = [f"• {clip(k.text, 200)} · kept {_day(page, k.kept_at)}" for k in page.kept]
+        head = (
+            f":white_check_mark: *Kept*: {plural(page.kept_month, 'commitment')} this month, "
+            f"{page.kept_total:,} in all."
+        )
+        blocks.append(section("\n".join([head, *kept])))
     return blocks
 
 
-def _statement(title: str, found: Current | None, hint: str) -> Block:
+def _statement(page: HomePage, title: str, found: Current | None, hint: str) -> Block:
     if found is None:
         return section(f"*{title}*\n:seedling: Nothing published yet. {hint}")
     by = f" by <@{found.author_id}>" if found.author_id else ""
     return section(
         f"*{title}*\n{quote(clip(found.text, 1300))}\n"
-        f"_Version {found.version}, published{by} on {found.created_at:%d %b %Y}_"
+        f"_Version {found.version}, published{by} on {_day(page, found.created_at)}_"
     )
 
 
-def _statements(vision: Current | None, guidelines: Current | None) -> list[Block]:
+def _statements(page: HomePage) -> list[Block]:
     return [
         _statement(
+            page,
             ":telescope: Our vision",
-            vision,
-            "Admins and leaders can publish one with `/vision set <text>`.",
+            page.vision,
+            "Admins and the team's leaders can publish one with `/vision set <text>`.",
         ),
         _statement(
+            page,
             ":scroll: Our guidelines",
-            guidelines,
-            "Admins and leaders can set them with `/nudge guidelines set <text>`.",
+            page.guidelines,
+            "Admins and the team's leaders can set them with `/nudge guidelines set <text>`.",
         ),
     ]
 

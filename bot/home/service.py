@@ -15,16 +15,18 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.scheduling.when import When, next_occurrence
+from bot.home.schedules import ScheduleLine, schedule_lines
+from bot.progress import activity
+from bot.progress.parts import Part, ordered
 from bot.statements import service as statements
 from bot.statements.service import Current
-from models.tables import Commitment, Recognition, RecognitionRecipient, Response, Schedule
+from models.tables import Commitment, Recognition, RecognitionRecipient
 
 log = logging.getLogger(__name__)
 
 LATEST_RECEIVED = 5
+LATEST_KEPT = 3
 MAX_COMMITMENTS = 10
-MAX_SCHEDULES = 30
 
 
 @dataclass(frozen=True)
@@ -37,13 +39,16 @@ class Received:
 
 @dataclass(frozen=True)
 class PracticeMonth:
+    """What the person did for one practice this month (see bot.progress.activity), and
+    the last time they did anything for it (None: never)."""
+
     practice: str
-    kudos: int
-    answers: int
+    parts: tuple[Part, ...]
+    last_at: datetime | None = None
 
     @property
     def total(self) -> int:
-        return self.kudos + self.answers
+        return sum(p.count for p in self.parts)
 
 
 @dataclass(frozen=True)
@@ -55,20 +60,16 @@ class OpenCommitment:
 
 
 @dataclass(frozen=True)
-class ScheduleLine:
-    id: int
-    kind: str  # "prompt" or "digest"
-    channel_id: str
-    practice: str
-    when: When
-    paused: bool
-    next_run: datetime | None
+class KeptCommitment:
+    text: str
+    kept_at: datetime
 
 
 @dataclass(frozen=True)
 class HomePage:
     user_id: str
     now: datetime
+    zone: str  # the team's: calendar days are shown in it
     month_start: date
     today: date
     given_month: int
@@ -77,10 +78,13 @@ class HomePage:
     received_total: int
     latest_received: tuple[Received, ...]
     practices: tuple[PracticeMonth, ...]
-    answers_total: int
+    done_total: int  # everything the person ever did (kudos given, answers, commitments, ...)
     commitments: tuple[OpenCommitment, ...]
     commitments_open: int
     commitments_total: int
+    kept: tuple[KeptCommitment, ...]
+    kept_month: int
+    kept_total: int
     vision: Current | None
     guidelines: Current | None
     # None when Slack couldn't list the person's channels: the section is left out.
@@ -90,9 +94,23 @@ class HomePage:
     @property
     def is_new(self) -> bool:
         """Nothing logged by or for this person yet."""
-        return not (
-            self.given_total or self.received_total or self.answers_total or self.commitments_total
-        )
+        return not (self.done_total or self.received_total or self.commitments_total)
+
+    @property
+    def focus(self) -> str:
+        """The practice to suggest a next step in: the one the person did least this month;
+        among those tied, the one they did longest ago (never counts as longest ago), then
+        the order of the five practices."""
+        order = {key: i for i, key in enumerate(catalogue.PRACTICE_KEYS)}
+        return min(
+            self.practices,
+            key=lambda m: (
+                m.total,
+                m.last_at is not None,
+                m.last_at or datetime.min,
+                order[m.practice],
+            ),
+        ).practice
 
 
 def _counts(session: Session, stmt, since: datetime) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -149,36 +167,24 @@ def gather(
         .limit(LATEST_RECEIVED)
     ).all()
 
-    kudos_by_practice = dict(
-        session.execute(
-            select(Recognition.practice, func.count())
-            .where(
-                Recognition.team_id == team_id,
-                Recognition.giver_id == user_id,
-                Recognition.created_at >= since,
-            )
-            .group_by(Recognition.practice)
-        ).all()
-    )
-    answers_by_practice = dict(
-        session.execute(
-            select(Response.practice, func.count())
-            .where(
-                Response.team_id == team_id,
-                Response.user_id == user_id,
-                Response.created_at >= since,
-            )
-            .group_by(Response.practice)
-        ).all()
-    )
-    answers_total = session.scalar(
-        select(func.count()).where(Response.team_id == team_id, Response.user_id == user_id)
-    )
-
+    practices, done_total = _practices(session, team_id, user_id, since, now)
     mine = (Commitment.team_id == team_id, Commitment.user_id == user_id)
     commitments_total = session.scalar(select(func.count()).where(*mine)) or 0
     commitments_open = (
         session.scalar(select(func.count()).where(*mine, Commitment.status == "open")) or 0
+    )
+    kept = session.execute(
+        select(Commitment.text, Commitment.answered_at)
+        .where(*mine, Commitment.status == "kept", Commitment.answered_at.is_not(None))
+        .order_by(Commitment.answered_at.desc(), Commitment.id.desc())
+        .limit(LATEST_KEPT)
+    ).all()
+    kept_month, kept_total = _counts(
+        session,
+        select(Commitment.answered_at.label("created_at")).where(
+            *mine, Commitment.status == "kept", Commitment.answered_at.is_not(None)
+        ),
+        since,
     )
     open_rows = session.scalars(
         select(Commitment)
@@ -187,28 +193,16 @@ def gather(
         .limit(MAX_COMMITMENTS)
     ).all()
 
-    schedules: tuple[ScheduleLine, ...] | None = None
-    schedules_total = 0
-    if channels is not None:
-        rows = [
-            row
-            for row in session.scalars(
-                select(Schedule)
-                .where(
-                    Schedule.team_id == team_id,
-                    Schedule.kind.in_(("prompt", "digest")),
-                    Schedule.deleted.is_(False),
-                )
-                .order_by(Schedule.channel_id, Schedule.kind.desc(), Schedule.id)
-            )
-            if row.channel_id in channels
-        ]
-        schedules_total = len(rows)
-        schedules = tuple(_schedule_line(row, now) for row in rows[:MAX_SCHEDULES])
+    schedules, schedules_total = (
+        (None, 0)
+        if channels is None
+        else schedule_lines(session, team_id=team_id, channels=channels, now=now)
+    )
 
     return HomePage(
         user_id=user_id,
         now=now,
+        zone=zone,
         month_start=month_start,
         today=local.date(),
         given_month=given_month,
@@ -216,14 +210,14 @@ def gather(
         received_month=received_month,
         received_total=received_total,
         latest_received=tuple(Received(*row) for row in latest),
-        practices=tuple(
-            PracticeMonth(key, kudos_by_practice.get(key, 0), answers_by_practice.get(key, 0))
-            for key in catalogue.PRACTICE_KEYS
-        ),
-        answers_total=answers_total or 0,
+        practices=practices,
+        done_total=done_total,
         commitments=tuple(OpenCommitment(c.id, c.channel_id, c.text, c.due_on) for c in open_rows),
         commitments_open=commitments_open,
         commitments_total=commitments_total,
+        kept=tuple(KeptCommitment(text, at) for text, at in kept if at is not None),
+        kept_month=kept_month,
+        kept_total=kept_total,
         vision=statements.current(session, team_id=team_id, kind="vision"),
         guidelines=statements.current(session, team_id=team_id, kind="guidelines"),
         schedules=schedules,
@@ -231,18 +225,37 @@ def gather(
     )
 
 
-def _schedule_line(row: Schedule, now: datetime) -> ScheduleLine:
-    when = When(row.cron, row.zone)
-    try:
-        upcoming = None if row.paused else next_occurrence(when, now)
-    except (ValueError, KeyError):  # a row written by hand with a bad cron or zone
-        upcoming = None
-    return ScheduleLine(
-        id=row.id,
-        kind=row.kind,
-        channel_id=row.channel_id,
-        practice=row.practice,
-        when=when,
-        paused=row.paused,
-        next_run=upcoming,
+def _practices(
+    session: Session, team_id: str, user_id: str, since: datetime, now: datetime
+) -> tuple[tuple[PracticeMonth, ...], int]:
+    """Per practice, what the person did since `since` and when they last did anything for
+    it, counted as progress counts a channel's (bot.progress.activity) but in every channel;
+    and how much they ever did."""
+    done = activity.items(team_id, None, None, now)
+    rows = session.execute(
+        select(
+            done.c.practice,
+            done.c.kind,
+            func.sum(case((done.c.created_at >= since, 1), else_=0)),
+            func.count(),
+            func.max(done.c.created_at),
+        )
+        .where(done.c.actor == user_id)
+        .group_by(done.c.practice, done.c.kind)
+    ).all()
+    parts: dict[str, list[Part]] = {key: [] for key in catalogue.PRACTICE_KEYS}
+    last: dict[str, datetime] = {}
+    ever = 0
+    for practice, kind, month, count, latest in rows:
+        ever += int(count)
+        moment = activity.aware(latest)
+        if practice not in parts:
+            continue
+        if int(month or 0):
+            parts[practice].append(Part(kind, int(month)))
+        if moment is not None and (practice not in last or moment > last[practice]):
+            last[practice] = moment
+    months = tuple(
+        PracticeMonth(key, ordered(parts[key]), last.get(key)) for key in catalogue.PRACTICE_KEYS
     )
+    return months, ever
