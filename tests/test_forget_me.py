@@ -217,8 +217,8 @@ def test_forget_me_says_exactly_what_will_happen_and_cancel_changes_nothing(
     text = said(message)
     for line in (
         ":warning: *Forget me?* Here is exactly what I'll do in this workspace, all at once:",
-        "• *delete* your 2 answers (wins, hopes, goals, ideas and the rest)",
-        "• *delete* your 2 commitments",
+        "• *delete* 2 answers you shared (wins, hopes, goals, ideas and the rest)",
+        "• *delete* 2 commitments you made",
         "• *delete* 2 milestones about you",
         "• keep the 1 kudos you gave and 2 you received in the team's counts, *without your name*",
         "• take your name off 1 vision or guidelines you published, 1 prompt you posted and "

@@ -87,10 +87,11 @@ def _held_lines(held: Forgotten) -> list[str]:
     """What forgetting would do, one line per kind of thing, in the order it matters."""
     named = _named(held)
     lines = [
-        f"• *delete* your {plural(held.answers, 'answer')} (wins, hopes, goals, ideas and the rest)"
+        f"• *delete* {plural(held.answers, 'answer')} you shared (wins, hopes, goals, ideas "
+        "and the rest)"
         if held.answers
         else "",
-        f"• *delete* your {plural(held.commitments, 'commitment')}" if held.commitments else "",
+        f"• *delete* {plural(held.commitments, 'commitment')} you made" if held.commitments else "",
         f"• *delete* {plural(held.milestones, 'milestone')} about you" if held.milestones else "",
         f"• keep {_kudos(held, 'the ')} in the team's counts, *without your name*"
         if held.kudos_given or held.kudos_received

@@ -35,12 +35,15 @@ def posted() -> Message:
 
 @case(render.posted, "due tomorrow")
 def posted_tomorrow() -> Message:
-    return render.posted(replace(OPEN, due_on=date(2026, 11, 28)), TODAY)
+    tomorrow = replace(OPEN, due_on=date(2026, 11, 28), next_ask_at=later(hours=18))
+    return render.posted(tomorrow, TODAY)
 
 
 @case(render.posted, "due next year")
 def posted_next_year() -> Message:
-    return render.posted(replace(OPEN, due_on=date(2027, 1, 15)), TODAY)
+    return render.posted(
+        replace(OPEN, due_on=date(2027, 1, 15), next_ask_at=later(days=48, hours=18)), TODAY
+    )
 
 
 @case(render.not_in_channel)
