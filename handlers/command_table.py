@@ -10,6 +10,7 @@ from typing import Any
 from bot.command import Call, Command, plain
 from bot.commitments.commands import COMMIT
 from bot.digest.commands import DIGEST, MILESTONES
+from bot.digest.commands import share as share_digest
 from bot.help import render as help_render
 from bot.privacy.commands import EXPORT, FORGET_ME
 from bot.progress.commands import PROGRESS
@@ -67,4 +68,5 @@ ALL: tuple[Command[Any], ...] = (*SLASH.values(), *NUDGE.values())
 # work that posts the report for everyone, given the button's arguments.
 SHARES: dict[str, Callable[[Call, dict[str, Any]], None]] = {
     "progress": share_progress,
+    "digest": share_digest,
 }

@@ -1,5 +1,7 @@
-"""The weekly recognition digest: /nudge digest on|off|now over HTTP, its content, Slack's
-limits on a big week, and the scheduled post (once per channel and week)."""
+"""The weekly digest: /nudge digest on|off, the private preview (`now`) and its Share to
+channel button, Slack's limits on a big week, and the scheduled post (once per channel and
+week; after an early share, only what is new since, or nothing). What a digest says is in
+tests/test_digest_content.py."""
 
 from __future__ import annotations
 
@@ -13,15 +15,13 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.digest import milestones
-from bot.digest import render as render_digest
 from bot.digest import service as digest
 from bot.digest.parsing import parse_digest_when
 from bot.prompts import responses
 from bot.recognition import service as recognition
 from bot.settings import Settings
+from bot.sharing import SHARE_ACTION, Shared
 from bot.slack.client import make_client
-from bot.statements import service as statements
 from models.queries import ensure_workspace
 from models.tables import Commitment, Milestone, Occurrence, Recognition, Schedule
 from models.tables import RecognitionRecipient as Recipient
@@ -129,10 +129,45 @@ def commitment(
         )
 
 
-def run_digest(bot: SlackDriver) -> dict[str, Any]:
-    reply, key = bot.command("/nudge", "digest now")
+def run_digest(bot: SlackDriver, user: str | None = None) -> dict[str, Any]:
+    """`/nudge digest now`: the preview, for the asker's eyes only."""
+    reply, key = bot.command("/nudge", "digest now", user=user)
     assert reply.status == 200 and reply.body == "", reply.body
+    preview = bot.slack.wait_response(key)
+    assert preview["response_type"] == "ephemeral"
+    return preview
+
+
+def share_value(preview: dict[str, Any]) -> str | None:
+    """The Share to channel button's value under a preview, if it has one."""
+    for block in preview["blocks"]:
+        for element in block.get("elements", []) if block["type"] == "actions" else []:
+            if element.get("action_id") == SHARE_ACTION:
+                return str(element["value"])
+    return None
+
+
+def click_share(bot: SlackDriver, value: str, user: str | None = None) -> dict[str, Any]:
+    """Click Share to channel; the reply it gets through the preview's response_url."""
+    key = slack_id("R")
+    reply = bot.interaction(
+        {
+            "type": "block_actions",
+            "team": {"id": bot.team},
+            "user": {"id": user or bot.user, "team_id": bot.team},
+            "channel": {"id": bot.channel},
+            "response_url": bot.slack.response_url(key),
+            "actions": [{"action_id": SHARE_ACTION, "value": value, "type": "button"}],
+        }
+    )
+    assert reply.status == 200
     return bot.slack.wait_response(key)
+
+
+def posts_in(fake: FakeSlack, channel: str) -> list[dict[str, Any]]:
+    return [
+        c.params for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == channel
+    ]
 
 
 def check_limits(blocks: list[dict[str, Any]]) -> None:
@@ -190,7 +225,7 @@ def test_turning_on_resumes_a_paused_digest(bot: SlackDriver, sessions: Sessions
         row = s.scalars(select(Schedule).where(Schedule.team_id == bot.team)).one()
         row.paused, row.paused_reason = True, "not_in_channel"
     status, key = bot.command("/nudge", "digest")
-    assert_private_reply(bot, status, key, "paused (not_in_channel)")
+    assert_private_reply(bot, status, key, "paused: I was removed from this channel")
     _, key = bot.command("/nudge", "digest on fri 16:00")
     bot.slack.wait_response(key)
     [(*_, paused, deleted)] = digest_rows(sessions, bot.team)
@@ -225,7 +260,7 @@ def test_bad_input_is_explained_and_changes_nothing(
     assert reply.status == 200
     assert reply.json["response_type"] == "ephemeral"
     assert words in reply.text, reply.text
-    assert "/nudge digest on <mon..sun> HH:MM" in reply.text
+    assert "/nudge digest on &lt;mon..sun&gt; HH:MM" in reply.text  # shown as written
     assert digest_rows(sessions, bot.team) == []
 
 
@@ -240,95 +275,132 @@ def test_off_without_a_digest_is_explained(bot: SlackDriver, sessions: Sessions)
     assert digest_rows(sessions, bot.team) == before  # the prompt schedule is untouched
 
 
-# -- what the digest says --------------------------------------------------------------------
+def yesterday() -> datetime:
+    """A moment inside the week a digest made now covers (the days before today)."""
+    return datetime.now(UTC) - timedelta(days=1)
 
 
-def test_digest_now_tells_the_week(bot: SlackDriver, sessions: Sessions) -> None:
-    team, channel = bot.team, bot.channel
-    now = datetime.now(UTC)
-    ana, ben, cai, giver, worrier = (slack_id("U") for _ in range(5))
-    day = timedelta(days=1)
-    kudos(sessions, team, channel, giver, (ana,), "untangled the release checklist", now - 6 * day)
-    kudos(sessions, team, channel, ben, (ana, cai), "ran a calm retro", now - 2 * day)
-    kudos(sessions, team, channel, cai, (ana,), "paired with the new hire", now - day, "enable")
-    kudos(sessions, team, channel, giver, (ben,), "LAST WEEK'S KUDOS", now - 10 * day)
-    kudos(sessions, team, slack_id("C"), giver, (ben,), "OTHER CHANNEL", now - day)
-    log(sessions, team, channel, ben, "win", "shipped the beta to 40 users", now - 3 * day)
-    log(sessions, team, channel, cai, "hope", "that we keep Fridays for learning", now - day)
-    log(sessions, team, channel, worrier, "fear", "the migration slips again", now - day)
-    log(sessions, team, channel, cai, "pilot", "async standups", now - 4 * day)
-    commitment(
-        sessions, team, channel, ben, "write the onboarding guide", now.date() - 2 * day,
-        status="kept", answered_at=now - 2 * day,
-    )  # fmt: skip
-    commitment(sessions, team, channel, cai, "demo the new dashboard", now.date() + 3 * day)
-    commitment(sessions, team, channel, cai, "NOT DUE YET", now.date() + 20 * day)
-    with sessions.begin() as s:
-        statements.publish(
-            s, team_id=team, kind="vision", text="Every customer feels heard", author_id=giver,
-            now=now - 30 * day,
-        )  # fmt: skip
+def pending_milestones(sessions: Sessions, team: str) -> list[str]:
+    with sessions() as s:
+        return list(
+            s.scalars(
+                select(Milestone.key).where(
+                    Milestone.team_id == team, Milestone.celebrated_at.is_(None)
+                )
+            )
+        )
 
-    posted = run_digest(bot)
+
+# -- /nudge digest now: a preview, then Share to channel ------------------------------------
+
+
+def test_digest_now_is_a_preview_only_the_asker_sees(bot: SlackDriver, sessions: Sessions) -> None:
+    bot.slack.add_user(bot.user, is_admin=True)
+    ana, ben = slack_id("U"), slack_id("U")
+    kudos(sessions, bot.team, bot.channel, ben, (ana,), "covered the on-call weekend", yesterday())
+
+    preview = run_digest(bot)
+    text = said(preview)
+    check_limits(preview["blocks"])
+    assert preview["blocks"][0]["type"] == "context" and "only you can see" in text
+    assert preview["blocks"][1]["type"] == "header"
+    assert f"<@{ben}> → <@{ana}>: covered the on-call weekend" in text
+    assert f"*First recognition* for <@{ana}>" in text
+    assert share_value(preview) is not None and "Share to channel" in text
+    # Nothing reached the channel, and the milestone waits for a digest people see.
+    assert posts_in(bot.slack, bot.channel) == []
+    assert pending_milestones(sessions, bot.team) == [ana]
+
+    # A member sees the same preview, without the button.
+    member = slack_id("U")
+    preview = run_digest(bot, user=member)
+    assert share_value(preview) is None
+    assert "Admins and the team's leaders can share it to the channel." in said(preview)
+
+
+def test_sharing_posts_the_week_once_and_celebrates_it(
+    bot: SlackDriver, sessions: Sessions
+) -> None:
+    bot.slack.add_user(bot.user, is_admin=True)
+    _, key = bot.command("/nudge", "digest on fri 16:00")
+    bot.slack.wait_response(key)
+    ana = slack_id("U")
+    kudos(sessions, bot.team, bot.channel, slack_id("U"), (ana,), "the calm release", yesterday())
+
+    preview = run_digest(bot)
+    assert "the scheduled digest (every Friday at 16:00) brings only what's new since" in said(
+        preview
+    )
+    value = share_value(preview)
+    assert value is not None
+    posted = click_share(bot, value)
     assert posted["response_type"] == "in_channel"
-    check_limits(posted["blocks"])
     text = said(posted)
+    check_limits(posted["blocks"])
+    assert "the calm release" in text and f"*First recognition* for <@{ana}>" in text
+    assert f"Shared by <@{bot.user}>" in text and "only you can see" not in text
+    assert not any(b["type"] == "actions" for b in posted["blocks"])
+    bot.slack.wait_for(lambda: pending_milestones(sessions, bot.team) == [])
+    with sessions() as s:
+        row = s.scalars(select(Schedule).where(Schedule.team_id == bot.team)).one()
+    assert row.covered_until == digest.window(datetime.now(UTC), "UTC")[1]
 
-    # Heroes, most recognised first, with who recognised them and why.
-    assert text.index(f"*<@{ana}>*: 3 kudos") < text.index(f"*<@{cai}>*: 1 kudos")
-    assert f"<@{giver}>: untangled the release checklist" in text
-    assert f"<@{ben}>: ran a calm retro" in text and f"<@{cai}>: paired with the new hire" in text
-    assert "3 recognitions for 2 people" in text
-    assert "LAST WEEK'S KUDOS" not in text and "OTHER CHANNEL" not in text
-    # Wins, hopes, and worries without a name.
-    assert f"<@{ben}>: shipped the beta to 40 users" in text
-    assert f"<@{cai}>: that we keep Fridays for learning" in text
-    fear_line = next(line for line in text.splitlines() if "the migration slips again" in line)
-    assert "<@" not in fear_line and worrier not in text
-    # Practice counts against the week before: heart 2 kudos and a win (1 kudos before).
-    assert "Encourage the Heart: *3* (:arrow_up: from 1)" in text
-    assert "Enable Others to Act: *1* (:arrow_up: from 0)" in text
-    # Commitments kept this week and due in the coming one.
-    assert f"<@{ben}>: write the onboarding guide" in text
-    assert f"<@{cai}>: demo the new dashboard (due" in text and "NOT DUE YET" not in text
-    # The vision and next week's focus (Model the Way: nothing logged there).
-    assert "Every customer feels heard" in text
-    assert "Next week's focus: :compass: Model the Way" in text
-    # Milestones waiting to be celebrated (digest mode): first recognitions, the first pilot.
-    assert f"<@{ana}> received their *first recognition*" in text and "*first pilot*" in text
+    # A second click (or a second preview's button) shares nothing twice.
+    again = click_share(bot, value)
+    assert again["response_type"] == "ephemeral"
+    assert "This week's digest is in the channel already" in said(again)
+    preview = run_digest(bot)
+    assert share_value(preview) is None
+    assert "This week's digest is in the channel already." in said(preview)
+
+
+def test_only_admins_and_leaders_can_share(bot: SlackDriver, sessions: Sessions) -> None:
+    kudos(sessions, bot.team, bot.channel, slack_id("U"), (slack_id("U"),), "kind", yesterday())
+    today = datetime.now(UTC).date().isoformat()
+    answer = click_share(bot, Shared("digest", {"day": today}).value())
+    assert answer["response_type"] == "ephemeral"
+    assert "Only admins and the team's leaders can share the digest" in said(answer)
+    assert "NUDGEBOT_LEADERS" not in said(answer)
+
+
+def test_a_preview_from_another_day_is_not_shared(bot: SlackDriver) -> None:
+    bot.slack.add_user(bot.user, is_admin=True)
+    answer = click_share(bot, Shared("digest", {"day": "2020-01-06"}).value())
+    assert answer["response_type"] == "ephemeral"
+    assert "That preview is from another day. `/nudge digest now`" in said(answer)
 
 
 def test_quiet_week_gets_a_warm_nudge(bot: SlackDriver, sessions: Sessions) -> None:
     old = datetime.now(UTC) - timedelta(days=20)
     kudos(sessions, bot.team, bot.channel, slack_id("U"), (slack_id("U"),), "long ago", old)
-    with sessions.begin() as s:
-        milestones.mark_celebrated(
-            s,
-            team_id=bot.team,
-            ids=s.scalars(select(Milestone.id).where(Milestone.team_id == bot.team)),
-            now=old,
-        )
-    posted = run_digest(bot)
-    text = said(posted)
-    assert posted["response_type"] == "in_channel"
-    assert "A quiet week here" in text and "/kudos" in text
-    assert "No vision published yet" in text and "/vision set" in text
-    assert "A suggestion for next week" in text and "/nudge now" in text
-    assert "heroes" not in text and "long ago" not in text
-    assert len(posted["blocks"]) <= 6
+    preview = run_digest(bot)
+    text = said(preview)
+    assert "A quiet week here" in text and "/kudos @someone for [what they did]" in text
+    assert "No vision yet" in text and "/vision set" in text
+    assert "Next week, try a little" in text
+    assert "Kudos*" not in text and "long ago" not in text
+    assert len(preview["blocks"]) <= 8
+
+
+def test_other_workspaces_never_show_up(bot: SlackDriver, sessions: Sessions) -> None:
+    other_team = slack_id("T")
+    hero = slack_id("U")
+    kudos(sessions, other_team, bot.channel, slack_id("U"), (hero,), "SECRET KUDOS", yesterday())
+    log(sessions, other_team, bot.channel, hero, "win", "SECRET WIN", yesterday())
+    text = said(run_digest(bot))
+    assert "SECRET" not in text and hero not in text and "A quiet week here" in text
 
 
 def test_a_huge_week_stays_inside_slack_limits_and_counts_the_rest(
     bot: SlackDriver, sessions: Sessions
 ) -> None:
-    now = datetime.now(UTC)
+    end = datetime.now(UTC)
     people = [slack_id("U") for _ in range(25)]
     reason = "went far beyond what anyone asked, " * 40  # ~1,400 characters
+    at = end - timedelta(days=2)
     with sessions.begin() as s:
         ensure_workspace(s, bot.team)
         for i in range(400):
-            # 25 people recognised (more than fit), the first five far more than the rest
-            who = people[i % 25] if i < 300 else people[i % 5]
             s.add(
                 Recognition(
                     team_id=bot.team,
@@ -337,49 +409,45 @@ def test_a_huge_week_stays_inside_slack_limits_and_counts_the_rest(
                     reason=f"#{i} {reason}",
                     practice="heart",
                     commitment="recognise",
-                    created_at=now - timedelta(minutes=i + 1),
-                    recipients=[Recipient(team_id=bot.team, user_id=who)],
+                    created_at=at + timedelta(seconds=i),
+                    recipients=[
+                        Recipient(team_id=bot.team, user_id=p) for p in people[: 8 - i % 8]
+                    ],
                 )
             )
     for i in range(120):
-        log(sessions, bot.team, bot.channel, people[i % 25], "win", f"win {i} {reason}", now)
-        log(sessions, bot.team, bot.channel, None, "fear", f"fear {i} {reason}", now)
-        log(sessions, bot.team, bot.channel, people[i % 25], "hope", f"hope {i} {reason}", now)
+        log(sessions, bot.team, bot.channel, people[i % 25], "win", f"win {i} {reason}", at)
+        log(sessions, bot.team, bot.channel, None, "fear", f"fear {i} {reason}", at)
+        log(sessions, bot.team, bot.channel, people[i % 25], "hope", f"hope {i} {reason}", at)
+        log(sessions, bot.team, bot.channel, people[i % 25], "pilot", f"pilot {i}", at)
 
-    posted = run_digest(bot)
-    blocks = posted["blocks"]
+    preview = run_digest(bot)
+    blocks = preview["blocks"]
     check_limits(blocks)
-    text = said(posted)
-    assert "400 recognitions for 25 people" in text
-    ranking = re.findall(r"\*<@(U[A-Z0-9]+)>\*: (\d+) kudos", text)
-    assert [int(n) for _, n in ranking] == [32] * 5 + [12] * 15
-    assert {user for user, _ in ranking[:5]} == set(people[:5])
-    # Every recognition is either shown, or counted in its hero's "and N more", or in the
-    # closing "and N more recognitions for M more people": nothing is dropped silently.
-    heroes = [
-        b["text"]["text"]
-        for b in blocks
-        if b["type"] == "section" and "kudos\n" in b["text"]["text"]
-    ]
-    assert len(heroes) == render_digest.MAX_HERO_SECTIONS
-    shown = sum(t.count("\n• ") for t in heroes)
-    folded = sum(int(t.rsplit("_…and ", 1)[1].split()[0]) for t in heroes if "_…and " in t)
-    [rest] = [
-        blocks_text([b])
-        for b in blocks
-        if b["type"] == "context" and "more recognition" in blocks_text([b])
-    ]
-    assert "for 5 more people" in rest
-    assert shown + folded + int(rest.split("…and ")[1].split()[0]) == 400
-    assert "more wins" in text and "more worries" in text and "more hopes" in text
+    text = said(preview)
+    # Every section shows a few lines and says how many more there are: nothing is dropped
+    # silently, and a busy week reads as fast as a quiet one.
+    assert "_…and 395 more_" in text  # kudos: 5 shown
+    assert text.count("_…and 117 more_") == 2  # wins, ideas and experiments: 3 shown
+    assert "_…and 237 more_" in text  # hopes and worries: 3 shown of 240
+    assert len(blocks) <= 16
+    longest = max(len(line) for line in blocks_text(blocks).splitlines())
+    assert longest < 400
+    # A kudos to many people names six of them and counts the rest, once.
+    assert "2 more:" in text
+    # No tallies of people: nobody is ranked by how many kudos they received.
+    assert not re.search(r"<@U[A-Z0-9]+>\*?: \d+ kudos", text)
 
 
 # -- the scheduled digest --------------------------------------------------------------------
 
 
-def test_scheduled_digest_posts_once_for_its_week(fake: FakeSlack, sessions: Sessions) -> None:
-    team, channel, user, hero = slack_id("T"), slack_id("C"), slack_id("U"), slack_id("U")
-    occurs_at = datetime(2024, 6, 14, 16, 0, tzinfo=UTC)  # a Friday
+def _context(fake: FakeSlack, sessions: Sessions, at: datetime) -> JobContext:
+    settings = Settings(bot_token="xoxb-t", signing_secret="s", api_url=fake.api_url)
+    return JobContext(sessions=sessions, client=make_client(settings), now=lambda: at)
+
+
+def _schedule(sessions: Sessions, team: str, channel: str, user: str, at: datetime) -> int:
     with sessions.begin() as s:
         view = digest.turn_on(
             s,
@@ -387,36 +455,125 @@ def test_scheduled_digest_posts_once_for_its_week(fake: FakeSlack, sessions: Ses
             channel_id=channel,
             user_id=user,
             when=parse_digest_when("fri 16:00", "UTC"),
-            now=occurs_at - timedelta(days=30),
+            now=at,
         )
+    return view.id
+
+
+def _occurrence(sessions: Sessions, schedule_id: int) -> tuple[str, str | None]:
+    with sessions() as s:
+        row = s.scalars(select(Occurrence).where(Occurrence.schedule_id == schedule_id)).one()
+        return row.status, row.detail
+
+
+def test_scheduled_digest_posts_once_for_its_week(fake: FakeSlack, sessions: Sessions) -> None:
+    team, channel, user, hero = slack_id("T"), slack_id("C"), slack_id("U"), slack_id("U")
+    occurs_at = datetime(2024, 6, 14, 16, 0, tzinfo=UTC)  # a Friday: the week is 7–13 Jun
+    schedule_id = _schedule(sessions, team, channel, user, occurs_at - timedelta(days=30))
     kudos(sessions, team, channel, user, (hero,), "IN THE WEEK", occurs_at - timedelta(days=3))
     kudos(sessions, team, channel, user, (hero,), "TOO OLD", occurs_at - timedelta(days=8))
-    kudos(sessions, team, channel, user, (hero,), "AFTER IT", occurs_at + timedelta(minutes=5))
-    settings = Settings(bot_token="xoxb-t", signing_secret="s", api_url=fake.api_url)
-    ctx = JobContext(sessions=sessions, client=make_client(settings), now=lambda: occurs_at)
+    kudos(sessions, team, channel, user, (hero,), "ON THE DAY", occurs_at - timedelta(hours=2))
+    ctx = _context(fake, sessions, occurs_at)
 
-    assert post_occurrence(ctx, view.id, occurs_at) == "posted"
-    assert post_occurrence(ctx, view.id, occurs_at) == "claimed elsewhere"
-    posts = [c for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == channel]
-    assert len(posts) == 1
-    text = said(posts[0].params)
-    assert "IN THE WEEK" in text and "TOO OLD" not in text and "AFTER IT" not in text
-    assert (
-        f"<@{hero}> received their *first recognition*" in text
-    )  # reached in the week, in digest mode
+    assert post_occurrence(ctx, schedule_id, occurs_at) == "posted"
+    assert post_occurrence(ctx, schedule_id, occurs_at) == "claimed elsewhere"
+    [post] = posts_in(fake, channel)
+    text = said(post)
+    assert "Weekly digest: 7–13 Jun" in text
+    assert "IN THE WEEK" in text and "TOO OLD" not in text and "ON THE DAY" not in text
+    assert f"*First recognition* for <@{hero}>" in text  # reached in the week
+    assert "`/nudge digest off` stops this digest" in text
     with sessions() as s:
-        occurrence = s.scalars(select(Occurrence).where(Occurrence.schedule_id == view.id)).one()
-        pending = s.scalars(
-            select(Milestone).where(Milestone.team_id == team, Milestone.celebrated_at.is_(None))
-        ).all()
+        occurrence = s.scalars(
+            select(Occurrence).where(Occurrence.schedule_id == schedule_id)
+        ).one()
+        row = s.get(Schedule, schedule_id)
+        assert row is not None
+        assert row.covered_until == datetime(2024, 6, 14, tzinfo=UTC)
     assert occurrence.status == "posted" and occurrence.message_ts
-    assert pending == []  # celebrated now: the next digest won't repeat it
+    assert pending_milestones(sessions, team) == []  # celebrated: never repeated
 
+    # Next week's brings the day of the last one, and no milestone twice.
     next_week = occurs_at + timedelta(days=7)
-    assert post_occurrence(ctx, view.id, next_week) == "posted"
-    later = [c for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == channel]
-    assert len(later) == 2 and "first recognition" not in said(later[1].params)
-    assert "AFTER IT" in said(later[1].params)
+    assert post_occurrence(ctx, schedule_id, next_week) == "posted"
+    later = said(posts_in(fake, channel)[1])
+    assert "Weekly digest: 14–20 Jun" in later
+    assert "ON THE DAY" in later and "IN THE WEEK" not in later
+    assert "First recognition" not in later
+
+
+def test_after_an_early_share_the_scheduled_digest_brings_only_what_is_new(
+    fake: FakeSlack, sessions: Sessions
+) -> None:
+    team, channel, user = slack_id("T"), slack_id("C"), slack_id("U")
+    occurs_at = datetime(2024, 6, 14, 16, 0, tzinfo=UTC)  # Friday
+    schedule_id = _schedule(sessions, team, channel, user, occurs_at - timedelta(days=30))
+    shared_on = datetime(2024, 6, 12, 9, 30, tzinfo=UTC)  # Wednesday: it covered 5–11 Jun
+    kudos(
+        sessions,
+        team,
+        channel,
+        user,
+        (slack_id("U"),),
+        "SHARED ALREADY",
+        shared_on - timedelta(days=1),
+    )
+    with sessions.begin() as s:
+        end = digest.window(shared_on, "UTC")[1]
+        assert digest.share(s, team_id=team, channel_id=channel, until=end)
+        assert not digest.share(s, team_id=team, channel_id=channel, until=end)  # once
+    kudos(
+        sessions, team, channel, user, (slack_id("U"),), "NEW SINCE", occurs_at - timedelta(days=1)
+    )
+
+    assert post_occurrence(_context(fake, sessions, occurs_at), schedule_id, occurs_at) == "posted"
+    [post] = posts_in(fake, channel)
+    text = said(post)
+    assert "New since the last digest: 12–13 Jun" in text
+    assert "NEW SINCE" in text and "SHARED ALREADY" not in text
+    # What only a whole week says is left to the next one.
+    assert "By practice" not in text and "Our vision" not in text
+
+
+def test_after_an_early_share_a_week_with_nothing_new_is_skipped(
+    fake: FakeSlack, sessions: Sessions
+) -> None:
+    team, channel, user = slack_id("T"), slack_id("C"), slack_id("U")
+    occurs_at = datetime(2024, 6, 14, 16, 0, tzinfo=UTC)
+    schedule_id = _schedule(sessions, team, channel, user, occurs_at - timedelta(days=30))
+    kudos(sessions, team, channel, user, (slack_id("U"),), "SHARED", occurs_at - timedelta(days=3))
+    with sessions.begin() as s:
+        until = digest.window(occurs_at - timedelta(hours=1), "UTC")[1]  # shared this morning
+        assert digest.share(s, team_id=team, channel_id=channel, until=until)
+    kudos(sessions, team, channel, user, (slack_id("U"),), "TODAY", occurs_at - timedelta(hours=1))
+
+    assert post_occurrence(_context(fake, sessions, occurs_at), schedule_id, occurs_at) == "posted"
+    assert posts_in(fake, channel) == []
+    assert _occurrence(sessions, schedule_id) == ("skipped", "shared early: nothing new since")
+
+    # A share on Wednesday, and nothing since: skipped too.
+    team, channel = slack_id("T"), slack_id("C")
+    schedule_id = _schedule(sessions, team, channel, user, occurs_at - timedelta(days=30))
+    with sessions.begin() as s:
+        until = digest.window(datetime(2024, 6, 12, 9, tzinfo=UTC), "UTC")[1]
+        assert digest.share(s, team_id=team, channel_id=channel, until=until)
+    assert post_occurrence(_context(fake, sessions, occurs_at), schedule_id, occurs_at) == "posted"
+    assert posts_in(fake, channel) == []
+    assert _occurrence(sessions, schedule_id)[0] == "skipped"
+
+
+def test_turning_the_digest_off_and_on_keeps_what_was_covered(sessions: Sessions) -> None:
+    team, channel, user = slack_id("T"), slack_id("C"), slack_id("U")
+    at = datetime(2024, 6, 12, 9, tzinfo=UTC)
+    _schedule(sessions, team, channel, user, at)
+    until = digest.window(at, "UTC")[1]
+    with sessions.begin() as s:
+        assert digest.share(s, team_id=team, channel_id=channel, until=until)
+        digest.turn_off(s, team_id=team, channel_id=channel, now=at)
+    _schedule(sessions, team, channel, user, at)
+    with sessions() as s:
+        view = digest.status(s, team_id=team, channel_id=channel, now=at)
+    assert view is not None and view.covered_until == until
 
 
 def test_a_digest_the_bot_cannot_post_is_paused_and_its_creator_told(
@@ -424,51 +581,10 @@ def test_a_digest_the_bot_cannot_post_is_paused_and_its_creator_told(
 ) -> None:
     team, channel, user = slack_id("T"), slack_id("C"), slack_id("U")
     occurs_at = datetime(2024, 6, 14, 16, 0, tzinfo=UTC)
-    with sessions.begin() as s:
-        view = digest.turn_on(
-            s,
-            team_id=team,
-            channel_id=channel,
-            user_id=user,
-            when=parse_digest_when("fri 16:00", "UTC"),
-            now=occurs_at - timedelta(days=1),
-        )
+    schedule_id = _schedule(sessions, team, channel, user, occurs_at - timedelta(days=1))
     fake.fail("chat.postMessage", "not_in_channel")
-    settings = Settings(bot_token="xoxb-t", signing_secret="s", api_url=fake.api_url)
-    ctx = JobContext(sessions=sessions, client=make_client(settings), now=lambda: occurs_at)
-    assert post_occurrence(ctx, view.id, occurs_at) == "not_in_channel"
+    ctx = _context(fake, sessions, occurs_at)
+    assert post_occurrence(ctx, schedule_id, occurs_at) == "not_in_channel"
     dm = next(c for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == user)
     assert "/nudge digest on" in said(dm.params)
     assert digest_rows(sessions, team)[0][-2:] == (True, False)
-
-
-def test_other_workspaces_never_show_up(bot: SlackDriver, sessions: Sessions) -> None:
-    other_team = slack_id("T")
-    hero = slack_id("U")
-    now = datetime.now(UTC) - timedelta(hours=1)
-    kudos(sessions, other_team, bot.channel, slack_id("U"), (hero,), "SECRET KUDOS", now)
-    log(sessions, other_team, bot.channel, hero, "win", "SECRET WIN", now)
-    text = said(run_digest(bot))
-    assert "SECRET" not in text and hero not in text and "A quiet week here" in text
-
-
-def test_a_week_with_only_other_kinds_logged_has_no_empty_sections(sessions: Sessions) -> None:
-    team, channel = slack_id("T"), slack_id("C")
-    now = datetime.now(UTC)
-    log(
-        sessions,
-        team,
-        channel,
-        slack_id("U"),
-        "idea",
-        "a shared glossary",
-        now - timedelta(hours=1),
-    )
-    with sessions() as s:
-        week = digest.build(s, team_id=team, channel_id=channel, end=now, zone="UTC")
-    assert not week.quiet and week.logged == 1
-    message = render_digest.digest(week)
-    check_limits(message.blocks)
-    text = blocks_text(message.blocks)
-    assert "heroes" not in text and "Wins" not in text and "Worries" not in text
-    assert "Challenge the Process: *1* (:arrow_up: from 0)" in text

@@ -13,13 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.digest import milestones
+from bot.digest import render as render_digest
+from bot.digest import service as digest
 from bot.prompts import responses
 from bot.recognition import service as recognition
 from models.queries import ensure_workspace
 from models.tables import Milestone, Recognition, RecognitionRecipient, Workspace
-from tests.driver import SlackDriver, slack_id
+from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.helpers import assert_later_error, assert_private_reply
-from tests.test_digest import said
+from tests.test_digest import click_share, run_digest, said, share_value
 
 Sessions = sessionmaker[Session]
 
@@ -76,6 +78,22 @@ def give(sessions: Sessions, team: str, channel: str, *recipients: str, **kw: An
         )
 
 
+def give_at(sessions: Sessions, team: str, channel: str, person: str, at: datetime) -> None:
+    with sessions.begin() as s:
+        recognition.give_kudos(
+            s,
+            team_id=team,
+            channel_id=channel,
+            giver_id=slack_id("U"),
+            recipients=(person,),
+            reason="for the demo",
+            practice=None,
+            now=at,
+            daily_cap=None,
+            zone="UTC",
+        )
+
+
 def set_mode(sessions: Sessions, team: str, mode: str) -> None:
     with sessions.begin() as s:
         milestones.set_mode(s, team_id=team, mode=mode)
@@ -110,7 +128,8 @@ def test_the_tenth_recognition_is_celebrated_in_its_kudos(make_bot, sessions: Se
     newcomer = slack_id("U")
     tenth = kudos_message(bot, f"<@{newcomer}> for the tenth")
     assert "This channel reached its *10th recognition*!" in tenth
-    assert f"<@{newcomer}> received their *first recognition*" in tenth
+    assert f":sparkles: *First recognition* for <@{newcomer}>." in tenth
+    assert "Welcome aboard" not in tenth
     assert rows(sessions, bot.team) == [
         (bot.channel, "recognitions", "10", None, True),
         (bot.channel, "first_recognition", newcomer, newcomer, True),
@@ -151,7 +170,7 @@ def test_the_first_pilot_is_celebrated_once(make_bot, sessions: Sessions) -> Non
 
     _, key = bot.command("/nudge", "pilot async standups for two weeks")
     first = said(bot.slack.wait_response(key))
-    assert f"<@{bot.user}> logged the team's *first pilot*" in first
+    assert f"<@{bot.user}> started the team's *first pilot*" in first
     _, key = bot.command("/nudge", "pilot a no-meeting Wednesday", channel=slack_id("C"))
     assert "first pilot" not in said(bot.slack.wait_response(key))
     _, key = bot.command("/nudge", "idea a shared glossary")
@@ -189,12 +208,36 @@ def test_digest_mode_celebrates_in_the_next_digest_only(
     assert "first recognition" not in message  # the default mode is "digest"
     assert rows(sessions, bot.team) == [(bot.channel, "first_recognition", ana, ana, False)]
 
-    _, key = bot.command("/nudge", "digest now")
-    assert f"<@{ana}> received their *first recognition*" in said(bot.slack.wait_response(key))
-    bot.slack.wait_for(lambda: rows(sessions, bot.team)[0][-1])  # marked celebrated
-    _, key = bot.command("/nudge", "digest now")
-    again = said(bot.slack.wait_response(key))
-    assert "for the calm release" in again and "first recognition" not in again
+    # Tomorrow's digest covers today: a preview shows the milestone, only sharing it (or
+    # the scheduled post) celebrates it.
+    bot.slack.add_user(bot.user, is_admin=True)
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    with sessions() as s:
+        week = digest.build(s, team_id=bot.team, channel_id=bot.channel, end=tomorrow, zone="UTC")
+    assert [m.user_id for m in week.milestones] == [ana]
+    assert f"*First recognition* for <@{ana}>" in blocks_text(render_digest.digest(week).blocks)
+    with sessions.begin() as s:
+        digest.celebrated(s, team_id=bot.team, digest=week, now=tomorrow)
+    assert rows(sessions, bot.team)[0][-1] is True
+    with sessions() as s:
+        again = digest.build(s, team_id=bot.team, channel_id=bot.channel, end=tomorrow, zone="UTC")
+    text = blocks_text(render_digest.digest(again).blocks)
+    assert "for the calm release" in text and "First recognition" not in text
+
+
+def test_a_preview_celebrates_nothing_and_a_share_does(
+    bot: SlackDriver, sessions: Sessions
+) -> None:
+    bot.slack.add_user(bot.user, is_admin=True)
+    ana = slack_id("U")
+    give_at(sessions, bot.team, bot.channel, ana, datetime.now(UTC) - timedelta(days=1))
+    preview = run_digest(bot)
+    assert f"*First recognition* for <@{ana}>" in said(preview)
+    assert rows(sessions, bot.team)[0][-1] is False
+    value = share_value(preview)
+    assert value is not None
+    assert f"*First recognition* for <@{ana}>" in said(click_share(bot, value))
+    bot.slack.wait_for(lambda: rows(sessions, bot.team)[0][-1])
 
 
 def test_off_mode_records_but_never_shows(bot: SlackDriver, sessions: Sessions) -> None:
@@ -204,11 +247,28 @@ def test_off_mode_records_but_never_shows(bot: SlackDriver, sessions: Sessions) 
     assert [r[:4] for r in rows(sessions, bot.team)] == [
         (bot.channel, "first_recognition", ana, ana)
     ]
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
     for mode in ("off", "digest"):  # not even after turning milestones back on
         set_mode(sessions, bot.team, mode)
-        _, key = bot.command("/nudge", "digest now")
-        text = said(bot.slack.wait_response(key))
-        assert "for the fix" in text and "first recognition" not in text
+        with sessions() as s:
+            week = digest.build(
+                s, team_id=bot.team, channel_id=bot.channel, end=tomorrow, zone="UTC"
+            )
+        text = blocks_text(render_digest.digest(week).blocks)
+        assert "for the fix" in text and "First recognition" not in text
+
+
+def test_someone_who_published_the_vision_has_no_first_recognition(
+    bot: SlackDriver, sessions: Sessions
+) -> None:
+    lead = slack_id("U")
+    bot.slack.add_user(lead, is_admin=True)
+    _, key = bot.command("/vision", "set Every customer feels heard", user=lead)
+    bot.slack.wait_response(key)
+    set_mode(sessions, bot.team, "now")
+    message = kudos_message(bot, f"<@{lead}> for a vision we can repeat")
+    assert "irst recognition" not in message
+    assert rows(sessions, bot.team) == []
 
 
 # -- racing ----------------------------------------------------------------------------------
@@ -278,7 +338,10 @@ def test_only_admins_owners_and_leaders_may_change_the_mode(
     set_mode(sessions, bot.team, "digest")
     member = slack_id("U")
     reply, key = bot.command("/nudge", "milestones now", user=member)
-    assert_later_error(bot, reply, key, "Only workspace admins")
+    text = assert_later_error(
+        bot, reply, key, "Only admins and the team's leaders can change how milestones"
+    )
+    assert "NUDGEBOT_LEADERS" not in text
     assert mode_of(sessions, bot.team) == "digest"
 
     owner = slack_id("U")

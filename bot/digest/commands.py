@@ -1,16 +1,20 @@
-"""`/nudge digest on <day> HH:MM [tz <zone>] | off | now` and `/nudge milestones
-now|digest|off`."""
+"""`/nudge digest on <day> HH:MM [tz <zone>] | off | now`, sharing a digest preview to the
+channel, and `/nudge milestones now|digest|off`."""
 
 from __future__ import annotations
 
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from bot.command import Call, Command, Request
 from bot.digest import milestones, render, service
+from bot.digest import replies as render_replies
 from bot.digest.parsing import DigestRequest, parse_digest
 from bot.runtime import Runtime
 
 MILESTONES_LEADERS_ONLY = (
-    "Only workspace admins, owners and the team's leaders (NUDGEBOT_LEADERS) can change how "
-    "milestones are celebrated. `/nudge milestones` shows how it works now."
+    "Only admins and the team's leaders can change how milestones are celebrated. "
+    "`/nudge milestones` shows how they are celebrated now."
 )
 
 
@@ -20,7 +24,7 @@ def run_digest(call: Call, asked: DigestRequest) -> None:
     if asked.action == "status":
         with rt.reads() as session:
             view = service.status(session, team_id=team, channel_id=channel, now=rt.now())
-        call.tell(render.digest_status(view))
+        call.tell(render_replies.digest_status(view))
     elif asked.action == "on":
         assert asked.when is not None
         with rt.sessions.begin() as session:
@@ -32,26 +36,58 @@ def run_digest(call: Call, asked: DigestRequest) -> None:
                 when=asked.when,
                 now=rt.now(),
             )
-        call.say(render.digest_on(on, req.user_id))
+        call.say(render_replies.digest_on(on, req.user_id))
     elif asked.action == "off":
         with rt.sessions.begin() as session:
             service.turn_off(session, team_id=team, channel_id=channel, now=rt.now())
-        call.say(render.digest_off(req.user_id))
+        call.say(render_replies.digest_off(req.user_id))
     else:
-        post_now(call)
+        preview(call)
 
 
-def post_now(call: Call) -> None:
-    """This channel's digest for the last seven days, posted in the channel at once."""
+def _zone(call: Call, view: service.DigestSchedule | None) -> str:
+    return view.when.zone if view else call.rt.settings.timezone
+
+
+def preview(call: Call) -> None:
+    """This week's digest, shown to the person who asked and only them; admins and the
+    team's leaders get a Share to channel button under it."""
     rt, req = call.rt, call.req
     now = rt.now()
     with rt.reads() as session:
         view = service.status(session, team_id=req.team_id, channel_id=req.channel_id, now=now)
-        zone = view.when.zone if view else rt.settings.timezone
         week = service.build(
-            session, team_id=req.team_id, channel_id=req.channel_id, end=now, zone=zone
+            session, team_id=req.team_id, channel_id=req.channel_id, end=now, zone=_zone(call, view)
         )
-    call.say(render.digest(week))
+    call.tell(render_replies.preview(week, view, call.may_lead()))
+
+
+def share(call: Call, args: dict[str, Any]) -> None:
+    """Share to channel, under a preview: the digest of the week previewed, for everyone.
+    Recorded first, so the scheduled digest brings only what is new since, and a second
+    click shares nothing twice."""
+    rt, req = call.rt, call.req
+    if not call.may_lead():
+        call.tell(render_replies.SHARE_LEADERS_ONLY)
+        return
+    now = rt.now()
+    week, refusal = None, render_replies.SHARE_OUT_OF_DATE
+    with rt.sessions.begin() as session:
+        view = service.status(session, team_id=req.team_id, channel_id=req.channel_id, now=now)
+        zone = _zone(call, view)
+        _start, end = service.window(now, zone)
+        if args.get("day") != now.astimezone(ZoneInfo(zone)).date().isoformat():
+            pass  # the preview was of another day's week
+        elif not service.share(session, team_id=req.team_id, channel_id=req.channel_id, until=end):
+            refusal = render_replies.SHARED_ALREADY
+        else:
+            week = service.build(
+                session, team_id=req.team_id, channel_id=req.channel_id, end=now, zone=zone
+            )
+    if week is None:
+        call.tell(refusal)
+        return
+    call.say(render.digest(week, render_replies.shared_note(req.user_id)))
     with rt.sessions.begin() as session:
         service.celebrated(session, team_id=req.team_id, digest=week, now=rt.now())
 
@@ -66,17 +102,17 @@ def run_milestones(call: Call, mode: str | None) -> None:
     if mode is None:
         with rt.reads() as session:
             current = milestones.mode(session, team_id=team)
-        call.tell(render.milestones_mode(current, False))
+        call.tell(render_replies.milestones_mode(current, False))
         return
     with rt.sessions.begin() as session:
         milestones.set_mode(session, team_id=team, mode=mode)
-    call.tell(render.milestones_mode(mode, True))
+    call.tell(render_replies.milestones_mode(mode, True))
 
 
 DIGEST = Command(
     name="digest",
     usage="/nudge digest on fri 16:00 [tz Europe/Berlin]",
-    summary="a weekly recognition digest here; `/nudge digest off|now`",
+    summary="a weekly digest here; `/nudge digest now` previews this week's, `off` stops it",
     parse=lambda rest, _req, rt: parse_digest(rest, rt.settings.timezone),
     run=run_digest,
 )
@@ -84,7 +120,7 @@ DIGEST = Command(
 MILESTONES = Command(
     name="milestones",
     usage="/nudge milestones now|digest|off",
-    summary="how milestones are celebrated (admins and leaders)",
+    summary="how milestones are celebrated (admins and the team's leaders)",
     parse=parse_milestones,
     run=run_milestones,
     leaders=lambda mode: mode is not None,

@@ -1,6 +1,7 @@
 """Milestones: a channel's 10th, 50th, 100th ... recognition, a person's first recognition in
-the workspace, the team's first pilot. Each is recorded once (a unique key) and celebrated
-according to the workspace's mode: at once, in the channel's next digest, or not at all.
+the workspace (not for someone who has published the team's vision or guidelines: they lead
+it), the team's first pilot. Each is recorded once (a unique key) and celebrated according
+to the workspace's mode: at once, in the channel's next digest, or not at all.
 
 Detection runs inside the transaction that logs the kudos or pilot, after its row is written.
 Counting needs everyone else's rows, so detection in a workspace is serialised (a PostgreSQL
@@ -10,7 +11,7 @@ to the 10th see 9 and 10, never 9 and 9.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,14 @@ from sqlalchemy.orm import Session
 from bot.errors import UserError
 from bot.text import clip_word
 from models.queries import ensure_workspace, insert_once
-from models.tables import Milestone, Recognition, RecognitionRecipient, Response, Workspace
+from models.tables import (
+    Milestone,
+    Recognition,
+    RecognitionRecipient,
+    Response,
+    Statement,
+    Workspace,
+)
 
 MODES = ("now", "digest", "off")
 DEFAULT_MODE = "digest"
@@ -130,10 +138,26 @@ def after_kudos(
             )
         )
     )
+    leading = publishers(session, team_id=team_id, people=people)
     for person in people:
-        if received.get(person) == 1 and person not in celebrated:
+        if received.get(person) == 1 and person not in celebrated and person not in leading:
             found.append((FIRST_RECOGNITION, person, person))
     return _record(session, team_id, channel_id, found, now, announced)
+
+
+def publishers(session: Session, *, team_id: str, people: Iterable[str]) -> set[str]:
+    """Those of `people` who have published a statement (the vision, the guidelines): they
+    lead the team, so a kudos to them is never their "first recognition"."""
+    wanted = [p for p in people if p]
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(
+            select(Statement.author_id)
+            .where(Statement.team_id == team_id, Statement.author_id.in_(wanted))
+            .distinct()
+        )
+    )
 
 
 def after_response(
@@ -233,15 +257,35 @@ def mark_celebrated(session: Session, *, team_id: str, ids: Iterable[int], now: 
 
 
 def headline(m: Reached) -> str:
-    """The milestone in a sentence, for the message that reaches it and for the digest."""
-    if m.kind == RECOGNITIONS:
-        return f":trophy: This channel reached its *{_ordinal(int(m.key))} recognition*!"
-    if m.kind == FIRST_RECOGNITION:
-        return f":sparkles: <@{m.user_id}> received their *first recognition*. Welcome aboard!"
-    if m.kind == FIRST_PILOT:
-        who = f"<@{m.user_id}>" if m.user_id else "Someone"
-        return f":test_tube: {who} logged the team's *first pilot*: here's to experimenting!"
-    return f":tada: A milestone: {m.kind} {m.key}"
+    """The milestone in a sentence, for the message that reaches it."""
+    return (headlines([m]) or [f":tada: A milestone: {m.kind} {m.key}"])[0]
+
+
+def headlines(reached: Sequence[Reached], most_names: int = 8) -> list[str]:
+    """Milestones in as few lines as they need, one per kind, in this order: the channel's
+    recognitions (the highest count reached), first recognitions (everyone in one line, at
+    most `most_names` named), the first pilot."""
+    counts = [int(m.key) for m in reached if m.kind == RECOGNITIONS and m.key.isdigit()]
+    firsts = list(dict.fromkeys(m.user_id for m in reached if m.kind == FIRST_RECOGNITION))
+    pilots = [m for m in reached if m.kind == FIRST_PILOT]
+    lines = []
+    if counts:
+        lines.append(
+            f":confetti_ball: This channel reached its *{_ordinal(max(counts))} recognition*!"
+        )
+    if firsts:
+        names = [f"<@{u}>" if u else "someone" for u in firsts[:most_names]]
+        if len(firsts) > most_names:
+            names.append(f"{len(firsts) - most_names:,} more")
+        lines.append(f":sparkles: *First recognition* for {_and(names)}.")
+    if pilots:
+        who = f"<@{pilots[0].user_id}>" if pilots[0].user_id else "Someone"
+        lines.append(f":test_tube: {who} started the team's *first pilot*. Here's to trying!")
+    return lines
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _ordinal(n: int) -> str:

@@ -1,269 +1,196 @@
-"""Block Kit for the weekly digest and for /nudge digest and /nudge milestones replies.
+"""Block Kit for the weekly digest: a week a busy person reads in under a minute.
 
-A digest stays inside Slack's limits however big the week: at most 50 blocks and 3,000
-characters a section. What doesn't fit is summarised with counts, never dropped silently.
+One line per thing, at most a few lines per section (`…and 4 more` says what is not shown),
+the days covered in the heading, no tallies of people. Replies to `/nudge digest` and
+`/nudge milestones`, and the private preview, are in bot.digest.replies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from zoneinfo import ZoneInfo
+from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
 from bot import catalogue
-from bot.blocks import SECTION_LIMIT, Message, context, local_time, message, plural, section
-from bot.digest.milestones import headline
-from bot.digest.service import Digest, DigestSchedule, Hero, Promise, Shared
+from bot.blocks import Message, context, day, days, message, plural, section
+from bot.digest.milestones import headlines
+from bot.digest.week import Digest, Item, Kudo, Promise
+from bot.progress.parts import describe
 from bot.text import clip, defuse
 
 MAX_BLOCKS = 50
-MAX_HERO_SECTIONS = 20  # each hero gets a section; the rest are counted in one line
-LINE_LIMIT = 280  # one quoted reason, win, hope or commitment
-TITLE = "Weekly recognition digest"
-MODE_WORDS = {
-    "now": "celebrated at once, in the message that reaches them",
-    "digest": "celebrated in the channel's weekly digest",
-    "off": "not celebrated (they are still recorded)",
+KUDOS_LINES = 5  # kudos shown; the rest are counted in "…and N more"
+LINES = 3  # lines shown in every other section
+LINE_LIMIT = 160  # one reason, win, idea, hope or commitment
+NAMES = 6  # people named in one kudos line; the rest are counted
+VISION_LIMIT = 300
+TITLE = "Weekly digest"
+
+IDEA_WORDS = {
+    "idea": "Idea",
+    "pilot": "Pilot",
+    "learning": "Learning",
+    "goal": "Goal",
+    "vision": "Picture of the future",
+}
+
+# Next week's focus: one small thing a person can do themselves, per practice.
+STEPS = {
+    "model": "Make one small promise and keep it: `/nudge commit [what you'll do] by fri`",
+    "vision": "Say where you hope we're heading: `/nudge hope [your hope]`",
+    "challenge": "Suggest one small experiment: `/nudge pilot [what to try]`",
+    "enable": "Pass on something you learned: `/nudge learning [what you learned]`",
+    "heart": "Thank someone by name: `/kudos @someone for [what they did]`",
 }
 
 
 def _line(text: str) -> str:
-    """User text on one line, cut short, without broadcast pings."""
+    """Text someone wrote, on one line, cut short, without broadcast pings."""
     return clip(defuse(" ".join(text.split())), LINE_LIMIT)
 
 
-def _who(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id else "someone"
+def _who(user_id: str | None, nobody: str = "someone") -> str:
+    return f"<@{user_id}>" if user_id else nobody
 
 
-def fit(head: str, lines: Sequence[str], more: Callable[[int], str]) -> str:
-    """`head` and as many `lines` as fit in one section; the rest summarised by `more(n)`."""
-    text, shown = head, 0
-    for line in lines:
-        reserve = len(more(len(lines))) + 2 if shown < len(lines) - 1 else 0
-        if len(text) + 1 + len(line) + reserve > SECTION_LIMIT:
-            break
-        text += "\n" + line
-        shown += 1
-    if shown < len(lines):
-        text += "\n" + more(len(lines) - shown)
-    return text
+def _names(user_ids: Sequence[str | None]) -> str:
+    names = [_who(u) for u in user_ids[:NAMES]]
+    if len(user_ids) > NAMES:
+        names.append(f"{len(user_ids) - NAMES:,} more")
+    return ", ".join(names)
 
 
-def _dates(d: Digest) -> str:
-    zone = ZoneInfo(d.zone)
-    start, end = d.start.astimezone(zone), d.end.astimezone(zone)
-    return f"{start:%a %d %b} – {end:%a %d %b %Y}"
+def few(head: str, lines: Sequence[str], most: int = LINES) -> Block:
+    """A section: its heading, at most `most` lines, and how many more there are."""
+    shown = [head, *lines[:most]]
+    if len(lines) > most:
+        shown.append(f"_…and {len(lines) - most:,} more_")
+    return section("\n".join(shown))
 
 
-def _hero(hero: Hero) -> str:
-    lines = [
-        f"• {_who(k.giver_id)}: {_line(k.reason)}"
-        + ("" if k.practice == "heart" else f" {catalogue.practice(k.practice).emoji}")
-        for k in hero.kudos
-    ]
-    head = f"*<@{hero.user_id}>*: {plural(len(hero.kudos), 'kudos', 'kudos')}"
-    return fit(head, lines, lambda n: f"_…and {n} more for <@{hero.user_id}>_")
+def span(d: Digest) -> str:
+    """The days covered: `23–29 Nov`, or one day: `Thu 26 Nov`."""
+    if d.first_day == d.last_day:
+        return day(d.first_day, d.today)
+    return days(d.first_day, d.last_day, d.today)
 
 
-def _heroes(d: Digest) -> list[Block]:
-    people = plural(len(d.heroes), "person", "people")
-    blocks: list[Block] = [
-        section(
-            f":star2: *This week's heroes*: {plural(d.recognitions, 'recognition')} for {people}"
-        )
-    ]
-    blocks += [section(_hero(h)) for h in d.heroes[:MAX_HERO_SECTIONS]]
-    rest = d.heroes[MAX_HERO_SECTIONS:]
-    if rest:
-        count = sum(len(h.kudos) for h in rest)
-        blocks.append(
-            context(
-                f"…and {plural(count, 'more recognition')} for "
-                f"{plural(len(rest), 'more person', 'more people')}. Thank you all!"
-            )
-        )
-    return blocks
+def _kudo(k: Kudo) -> str:
+    return f"• {_who(k.giver_id, 'Someone')} → {_names(k.receivers)}: {_line(k.reason)}"
 
 
-def _items(head: str, items: Sequence[Shared], one: str, many: str) -> str:
-    lines = [f"• {_who(i.user_id)}: {_line(i.text)}" for i in items]
-    return fit(head, lines, lambda n: f"_…and {plural(n, 'more ' + one, 'more ' + many)}_")
+def _idea(i: Item) -> str:
+    return f"• {IDEA_WORDS.get(i.kind, i.kind.title())} from {_who(i.user_id)}: {_line(i.text)}"
 
 
-def _versus(now: int, before: int) -> str:
-    if now > before:
-        return f":arrow_up: from {before}"
-    if now < before:
-        return f":arrow_down: from {before}"
-    return "same as the week before"
+def _hope(i: Item) -> str:
+    if i.kind == "fear":
+        return f"• Worry: {_line(i.text)}"
+    return f"• Hope from {_who(i.user_id)}: {_line(i.text)}"
 
 
-def _practices(d: Digest) -> str:
-    lines = [":bar_chart: *The practices this week*, against the week before"]
+def _kept(p: Promise) -> str:
+    return f"• <@{p.user_id}> kept: {_line(p.text)}"
+
+
+def _due(p: Promise, d: Digest) -> str:
+    return f"• <@{p.user_id}>, due {day(p.due_on, d.today)}: {_line(p.text)}"
+
+
+def _practices(d: Digest) -> Block | None:
+    if d.progress is None:
+        return None
+    compare = d.progress.history == "full"
+    lines = []
     for count in d.progress.counts:
+        if not count.current and not (compare and count.previous):
+            continue
         practice = catalogue.practice(count.practice)
-        lines.append(
-            f"{practice.emoji} {practice.name}: *{count.current}* "
-            f"({_versus(count.current, count.previous)})"
-        )
-    return "\n".join(lines)
-
-
-def _promises(head: str, promises: Sequence[Promise], show_due: bool) -> str:
-    lines = [
-        f"• <@{p.user_id}>: {_line(p.text)}" + (f" (due {p.due_on:%a %d %b})" if show_due else "")
-        for p in promises
-    ]
-    return fit(head, lines, lambda n: f"_…and {plural(n, 'more commitment')}_")
+        made_of = describe(count.parts) or "nothing this week"
+        before = f" (the week before: {count.previous:,})" if compare else ""
+        lines.append(f"{practice.emoji} {practice.name}: {made_of}{before}")
+    if not lines:
+        return None
+    head = ":bar_chart: *By practice*"
+    if not compare:
+        head += " _(too little history yet to compare with the week before)_"
+    return section("\n".join([head, *lines]))
 
 
 def _vision(d: Digest) -> Block:
     if d.vision is None:
         return section(
-            ":seedling: *No vision published yet.* Leaders can share where we're heading "
-            "with `/vision set <the vision>`."
+            ":seedling: *No vision yet.* Admins and the team's leaders can publish where "
+            "we're heading with `/vision set [the vision]`."
         )
-    text = clip(defuse(d.vision.text), 1500)
-    quoted = "\n".join("> " + line if line else ">" for line in text.splitlines() or [""])
-    return section(f":telescope: *Our vision*\n{quoted}")
+    text = clip(defuse(" ".join(d.vision.text.split())), VISION_LIMIT)
+    new = " (new this week)" if d.new_vision else ""
+    return section(f":telescope: *Our vision*{new}\n> {text}")
 
 
-def _focus(d: Digest, quiet: bool) -> Block:
+def _focus(d: Digest) -> Block | None:
+    if d.focus is None:
+        return None
     practice = catalogue.practice(d.focus)
-    lead = "A suggestion for next week" if quiet else "Next week's focus"
-    return section(
-        f":mag: *{lead}: {practice.emoji} {practice.name}.* {practice.summary} "
-        f"Try `/nudge now {practice.key}` to get people talking."
-    )
+    return section(f":mag: *Next week, try a little {practice.name}.* {STEPS[practice.key]}.")
 
 
-def _milestones(d: Digest) -> Block:
-    lines = [headline(m) for m in d.milestones]
-    return section(
-        fit(
-            ":confetti_ball: *Milestones to celebrate*",
-            lines,
-            lambda n: f"_…and {plural(n, 'more milestone')}_",
-        )
-    )
-
-
-def digest(d: Digest) -> Message:
-    """The week in the channel, or a short, warm nudge when the week was quiet."""
-    blocks: list[Block] = [HeaderBlock(text=TITLE), context(f"<#{d.channel_id}> · {_dates(d)}")]
+def _summary(d: Digest) -> str:
+    lead = f"New since the last digest, {span(d)}" if d.since else f"{TITLE}, {span(d)}"
     if d.quiet:
-        blocks += [
-            section(
-                ":seedling: *A quiet week here.* Nothing was logged in the last seven days, "
-                "and that's okay: habits grow from small steps. One thank-you is enough to "
-                "start again: `/kudos @someone for <what they did>`, or share a `/win`."
-            ),
-            _vision(d),
-            _focus(d, quiet=True),
-        ]
-        if d.due:
-            blocks.append(section(_promises(":calendar: *Due in the coming week*", d.due, True)))
-        return _finish(f"A quiet week in <#{d.channel_id}>: a nudge to start again", blocks)
+        return f"{lead}: a quiet week"
+    found = [
+        plural(len(d.kudos), "kudos", "kudos") if d.kudos else "",
+        plural(len(d.wins), "win") if d.wins else "",
+        plural(len(d.ideas), "idea or experiment", "ideas and experiments") if d.ideas else "",
+        plural(len(d.hopes), "hope or worry", "hopes and worries") if d.hopes else "",
+        plural(len(d.kept), "commitment kept", "commitments kept") if d.kept else "",
+    ]
+    return f"{lead}: " + (", ".join(f for f in found if f) or "milestones to celebrate")
 
-    if d.milestones:
-        blocks.append(_milestones(d))
-    if d.heroes:
-        blocks += _heroes(d)
-    if d.wins:
-        blocks.append(section(_items(":trophy: *Wins*", d.wins, "win", "wins")))
-    blocks += [DividerBlock(), section(_practices(d))]
-    if d.hopes:
-        blocks.append(section(_items(":sunrise: *Hopes shared*", d.hopes, "hope", "hopes")))
-    if d.fears:
-        lines = [f"• {_line(text)}" for text in d.fears]
-        blocks.append(
+
+def blocks(d: Digest, note: str | None = None) -> list[Block]:
+    """The digest's blocks, with `note` (who shared it, how to stop it) at the end."""
+    head = f"New since the last digest: {span(d)}" if d.since else f"{TITLE}: {span(d)}"
+    out: list[Block] = [HeaderBlock(text=head)]
+    if d.quiet:
+        out.append(
             section(
-                fit(
-                    ":cloud: *Worries shared* (anonymously)",
-                    lines,
-                    lambda n: f"_…and {plural(n, 'more worry', 'more worries')}_",
-                )
+                ":seedling: *A quiet week here.* Nothing was shared in these seven days, and "
+                "that's okay: one thank-you is enough to start again. "
+                "`/kudos @someone for [what they did]`, or share a `/win`."
             )
         )
-    if d.kept:
-        blocks.append(section(_promises(":white_check_mark: *Commitments kept*", d.kept, False)))
-    if d.due:
-        blocks.append(section(_promises(":calendar: *Due in the coming week*", d.due, True)))
-    blocks += [DividerBlock(), _vision(d), _focus(d, quiet=False)]
-    blocks.append(
-        context(
-            "Recognise someone any time with `/kudos`. "
-            "`/nudge digest off` stops this digest in this channel."
-        )
-    )
-    summary = (
-        f"{TITLE} for <#{d.channel_id}>: {plural(d.recognitions, 'recognition')}, "
-        f"{plural(len(d.heroes), 'person', 'people')} recognised, {plural(len(d.wins), 'win')}"
-    )
-    return _finish(summary, blocks)
+    if d.milestones:
+        out.append(section("\n".join(headlines(d.milestones))))
+    if d.kudos:
+        out.append(few(":star2: *Kudos*", [_kudo(k) for k in d.kudos], KUDOS_LINES))
+    if d.wins:
+        wins = [f"• {_who(w.user_id, 'Someone')}: {_line(w.text)}" for w in d.wins]
+        out.append(few(":trophy: *Wins*", wins))
+    if d.ideas:
+        out.append(few(":bulb: *Ideas and experiments*", [_idea(i) for i in d.ideas]))
+    if d.hopes:
+        head = ":sunrise: *Hopes and worries*"
+        if any(i.kind == "fear" for i in d.hopes):
+            head += " _(worries come without a name)_"
+        out.append(few(head, [_hope(i) for i in d.hopes]))
+    promises = [_kept(p) for p in d.kept] + [_due(p, d) for p in d.due]
+    if promises:
+        out.append(few(":white_check_mark: *Commitments*", promises))
+    if not d.since:
+        practices = None if d.quiet else _practices(d)
+        out += [DividerBlock(), *([practices] if practices else []), _vision(d)]
+        focus = _focus(d)
+        out += [focus] if focus else []
+    if note:
+        out.append(context(note))
+    return out
 
 
-def _finish(text: str, blocks: list[Block]) -> Message:
-    if len(blocks) > MAX_BLOCKS:  # pragma: no cover - the layout above stays well under
-        raise ValueError(f"digest has {len(blocks)} blocks")
-    return message(text, blocks)
-
-
-# -- replies to /nudge digest and /nudge milestones -----------------------------------------
-
-
-def _state(view: DigestSchedule) -> str:
-    if view.paused:
-        return f"paused ({view.paused_reason or 'paused'})"
-    if view.next_run is not None:
-        return f"next one {local_time(view.next_run)}"
-    return "no upcoming run"
-
-
-def digest_on(view: DigestSchedule, user_id: str) -> Message:
-    nxt = f" The first one comes {local_time(view.next_run)}." if view.next_run else ""
-    text = (
-        f":newspaper: <@{user_id}> set up the weekly recognition digest here: "
-        f"{view.when.describe()} ({view.when.zone}).{nxt} It names the week's heroes and "
-        "why, the wins, and how each practice is doing."
-    )
-    return message(text, [section(text)])
-
-
-def digest_off(user_id: str) -> Message:
-    text = (
-        f":white_check_mark: <@{user_id}> turned off the weekly digest in this channel. "
-        "`/nudge digest on <day> HH:MM` brings it back."
-    )
-    return message(text, [section(text)])
-
-
-def digest_status(view: DigestSchedule | None) -> Message:
-    if view is None:
-        text = (
-            ":newspaper: This channel has no weekly digest yet. Start one with "
-            "`/nudge digest on fri 16:00` (add `tz Europe/Berlin` for another zone), "
-            "or see this week's with `/nudge digest now`."
-        )
-    else:
-        by = f" · set up by <@{view.created_by}>" if view.created_by else ""
-        text = (
-            f":newspaper: The weekly digest comes {view.when.describe()} ({view.when.zone}) · "
-            f"{_state(view)}{by}. Change it with `/nudge digest on <day> HH:MM`, stop it with "
-            "`/nudge digest off`."
-        )
-    return message(text, [section(text)])
-
-
-def milestones_mode(mode: str, changed: bool) -> Message:
-    if changed:
-        text = f":white_check_mark: Done: milestones are now {MODE_WORDS[mode]}."
-    else:
-        text = (
-            f":trophy: Milestones (a channel's 10th, 50th, 100th ... recognition, someone's "
-            f"first recognition, the first pilot) are {MODE_WORDS[mode]}. Admins and leaders "
-            "can change this with `/nudge milestones now|digest|off`."
-        )
-    return message(text, [section(text)])
+def digest(d: Digest, note: str | None = None) -> Message:
+    """The week in the channel, or a short, warm nudge when the week was quiet."""
+    found = blocks(d, note)
+    if len(found) > MAX_BLOCKS:  # pragma: no cover - the layout above stays well under
+        raise ValueError(f"digest has {len(found)} blocks")
+    return message(_summary(d), found)
