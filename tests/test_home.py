@@ -211,6 +211,7 @@ def test_a_first_visit_gets_a_warm_welcome_with_three_commands(bot: SlackDriver)
     assert view["type"] == "home"
     text = texts(view)
     assert "Welcome to nudgebot" in text and f"Hello <@{bot.user}>, this page is yours" in text
+    assert "There's nothing of yours here yet, so here are three easy ways to start:" in text
     for start in ("`/kudos @someone for ", "`/win ", "`/nudge commit "):
         assert start in text
     assert "/nudge now" not in text  # a step of their own, not a prompt for a channel

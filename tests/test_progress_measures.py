@@ -234,7 +234,10 @@ def test_a_channel_with_nothing_lately_says_so(sessions: Sessions) -> None:
     text = text_of(report_of(sessions, team, channel))
     assert ":seedling: Nothing done here in the last 14 days." in text
     team, channel = workspace_with(sessions, [], started=ago(1))
-    assert ":seedling: Nothing done here yet." in text_of(report_of(sessions, team, channel))
+    text = text_of(report_of(sessions, team, channel))
+    assert ":seedling: Nothing done here yet." in text
+    assert "*Needs attention: Model the Way*" in text
+    assert "Tied with" not in text  # nothing ever here: the first of the five, unexplained
 
 
 # -- what needs attention -------------------------------------------------------------------

@@ -74,8 +74,8 @@ def _welcome(page: HomePage) -> list[Block]:
         section(
             f":wave: Hello <@{page.user_id}>, this page is yours. I help this team live the "
             "Five Practices of Exemplary Leadership, one small step at a time: recognising "
-            "each other, sharing wins, saying where we're heading. Nothing is logged for you "
-            "yet, so here are three easy ways to start:"
+            "each other, sharing wins, saying where we're heading. There's nothing of yours "
+            "here yet, so here are three easy ways to start:"
         ),
         section(START_COMMANDS),
         context(

@@ -116,6 +116,8 @@ def _tie(report: Progress) -> str | None:
     if len(report.tied) < 2:
         return None
     by_key = {c.practice: c for c in report.counts}
+    if len(report.tied) == len(report.counts) and not any(c.last_at for c in report.counts):
+        return None  # nothing ever here: the order of the five needs no explaining
     focus = by_key[report.focus]
     others = _names([k for k in report.tied if k != report.focus])
     each = "nothing" if not focus.current else f"{focus.current:,} each"
