@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot import catalogue
 from bot.errors import UserError
-from bot.text import clip, defuse
+from bot.text import clip, defuse, escape_controls
 
 SECTION_LIMIT = 3000  # characters in one section's text
 CONTEXT_LIMIT = 2000  # characters in one context element
@@ -34,24 +34,43 @@ class Message:
 
 def message(text: str, blocks: list[Block]) -> Message:
     """A message from its fallback text and blocks (the text cut to Slack's limit). Every
-    message is made here, so here @channel, @here, @everyone and group mentions lose their
-    ping, in the fallback text and every text in the blocks alike (`defused`)."""
+    message is made here, so here every text is made ready for Slack (`defused`): @channel,
+    @here, @everyone and group mentions lose their ping, and in mrkdwn our own `<`, `>` and
+    `&` are escaped, so a `<placeholder>` shows as written."""
     return Message(
-        text=defuse(clip(text, SECTION_LIMIT)), blocks=[defused(b.to_dict()) for b in blocks]
+        text=_ready(clip(text, SECTION_LIMIT)), blocks=[defused(b.to_dict()) for b in blocks]
     )
 
 
 def defused(node: Any) -> Any:
-    """A block, view or any part of one with `bot.text.defuse` applied to every text in it
-    (and nothing else: ids, values and private metadata are left as they are)."""
+    """A block, view or any part of one with every text made ready for Slack, and nothing
+    else touched (ids, values and private metadata are left as they are): no broadcast pings
+    (`bot.text.defuse`), and in mrkdwn, Slack's control characters escaped where they are not
+    markup we mean (`bot.text.escape_controls`). Plain text is shown as written by Slack, so
+    it is only defused. The one place this happens: write `<what they did>`, never `&lt;`."""
     if isinstance(node, dict):
+        plain = node.get("type") == "plain_text"
         return {
-            key: defuse(value) if key == "text" and isinstance(value, str) else defused(value)
+            key: _ready(value, plain)
+            if key == "text" and isinstance(value, str)
+            else defused(value)
             for key, value in node.items()
         }
     if isinstance(node, list):
         return [defused(item) for item in node]
     return node
+
+
+def _ready(text: str, plain: bool = False) -> str:
+    safe = defuse(text)
+    if plain:
+        return safe
+    escaped = escape_controls(safe)
+    # Escaping lengthens the text: keep it within the limit it was cut to (every limit of a
+    # mrkdwn text is at least CONTEXT_LIMIT), cutting at a clean place.
+    if len(escaped) > max(len(safe), CONTEXT_LIMIT):
+        escaped = clip(escaped, max(len(safe), CONTEXT_LIMIT))
+    return escaped
 
 
 def section(text: str) -> SectionBlock:

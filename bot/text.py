@@ -14,6 +14,30 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# What `&`, `<` and `>` mean on purpose in Slack text, left as they are by `escape_controls`:
+# a person or a channel, a special command (`<!date^...>`, `<!here>`), a link (`<https://...|
+# words>`), a character escaped already, and the `>` (or `>>>`) that starts a quoted line.
+_MEANT = (
+    r"<(?:@[UWB][A-Z0-9]+|#[CG][A-Z0-9]+)(?:\|[^<>\n]*)?>"
+    r"|<![a-z][^<>\n]*>"
+    r"|<(?:https?|mailto|tel|slack):[^<>\s|]+(?:\|[^<>\n]*)?>"
+    r"|&(?:amp|lt|gt);"
+    r"|^(?:>>>|>)"
+)
+_CONTROLS = re.compile(rf"(?P<meant>{_MEANT})|[&<>]", re.MULTILINE)
+_ESCAPED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def escape_controls(text: str) -> str:
+    """Escape Slack's control characters in text we write: every `&`, `<` and `>` that is not
+    markup we mean (see `_MEANT`) becomes `&amp;`, `&lt;` or `&gt;`, so `for <what they did>`
+    shows as typed instead of vanishing as a broken link. Text people sent arrives escaped
+    already and stays as it is (never `&amp;amp;`); applying this twice changes nothing."""
+    if "&" not in text and "<" not in text and ">" not in text:
+        return text
+    return _CONTROLS.sub(lambda m: m.group() if m.group("meant") else _ESCAPED[m.group()], text)
+
+
 def clip(text: str, limit: int) -> str:
     """Cut `text` to at most `limit` characters, at a word boundary, never inside a mention,
     a link or an HTML entity, ending with an ellipsis when something was cut."""
