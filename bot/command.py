@@ -22,8 +22,8 @@ from bot.slack import replies
 A = TypeVar("A")
 
 LEADERS_ONLY = (
-    "Only workspace admins, owners and the team's leaders (NUDGEBOT_LEADERS) can publish "
-    "this. Ask one of them, or share your idea with `/nudge idea <text>`."
+    "Only admins and the team's leaders can publish this. Ask one of them, or share "
+    "your idea with the team: `/nudge idea <your idea>`."
 )
 
 

@@ -3,12 +3,13 @@ one way from the command table."""
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import error
+from bot.blocks import Message, error
 from bot.command import Call, Command, Request
 from bot.errors import UserError
 from bot.help import render as help_render
@@ -19,6 +20,9 @@ from handlers.common import busy, queue, runtime
 
 # A refused command gives the person their text back when it had at least this many words.
 FREE_TEXT_WORDS = 3
+# How alike an unknown /nudge word and a command must be to suggest it (difflib's ratio:
+# `progres` and `progress` 0.93, `comit` and `commit` 0.91, `bogus` and any command < 0.6).
+SIMILAR = 0.75
 
 
 def dispatch(
@@ -84,12 +88,34 @@ def route(text: str) -> tuple[Command[Any] | None, str, str | None]:
 def nudge(
     ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
-    """`/nudge <subcommand> ...`; nothing, or a word not in the table, shows help."""
-    spec, rest, unknown = route(command.get("text", ""))
+    """`/nudge <subcommand> ...`; nothing shows help; a command of its own (`/nudge kudos
+    ...`) or a typo close to a subcommand gets "did you mean", with the person's words; any
+    other word shows help."""
+    text = command.get("text", "")
+    spec, rest, unknown = route(text)
     if spec is None:
-        ack(response_type="ephemeral", **help_render.help_text(ALL, unknown).kwargs())
+        meant = did_you_mean(text) if unknown else None
+        answer = meant or help_render.help_text(ALL, unknown)
+        ack(response_type="ephemeral", **answer.kwargs())
         return
     dispatch(runtime(context), spec, rest, ack, command, respond, client)
+
+
+def did_you_mean(text: str) -> Message | None:
+    """The command someone probably meant by `/nudge <text>` whose first word we don't
+    have: `/kudos <the rest>` for a command of its own typed after /nudge, `/nudge <nearest>
+    <the rest>` for a typo; None when no command is close."""
+    words = clean(text).strip().split(maxsplit=1)
+    word = words[0].lower().lstrip("/")
+    rest = words[1].strip() if len(words) > 1 else ""
+    own = {name.lstrip("/"): name for name in SLASH}
+    if word in own:
+        return help_render.did_you_mean(words[0], own[word], rest, own=True)
+    close = difflib.get_close_matches(word, [*NUDGE, *own], n=1, cutoff=SIMILAR)
+    if not close:
+        return None
+    meant = own.get(close[0]) or f"/nudge {close[0]}"
+    return help_render.did_you_mean(words[0], meant, rest, own=False)
 
 
 def register(app: App) -> None:

@@ -1,6 +1,7 @@
 """Events: a reply in a prompt's thread counts as an answer (logged once, thanked with a
-reaction; never under a worry prompt, where a reply is public and named); the App Home tab
-is published when opened; uninstalls stop the workspace."""
+reaction; never under a worry prompt, where a reply is public and named; one that names
+people under a prompt not for recognition brings its author a private note, once); the App
+Home tab is published when opened; uninstalls stop the workspace."""
 
 from __future__ import annotations
 
@@ -170,6 +171,28 @@ def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> 
     except SlackApiError as err:
         if slack_code(err) != "already_reacted":
             raise
+    if isinstance(logged, responses.Logged) and prompt.response_kind != "kudos":
+        _not_kudos(rt, client, team, event, logged)
+
+
+def _not_kudos(
+    rt: Runtime, client: WebClient, team: str, event: dict[str, Any], logged: responses.Logged
+) -> None:
+    """A reply naming people under a prompt that isn't for recognition counts as that
+    prompt's answer, thanked with the same reaction as kudos: tell its author privately,
+    the first time, what was counted and how kudos are given."""
+    user = event["user"]
+    named = responses.mentioned(logged.text, user)
+    if not named:
+        return
+    bots = rt.directory.bots_among(client, team, tuple(named))
+    people = [u for u in named if u not in bots]
+    if not people:
+        return
+    with rt.reads() as session:
+        if responses.named_in_a_reply_before(session, team_id=team, user_id=user, before=logged.id):
+            return  # told once already
+    _tell(client, event, prompts_render.counted_not_kudos(logged.kind, people))
 
 
 def _tell(client: WebClient, event: dict[str, Any], message: Message) -> None:

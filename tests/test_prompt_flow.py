@@ -95,7 +95,10 @@ def test_respond_button_opens_modal_and_answer_is_logged_in_thread(
     )
     assert row.user_id == bot.user and row.prompt_id == prompt_id
     assert row.text == "Try async stand-ups for two weeks &lt;3"
-    assert f"<@{bot.user}> shared a pilot idea" in post.params["text"]
+    assert f"<@{bot.user}> proposed a small experiment" in post.params["text"]
+    # Escaped once when it arrived, and never again: Slack shows "<3", not "&lt;3".
+    posted = json.dumps(post.params["blocks"])
+    assert "two weeks &lt;3" in posted and "&amp;lt;" not in posted
 
 
 def test_double_submit_logs_once(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:

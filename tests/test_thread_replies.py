@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.tables import Prompt, Recognition, Response, Workspace
-from tests.driver import SlackDriver, slack_id
+from tests.driver import SlackDriver, blocks_text, slack_id
+from tests.shown import shown, stray_controls
 from tests.test_prompt_flow import post_prompt
 
 
@@ -148,3 +149,85 @@ def test_uninstall_and_token_revocation_stop_the_workspace(
 def inactive_reason(sessions: sessionmaker[Session], team: str) -> str | None:
     with sessions() as s:
         return s.scalar(select(Workspace.inactive_reason).where(Workspace.team_id == team))
+
+
+# -- a reply naming people under a prompt that isn't for recognition -------------------------
+
+
+def as_kind(bot: SlackDriver, sessions: sessionmaker[Session], kind: str) -> str:
+    """Post a prompt and make it one whose answers are `kind`, whatever was drawn."""
+    _, prompt_ts = post_prompt(bot, "model")
+    with sessions.begin() as s:
+        s.execute(
+            Prompt.__table__.update()
+            .where(Prompt.team_id == bot.team, Prompt.message_ts == prompt_ts)
+            .values(response_kind=kind, prompt_key="model.voice.1")
+        )
+    return prompt_ts
+
+
+def notes_to(bot: SlackDriver, user: str) -> list[str]:
+    """The private notes (chat.postEphemeral) sent to `user`, as Slack shows them."""
+    found = []
+    for call in bot.slack.calls_to("chat.postEphemeral"):
+        if call.params.get("user") == user:
+            blocks = call.params.get("blocks") or []
+            blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+            text = call.params.get("text", "") + "\n" + blocks_text(blocks)
+            assert stray_controls(text) == [], stray_controls(text)
+            found.append(shown(text))
+    return found
+
+
+def test_naming_someone_under_a_reflection_prompt_counts_it_and_says_so_once(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    prompt_ts = as_kind(bot, sessions, "reflection")
+    ben = slack_id("U")
+    first = "1700000800.000100"
+    for retry in (None, 1):  # a redelivery is neither logged nor told twice
+        reply_event(bot, prompt_ts, f"<@{ben}> showed me how to say no kindly", first, retry)
+    bot.slack.wait_for(lambda: notes_to(bot, bot.user))
+    with sessions() as s:
+        row = s.scalars(select(Response).where(Response.team_id == bot.team)).one()
+    assert (row.kind, row.source) == ("reflection", "thread")  # logged as that prompt's answer
+    assert count(sessions, Recognition, bot.team) == 0
+    [note] = notes_to(bot, bot.user)
+    # Before: the same reaction as a counted kudos, and nothing said.
+    assert (
+        ":speech_balloon: Thanks! I counted your reply as a *reflection* for this prompt. "
+        "Naming someone here doesn't give them kudos.\n"
+        f"To recognise <@{ben}>, use `/kudos <@{ben}> for <what they did>`."
+    ) in note
+    [call] = [c for c in bot.slack.calls_to("chat.postEphemeral") if c.params["user"] == bot.user]
+    assert (call.params["channel"], call.params["thread_ts"]) == (bot.channel, prompt_ts)
+
+    # Told once: a later reply naming people, here or under another prompt, is just counted.
+    reply_event(bot, prompt_ts, f"and <@{ben}> again", "1700000800.000200")
+    other_ts = as_kind(bot, sessions, "idea")
+    reply_event(bot, other_ts, f"pair with <@{ben}> on it", "1700000800.000300")
+    bot.slack.wait_for(lambda: count(sessions, Response, bot.team) == 3)
+    bot.slack.wait_for(lambda: reactions(bot, "1700000800.000300"))
+    assert len(notes_to(bot, bot.user)) == 1
+
+
+def test_no_note_for_a_reply_naming_nobody_else_or_under_a_kudos_prompt(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    robot = slack_id("U")
+    bot.slack.add_user(robot, is_bot=True)
+    prompt_ts = as_kind(bot, sessions, "idea")
+    reply_event(bot, prompt_ts, "a plain idea", "1700000900.000100")
+    reply_event(bot, prompt_ts, f"<@{bot.user}> me, and <@{robot}>", "1700000900.000200")
+    bot.slack.wait_for(lambda: reactions(bot, "1700000900.000200"))
+    _, kudos_ts = post_prompt(bot, "heart")
+    with sessions.begin() as s:
+        s.execute(
+            Prompt.__table__.update()
+            .where(Prompt.team_id == bot.team, Prompt.message_ts == kudos_ts)
+            .values(response_kind="kudos", prompt_key="heart.recognise.1")
+        )
+    reply_event(bot, kudos_ts, f"<@{slack_id('U')}> for the demo", "1700000900.000300")
+    bot.slack.wait_for(lambda: reactions(bot, "1700000900.000300"))
+    assert count(sessions, Recognition, bot.team) == 1
+    assert notes_to(bot, bot.user) == []

@@ -10,7 +10,11 @@ from slack_sdk.models.blocks import Block, HeaderBlock
 from bot import catalogue
 from bot.blocks import Message, context, message, section
 from bot.command import Command
-from bot.text import clip
+from bot.text import clip, clip_word, quote
+
+HELP_POINTER = "`/nudge help` lists everything I do."
+# A suggestion longer than this, or over several lines, is quoted instead of put in code.
+INLINE_LIMIT = 200
 
 INTRO = "*nudgebot* helps this team live the Five Practices of Exemplary Leadership."
 GROUPS = ("Recognise and share", "Log", "Practise", "Your data")
@@ -30,6 +34,26 @@ def help_text(commands: Sequence[Command], unknown: str | None = None) -> Messag
     blocks.append(section("\n".join(lines)))
     blocks.append(context(f"Practices: {', '.join(catalogue.PRACTICE_KEYS)}"))
     return message("nudgebot commands", blocks)
+
+
+def did_you_mean(word: str, command: str, rest: str, own: bool) -> Message:
+    """`/nudge <word> <rest>` where `word` is a command of its own (`own`: `/kudos`, `/win`,
+    `/vision`) or close to a /nudge subcommand: the command they likely meant, with their
+    own words, and a pointer to help instead of all of it."""
+    typed = clip_word(word)
+    head = (
+        f":point_right: `{command}` is a command of its own, not part of `/nudge`."
+        if own
+        else f":thinking_face: I don't know `/nudge {typed}`."
+    )
+    whole = f"{command} {rest}".strip()
+    if len(whole) <= INLINE_LIMIT and "\n" not in whole and "`" not in whole:
+        text = f"{head} Did you mean `{whole}`?"
+        blocks = [section(text)]
+    else:  # too long for a line of code: their words quoted, to send again
+        text = f"{head} Did you mean `{command}`? Here is what you wrote after it:"
+        blocks = [section(text), section(quote(clip(rest, 2800)))]
+    return message(text, [*blocks, context(HELP_POINTER)])
 
 
 def practices() -> Message:

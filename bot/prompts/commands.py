@@ -79,7 +79,10 @@ def post_prompt(call: Call, practice: str | None) -> None:
 
 
 def _share_win(call: Call, win: Tagged) -> None:
+    """Share the win; tell the person privately when their #tag named no practice."""
     share(call, "win", win.text, win.practice)
+    if win.unknown:
+        call.tell(render.unknown_tag(win.unknown))
 
 
 WIN = Command(

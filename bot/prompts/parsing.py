@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot import catalogue
-from bot.catalogue import Tagged, practices_hint, split_practice_tag
+from bot.catalogue import Tagged, practices_hint, split_practice_tag, without_unknown_tag
 from bot.errors import UserError
 from bot.text import check_length, clean, clip_word
 
@@ -20,9 +20,9 @@ LOG_KINDS = ("hope", "fear", "goal", "pilot", "idea", "learning")
 
 
 def parse_win(text: str) -> Tagged:
-    """`<text> [#practice]`."""
-    tagged = split_practice_tag(clean(text).strip(), WIN_USAGE)
-    if not re.sub(r"[\W_]+", "", tagged.text):
+    """`<text> [#practice]`; a #tag that names no practice stays in the text."""
+    tagged = split_practice_tag(clean(text).strip())
+    if not re.sub(r"[\W_]+", "", without_unknown_tag(tagged)):
         raise UserError("Tell us what the win was.", WIN_USAGE)
     check_length(tagged.text, WIN_USAGE)
     return tagged

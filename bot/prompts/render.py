@@ -5,11 +5,19 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot import catalogue
-from bot.blocks import SECTION_LIMIT, Message, context, message, practice_label, section
+from bot.blocks import (
+    SECTION_LIMIT,
+    Message,
+    context,
+    message,
+    notice,
+    practice_label,
+    section,
+)
 from bot.digest.milestones import headline
 from bot.prompts.responses import Logged
 from bot.statements.service import Current
-from bot.text import clip, quote
+from bot.text import clip, join_names, quote
 
 RESPOND_ACTION = "respond"
 ANSWER_HINT = "answer with the Respond button or reply in this thread"
@@ -24,40 +32,62 @@ KIND_LABEL = {
     "hope": "hope",
     "fear": "worry",
     "goal": "goal",
-    "pilot": "pilot idea",
+    "pilot": "experiment to try",
     "idea": "idea",
     "learning": "learning",
     "reflection": "reflection",
 }
 
 
-KIND_EMOJI = {
-    "win": ":trophy:",
-    "vision": ":telescope:",
-    "hope": ":sunrise:",
-    "goal": ":dart:",
-    "pilot": ":test_tube:",
-    "idea": ":bulb:",
-    "learning": ":books:",
-    "reflection": ":thought_balloon:",
+# What the channel reads above a shared answer: `:trophy: @Ana shared a win`.
+SHARED_HEAD = {
+    "win": (":trophy:", "shared a win"),
+    "vision": (":telescope:", "shared a picture of the future"),
+    "hope": (":sunrise:", "shared a hope"),
+    "goal": (":dart:", "shared a goal for the team"),
+    "pilot": (":test_tube:", "proposed a small experiment"),
+    "idea": (":bulb:", "shared an idea"),
+    "learning": (":books:", "shared what they learned"),
+    "reflection": (":thought_balloon:", "shared a reflection"),
 }
 
 
 def shared(logged: Logged) -> Message:
-    """A win, hope, goal, pilot, idea or learning, shown to the channel with its author."""
-    label = KIND_LABEL[logged.kind]
-    emoji = KIND_EMOJI.get(logged.kind, ":speech_balloon:")
-    article = "an" if label[0] in "aeiou" else "a"
+    """A win, hope, goal, pilot, idea or learning, shown to the channel with its author. The
+    practice is named only when it isn't where this kind counts anyway (a tagged win, an
+    answer to a prompt of another practice)."""
+    emoji, did = SHARED_HEAD.get(logged.kind, (":speech_balloon:", "shared an answer"))
     who = f"<@{logged.user_id}>" if logged.user_id else "Someone"
-    head = f"{emoji} *{who} shared {article} {label}*"
+    head = f"{emoji} *{who} {did}*"
     blocks: list[Block] = [
         section(f"{head}\n{quote(clip(logged.text, SECTION_LIMIT - len(head) - 50))}"),
-        context(practice_label(logged.practice, logged.commitment)),
     ]
+    if logged.practice != catalogue.KIND_HOME[logged.kind][0]:
+        blocks.append(context(practice_label(logged.practice)))
     celebrate = [headline(m) for m in logged.milestones if m.shown_now]
     if celebrate:
         blocks.append(section("\n".join(celebrate)))
-    return message(f"{who} shared {article} {label}", blocks)
+    return message(f"{who} {did}", blocks)
+
+
+def unknown_tag(word: str) -> Message:
+    """Told privately after a win whose #tag names no practice: it was posted anyway."""
+    return notice(catalogue.not_a_practice(word, "your win"))
+
+
+def counted_not_kudos(kind: str, named: list[str]) -> Message:
+    """Told privately, once, to someone whose reply in a prompt's thread names people (user
+    ids in `named`): it counted as an answer to the prompt, not as kudos, and how kudos are
+    given."""
+    label = KIND_LABEL[kind]
+    article = "an" if label[0] in "aeiou" else "a"
+    text = (
+        f":speech_balloon: Thanks! I counted your reply as {article} *{label}* for this "
+        "prompt. Naming someone here doesn't give them kudos.\n"
+        f"To recognise {join_names(named)}, use "
+        f"`/kudos {' '.join(f'<@{u}>' for u in named)} for <what they did>`."
+    )
+    return message(f"I counted your reply as {article} {label}, not as kudos.", [section(text)])
 
 
 def fear_logged() -> Message:

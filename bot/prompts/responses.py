@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
@@ -12,9 +14,11 @@ from bot.digest import milestones
 from bot.digest.milestones import Reached
 from bot.prompts import anonymous
 from models.queries import ensure_workspace, insert_once
-from models.tables import Response
+from models.tables import Prompt, Response
 
 SOURCES = ("command", "modal", "thread")
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 
 
 @dataclass(frozen=True)
@@ -90,3 +94,31 @@ def log_response(
         announced=source != "thread",  # a thread reply gets a reaction, not a message
     )
     return Logged(row.id, kind, practice, commitment, user_id, text, reached)
+
+
+def mentioned(text: str, author: str | None) -> list[str]:
+    """The people a text names (`<@U...>`), in order, once each, its author left out."""
+    found: list[str] = []
+    for user in _MENTION.findall(text):
+        if user != author and user not in found:
+            found.append(user)
+    return found
+
+
+def named_in_a_reply_before(session: Session, *, team_id: str, user_id: str, before: int) -> bool:
+    """Whether `user_id` named someone in an earlier reply in the thread of a prompt that
+    isn't a kudos prompt (and so was told then that naming someone there gives no kudos)."""
+    texts = session.scalars(
+        select(Response.text)
+        .join(Prompt, Prompt.id == Response.prompt_id)
+        .where(
+            Response.team_id == team_id,
+            Response.user_id == user_id,
+            Response.source == "thread",
+            Response.id < before,
+            Response.text.contains("<@"),
+            Prompt.response_kind != "kudos",
+        )
+        .limit(50)
+    )
+    return any(mentioned(text, user_id) for text in texts)

@@ -15,7 +15,8 @@ def parse(rest: str, req: Request, _rt: Runtime) -> Kudos:
 
 
 def give(call: Call, kudos: Kudos) -> None:
-    """Refuse bots and the giver themself, log the kudos, show it to the channel."""
+    """Refuse bots and the giver themself, log the kudos, show it to the channel; tell the
+    giver privately when their #tag named no practice (the kudos went out untagged)."""
     rt, req = call.rt, call.req
     bots = rt.directory.bots_among(call.client, req.team_id, kudos.recipients)
     service.check_recipients(req.user_id, kudos.recipients, bots)
@@ -34,6 +35,8 @@ def give(call: Call, kudos: Kudos) -> None:
         )
     assert given is not None  # no dedupe key: never a duplicate
     call.say(render.kudos(given))
+    if kudos.unknown_tag:
+        call.tell(render.unknown_tag(kudos.unknown_tag))
 
 
 KUDOS = Command(

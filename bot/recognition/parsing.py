@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.catalogue import split_practice_tag
+from bot.catalogue import split_practice_tag, without_unknown_tag
 from bot.errors import UserError
 from bot.text import check_length, clean, clip_word
 
@@ -29,12 +29,15 @@ class Kudos:
     recipients: tuple[str, ...]
     reason: str
     practice: str | None
+    # A trailing #tag that is no practice: left in the reason as typed, and told about.
+    unknown_tag: str | None = None
 
 
 def parse_kudos(text: str) -> Kudos:
-    """`@a [@b ...] <reason> [#practice]`: leading mentions are the people recognised."""
+    """`@a [@b ...] <reason> [#practice]`: leading mentions are the people recognised. A
+    #tag that names no practice stays in the reason (the kudos counts untagged)."""
     text = _JOINED_MENTIONS.sub("> <@", clean(text))
-    tagged = split_practice_tag(text.strip(), KUDOS_USAGE)
+    tagged = split_practice_tag(text.strip())
     words = tagged.text.split()
     recipients: list[str] = []
     index = 0
@@ -64,10 +67,11 @@ def parse_kudos(text: str) -> Kudos:
             KUDOS_USAGE,
         )
     reason = " ".join(words[index:])
-    if re.sub(r"[\W_]+", "", re.sub(r"^for\b", "", reason, flags=re.IGNORECASE)) == "":
+    said = without_unknown_tag(replace(tagged, text=reason))
+    if re.sub(r"[\W_]+", "", re.sub(r"^for\b", "", said, flags=re.IGNORECASE)) == "":
         raise UserError(
             "Say what they did: the reason is what makes recognition mean something.",
             KUDOS_USAGE,
         )
     check_length(reason, KUDOS_USAGE)
-    return Kudos(recipients=tuple(recipients), reason=reason, practice=tagged.practice)
+    return Kudos(tuple(recipients), reason, tagged.practice, tagged.unknown)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks import SECTION_LIMIT, Message, context, message, practice_label, section
+from bot import catalogue
+from bot.blocks import SECTION_LIMIT, Message, context, message, notice, practice_label, section
 from bot.digest.milestones import headline
 from bot.errors import UserError
 from bot.recognition.service import KudosGiven
@@ -12,19 +13,27 @@ from bot.text import clip, join_names, quote
 
 
 def kudos(given: KudosGiven) -> Message:
+    """The kudos for the channel: who, why and from whom. The practice is named only when
+    the giver tagged one other than Encourage the Heart, where every kudos counts anyway."""
     names = join_names(list(given.recipients))
     head = f":tada: *Kudos to {names}!*"
+    tagged = given.practice != catalogue.KIND_HOME["kudos"][0]
     blocks: list[Block] = [
         section(f"{head}\n{quote(clip(given.reason, SECTION_LIMIT - len(head) - 50))}"),
         context(
             f"From <@{given.giver_id}>",
-            practice_label(given.practice, given.commitment),
+            *([practice_label(given.practice)] if tagged else []),
         ),
     ]
     celebrate = [headline(m) for m in given.milestones if m.shown_now]
     if celebrate:
         blocks.append(section("\n".join(celebrate)))
     return message(f"Kudos to {names} from <@{given.giver_id}>", blocks)
+
+
+def unknown_tag(word: str) -> Message:
+    """Told privately after a kudos whose #tag names no practice: it was posted anyway."""
+    return notice(catalogue.not_a_practice(word, "your kudos"))
 
 
 def reply_not_logged(err: UserError) -> Message:
