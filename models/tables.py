@@ -157,6 +157,7 @@ class Schedule(Base):
     __table_args__ = (
         Index("ix_schedules_channel", "team_id", "channel_id"),
         Index("ix_schedules_updated", "updated_at"),
+        UniqueConstraint("team_id", "kind", "number", name="uq_schedules_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,6 +166,9 @@ class Schedule(Base):
     # "prompt": a practice prompt; "digest": the channel's weekly recognition digest.
     kind: Mapped[str] = mapped_column(String(16), default="prompt", server_default="prompt")
     practice: Mapped[str] = mapped_column(String(16))  # a practice key, "rotate" or "digest"
+    # A prompt schedule's number as people see and type it: 1, 2, 3... in the workspace,
+    # counting prompt schedules only (never reused); None for a digest.
+    number: Mapped[int | None] = mapped_column()
     cron: Mapped[str] = mapped_column(String(64))
     zone: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str | None] = mapped_column(SlackId)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.tables import Schedule
 from tests.driver import SlackDriver, blocks_text, slack_id
-from tests.helpers import assert_private_reply
+from tests.shown import assert_private_reply, shown, stray_controls
 
 
 def schedules(sessions: sessionmaker[Session], team: str) -> list[tuple]:
@@ -18,7 +18,9 @@ def schedules(sessions: sessionmaker[Session], team: str) -> list[tuple]:
 
 
 def said(message: dict) -> str:
-    return message.get("text", "") + "\n" + blocks_text(message.get("blocks", []))
+    text = message.get("text", "") + "\n" + blocks_text(message.get("blocks", []))
+    assert stray_controls(text) == [], stray_controls(text)
+    return shown(text)
 
 
 def add(bot: SlackDriver, text: str, user: str | None = None) -> dict:
@@ -40,12 +42,12 @@ def test_add_list_pause_resume_remove(bot: SlackDriver, sessions: sessionmaker[S
         False,
     )
     with sessions() as s:
-        schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
+        number = s.scalar(select(Schedule.number).where(Schedule.team_id == bot.team))
 
     add(bot, 'challenge cron "30 8 * * 1-5"')
     listing, key = bot.command("/nudge", "schedule list")
     text = assert_private_reply(bot, listing, key)
-    assert f"#{schedule_id}" in text and "rotating practices" in text
+    assert f"#{number}" in text and "rotating practices" in text
     assert "Challenge the Process" in text and "next <!date^" in text and f"<@{bot.user}>" in text
 
     for action, state in (
@@ -53,9 +55,9 @@ def test_add_list_pause_resume_remove(bot: SlackDriver, sessions: sessionmaker[S
         ("resume", (False, False)),
         ("remove", (False, True)),
     ):
-        reply, key = bot.command("/nudge", f"schedule {action} {schedule_id}")
+        reply, key = bot.command("/nudge", f"schedule {action} {number}")
         assert reply.status == 200
-        assert f"#{schedule_id}" in said(bot.slack.wait_response(key))
+        assert f"#{number}" in said(bot.slack.wait_response(key))
         assert schedules(sessions, bot.team)[0][3:5] == state
 
 
@@ -102,12 +104,12 @@ def test_ids_that_are_unknown_or_elsewhere_are_refused(
 ) -> None:
     add(bot, "heart daily 09:00")
     with sessions() as s:
-        schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
+        number = s.scalar(select(Schedule.number).where(Schedule.team_id == bot.team))
     elsewhere = slack_id("C")
     cases = [
-        (bot.channel, "pause abc", "isn't a schedule id"),
-        (bot.channel, f"pause {schedule_id + 100000}", "no schedule"),
-        (elsewhere, f"remove {schedule_id}", "belongs to"),
+        (bot.channel, "pause abc", "isn't a schedule number"),
+        (bot.channel, f"pause {number + 100000}", "no schedule"),
+        (elsewhere, f"remove {number}", "belongs to"),
     ]
     for channel, text, words in cases:
         reply, key = bot.command("/nudge", f"schedule {text}", channel=channel)
@@ -124,17 +126,17 @@ def test_only_creator_admin_or_leader_may_change_a_schedule(
     bot = make_bot(leaders=frozenset({leader}))
     add(bot, "heart daily 09:00")
     with sessions() as s:
-        schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
+        number = s.scalar(select(Schedule.number).where(Schedule.team_id == bot.team))
     stranger, admin = slack_id("U"), slack_id("U")
     bot.slack.add_user(admin, is_admin=True)
 
-    _, key = bot.command("/nudge", f"schedule pause {schedule_id}", user=stranger)
+    _, key = bot.command("/nudge", f"schedule pause {number}", user=stranger)
     refused = bot.slack.wait_response(key)
     assert refused["response_type"] == "ephemeral" and "Only <@" in said(refused)
     assert schedules(sessions, bot.team)[0][3] is False
 
     for user, action in ((admin, "pause"), (leader, "resume")):
-        _reply, key = bot.command("/nudge", f"schedule {action} {schedule_id}", user=user)
+        _reply, key = bot.command("/nudge", f"schedule {action} {number}", user=user)
         assert bot.slack.wait_response(key)["response_type"] == "in_channel"
     assert schedules(sessions, bot.team)[0][3] is False
 
@@ -144,10 +146,79 @@ def test_other_workspaces_schedules_are_invisible(
 ) -> None:
     add(bot, "heart daily 09:00")
     with sessions() as s:
-        schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
+        number = s.scalar(select(Schedule.number).where(Schedule.team_id == bot.team))
     other = SlackDriver(url=bot.url, secret=bot.secret, slack=bot.slack, channel=bot.channel)
     listing, key = other.command("/nudge", "schedule list")
     assert_private_reply(other, listing, key, "No schedules")
-    _reply, key = other.command("/nudge", f"schedule remove {schedule_id}")
+    _reply, key = other.command("/nudge", f"schedule remove {number}")
     assert "no schedule" in said(bot.slack.wait_response(key))
     assert schedules(sessions, bot.team)[0][4] is False
+
+
+# -- numbers as people see them --------------------------------------------------------------
+
+
+def numbers(sessions: sessionmaker[Session], team: str) -> list[tuple[str, int | None]]:
+    with sessions() as s:
+        rows = s.execute(
+            select(Schedule.kind, Schedule.number)
+            .where(Schedule.team_id == team)
+            .order_by(Schedule.id)
+        )
+        return [(kind, number) for kind, number in rows]
+
+
+def test_the_first_prompt_schedule_is_number_1_even_after_a_digest(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    bot.slack.add_user(bot.user, is_admin=True)
+    _, key = bot.command("/nudge", "digest on fri 16:00")
+    bot.slack.wait_response(key)
+    posted = add(bot, "heart daily 09:00")
+    # Before: "Schedule #2", because the digest took id 1.
+    assert "Schedule *#1*: Encourage the Heart prompts here every day at 09:00" in said(posted)
+    assert "`/nudge schedule pause 1`" in said(posted)
+    assert numbers(sessions, bot.team) == [("digest", None), ("prompt", 1)]
+
+    listing, key = bot.command("/nudge", "schedule list")
+    text = assert_private_reply(bot, listing, key)
+    assert "*#1* Encourage the Heart, every day at 09:00 (UTC) · next <!date^" in text
+    assert f"added by <@{bot.user}>" in text
+    assert "Pause, resume or remove one with `/nudge schedule pause|resume|remove <number>`" in text
+
+    _, key = bot.command("/nudge", "schedule pause 1")
+    changed = said(bot.slack.wait_response(key))
+    assert "Schedule *#1* (Encourage the Heart, every day at 09:00) is paused." in changed
+    listing, key = bot.command("/nudge", "schedule list")
+    assert f":double_vertical_bar: paused by <@{bot.user}>" in assert_private_reply(
+        bot, listing, key
+    )
+
+
+def test_numbers_count_the_workspaces_prompt_schedules_and_are_never_reused(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    other = slack_id("C")
+    add(bot, "heart daily 09:00")
+    _, key = bot.command("/nudge", "schedule add model daily 10:00", channel=other)
+    assert "Schedule *#2*" in said(bot.slack.wait_response(key))
+    _, key = bot.command("/nudge", "schedule remove 1")
+    bot.slack.wait_response(key)
+    # Removed #1 keeps its number: the next one is #3, so "1" never means a new schedule.
+    assert "Schedule *#3*" in said(add(bot, "vision weekly fri 15:00"))
+    assert numbers(sessions, bot.team) == [("prompt", 1), ("prompt", 2), ("prompt", 3)]
+    _, key = bot.command("/nudge", "schedule pause 1")
+    assert "There is no schedule #1" in said(bot.slack.wait_response(key))
+    _, key = bot.command("/nudge", "schedule pause #02")
+    assert f"Schedule #2 belongs to <#{other}>" in said(bot.slack.wait_response(key))
+    # Another workspace starts at 1 again.
+    elsewhere = SlackDriver(url=bot.url, secret=bot.secret, slack=bot.slack, channel=bot.channel)
+    assert "Schedule *#1*" in said(add(elsewhere, "heart daily 09:00"))
+
+
+def test_a_duplicate_names_the_schedule_by_its_number(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    add(bot, "heart daily 09:00")
+    _, key = bot.command("/nudge", "schedule add heart daily 09:00")
+    assert "Schedule #1 already does exactly that" in said(bot.slack.wait_response(key))

@@ -10,20 +10,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import blocks
 from models.tables import Statement
 from tests.driver import SlackDriver, slack_id
-from tests.helpers import (
-    NOTHING,
-    assert_ack_error,
-    assert_later_error,
-    assert_private_reply,
-    counts,
-    said,
-)
+from tests.helpers import NOTHING, counts
+from tests.shown import assert_ack_error, assert_later_error, assert_private_reply, said
 
-LEADERS_ONLY = (
-    "Only workspace admins, owners and the team's leaders (NUDGEBOT_LEADERS) can publish this."
-)
+LEADERS_ONLY = "Only admins and the team's leaders can publish this."
 
 
 def statement_rows(sessions: sessionmaker[Session], team: str) -> list[Statement]:
@@ -73,14 +66,17 @@ def test_admin_publishes_the_vision_and_everyone_can_read_it(
     # Anyone in the workspace reads it, as an ephemeral answer to /vision.
     reader = slack_id("U")
     reply, key = bot.command("/vision", user=reader)
-    assert_private_reply(
+    today = datetime.now(UTC).date()  # the bot's zone is UTC
+    said_now = assert_private_reply(
         bot,
         reply,
         key,
         "Our vision",
         "A team where every release is boring.\nAnd every retro is honest.",
-        f"Version 1 · published by <@{bot.user}> on {row.created_at:%Y-%m-%d}",
+        # One date style: the team's calendar day, written as `day` writes days.
+        f"Version 1 · published by <@{bot.user}> on {blocks.day(row.created_at.date(), today)}",
     )
+    assert f"{row.created_at:%Y-%m-%d}" not in said_now
     assert asked_about(bot, reader) == 0  # reading needs no permission check
 
 
@@ -137,7 +133,9 @@ def test_a_leader_from_settings_may_publish_without_being_admin(
 
 def test_non_admin_may_not_publish(bot: SlackDriver, sessions: sessionmaker[Session]) -> None:
     reply, key = bot.command("/vision", "set everyone gets a pony")
-    assert_later_error(bot, reply, key, LEADERS_ONLY, "`/nudge idea <text>`")
+    text = assert_later_error(bot, reply, key, LEADERS_ONLY, "`/nudge idea <your idea>`")
+    assert "NUDGEBOT_LEADERS" not in text  # no settings' names in what people read
+    assert "> /vision set everyone gets a pony" in text  # their words, kept
     assert counts(sessions, bot.team) == NOTHING
     assert asked_about(bot, bot.user) == 1
 

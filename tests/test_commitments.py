@@ -32,6 +32,7 @@ from schedules.runner import PromptScheduler
 from tests.conftest import AppServers
 from tests.driver import Reply, SlackDriver, blocks_text, slack_id
 from tests.fake_slack import Call, FakeSlack
+from tests.shown import shown, stray_controls
 
 ZONE = "Europe/Berlin"
 
@@ -48,7 +49,9 @@ def said(message: dict[str, Any]) -> str:
     blocks = message.get("blocks") or []
     if isinstance(blocks, str):  # chat.postMessage sends blocks as JSON text
         blocks = json.loads(blocks)
-    return str(message.get("text", "")) + "\n" + blocks_text(blocks)
+    text = str(message.get("text", "")) + "\n" + blocks_text(blocks)
+    assert stray_controls(text) == [], stray_controls(text)
+    return shown(text)
 
 
 def blocks_of(call: Call) -> list[dict[str, Any]]:
@@ -158,7 +161,8 @@ def test_commit_posts_in_the_channel_and_stores_it(
     text = said(post.params)
     assert f"<@{berlin.user}> made a commitment" in text
     assert "> Write the onboarding guide for Ana" in text
-    assert "Model the Way" in text and "I'll ask in this thread <!date^" in text
+    assert "I'll ask how it went, here in the thread, <!date^" in text
+    assert "Model the Way" not in text and "do what you say" not in text  # no boilerplate
 
     [row] = berlin.slack.wait_for(lambda: rows(sessions, berlin.team))
     due = dates.parse_due("fri", today())
@@ -211,8 +215,9 @@ def test_bad_input_is_explained_and_writes_nothing(
     reply, key = berlin.command("/nudge", text.format(far=_far()))
     assert reply.status == 200
     assert reply.json["response_type"] == "ephemeral"
-    assert words in reply.text
-    assert "Try: `/nudge commit <what you'll do> by <fri" in reply.text
+    assert stray_controls(reply.text) == []
+    assert words in shown(reply.text)
+    assert "Try: `/nudge commit <what you'll do> by <fri" in shown(reply.text)
     assert before == [] and rows(sessions, berlin.team) == []
     assert posts_to(berlin.slack, berlin.channel) == []
     assert berlin.slack.responses[key] == []
@@ -269,8 +274,10 @@ def test_any_commit_text_gets_an_answer_never_the_apology(bot: SlackDriver, text
 def test_help_shows_the_commit_command(bot: SlackDriver) -> None:
     reply, _ = bot.command("/nudge", "help")
     assert "`/nudge commit <what you'll do> by <fri|tomorrow|in 2 weeks|2026-12-15>`" in (
-        reply.text
+        shown(reply.text)
     )
+    # Sent escaped, so Slack shows the placeholder instead of reading a link in it.
+    assert "by &lt;fri|tomorrow|in 2 weeks|2026-12-15&gt;" in reply.text
 
 
 # -- the follow-up question --------------------------------------------------------------------

@@ -109,8 +109,9 @@ def test_reads_the_date(today: date, text: str, due: date) -> None:
         (FRI, "15/12", "different days in different countries"),
         (FRI, "12/15/2026", "different days in different countries"),
         (FRI, "next fri", "can mean two days"),
-        (FRI, "2026-03-12", "*2026-03-12* is in the past"),
-        (FRI, "mar 12 2026", "(2026-03-12) is in the past"),
+        (FRI, "2026-03-12", "*2026-03-12* (Thu 12 Mar) is in the past"),
+        (FRI, "mar 12 2026", "*mar 12 2026* (Thu 12 Mar) is in the past"),
+        (FRI, "2027-03-14", "pick a day by Sat 13 Mar 2027"),
         (FRI, "2027-03-14", "more than a year away"),
         (FRI, "in 53 weeks", "more than a year away"),
         (FRI, "in 13 months", "more than a year away"),
@@ -129,7 +130,7 @@ def test_bad_dates_are_explained(today: date, text: str, words: str) -> None:
 def test_next_weekday_suggests_both_readings() -> None:
     with pytest.raises(UserError) as caught:
         parse_due("next fri", FRI)
-    assert "`fri` for the coming one (Friday 20 March)" in caught.value.message
+    assert "`fri` for the coming one (Fri 20 Mar)" in caught.value.message
     assert "`2026-03-27`" in caught.value.message
 
 
@@ -166,8 +167,9 @@ def test_a_weekday_is_always_one_to_seven_days_ahead(word: str, offset: int) -> 
 def test_describe() -> None:
     assert describe(FRI, FRI) == "today"
     assert describe(date(2026, 3, 14), FRI) == "tomorrow"
-    assert describe(date(2026, 3, 20), FRI) == "Friday 20 March"
-    assert describe(date(2027, 1, 1), NYE_EVE) == "Friday 1 January 2027"
+    # One date style everywhere: bot.blocks.day (before: "Friday 20 March").
+    assert describe(date(2026, 3, 20), FRI) == "Fri 20 Mar"
+    assert describe(date(2027, 1, 1), NYE_EVE) == "Fri 1 Jan 2027"
 
 
 def test_add_months_and_years_clamp_to_the_month() -> None:

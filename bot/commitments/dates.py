@@ -12,6 +12,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import blocks
 from bot.errors import UserError
 
 DUE_USAGE = "by fri | today | tomorrow | in 3 days | in 2 weeks | next week | dec 15 | 2026-12-15"
@@ -98,14 +99,13 @@ def add_months(day: date, months: int) -> date:
 
 
 def describe(day: date, today: date) -> str:
-    """A due date in words: `today`, `tomorrow`, `Friday 13 March` (plus the year if not
-    this one)."""
+    """A due date in words: `today`, `tomorrow`, else as every calendar day is written
+    (`Fri 13 Mar`, with the year when it isn't this one: bot.blocks.day)."""
     if day == today:
         return "today"
     if day == today + timedelta(days=1):
         return "tomorrow"
-    words = f"{day:%A} {day.day} {day:%B}"
-    return words if day.year == today.year else f"{words} {day.year}"
+    return blocks.day(day, today)
 
 
 def _shown(text: str) -> str:
@@ -208,10 +208,9 @@ def _read(text: str, today: date) -> date:
     raise _unreadable(text)
 
 
-def _named(text: str, day: date) -> str:
-    """What the person typed, and the date it means when that isn't already the date."""
-    shown = _shown(text)
-    return f"*{shown}*" if shown == f"{day:%Y-%m-%d}" else f"*{shown}* ({day:%Y-%m-%d})"
+def _named(text: str, day: date, today: date) -> str:
+    """What the person typed, and the day it means."""
+    return f"*{_shown(text)}* ({blocks.day(day, today)})"
 
 
 def parse_due(text: str, today: date, usage: str = DUE_USAGE) -> date:
@@ -227,11 +226,11 @@ def _check(due: date | None, text: str, today: date) -> date:
     if due is None:
         raise UserError("By when? Put a date after `by`.")
     if due < today:
-        raise UserError(f"{_named(text, due)} is in the past. Pick today or a day ahead.")
+        raise UserError(f"{_named(text, due, today)} is in the past. Pick today or a day ahead.")
     limit = add_years(today, MAX_AHEAD_YEARS)
     if due > limit:
         raise UserError(
-            f"{_named(text, due)} is more than a year away. Commitments work best close at "
-            f"hand: pick a day by {limit:%Y-%m-%d}, and break a big one into steps."
+            f"{_named(text, due, today)} is more than a year away. Commitments work best close "
+            f"at hand: pick a day by {blocks.day(limit, today)}, and break a big one into steps."
         )
     return due

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot.blocks import SECTION_LIMIT, Message, context, local_time, message, practice_label, section
+from bot.blocks import SECTION_LIMIT, Message, context, local_time, message, section
 from bot.commitments.dates import describe
 from bot.commitments.service import Answer, CommitmentView
 from bot.text import clip, quote
@@ -19,10 +19,6 @@ ACTIONS = {KEPT_ACTION: "kept", NOT_YET_ACTION: "not_yet", DROPPED_ACTION: "drop
 ANSWER_BLOCK = "commitment_answer"
 
 
-def _label() -> str:
-    return practice_label("model", "example")
-
-
 def _body(head: str, text: str) -> str:
     return f"{head}\n{quote(clip(text, SECTION_LIMIT - len(head) - 50))}"
 
@@ -31,11 +27,12 @@ def posted(view: CommitmentView, today: date) -> Message:
     """The commitment, shown to the channel."""
     due = describe(view.due_on, today)
     head = f":handshake: *<@{view.user_id}> made a commitment, due {due}*"
-    when = f"I'll ask in this thread {local_time(view.next_ask_at)}" if view.next_ask_at else ""
-    return message(
-        f"<@{view.user_id}> committed to: {clip(view.text, 200)} (due {due})",
-        [section(_body(head, view.text)), context(f"{_label()} · do what you say · {when}")],
-    )
+    blocks: list[Block] = [section(_body(head, view.text))]
+    if view.next_ask_at:
+        blocks.append(
+            context(f"I'll ask how it went, here in the thread, {local_time(view.next_ask_at)}.")
+        )
+    return message(f"<@{view.user_id}> committed to: {clip(view.text, 200)} (due {due})", blocks)
 
 
 def not_in_channel(text: str) -> Message:
@@ -72,7 +69,7 @@ def question(view: CommitmentView, today: date) -> Message:
                     ButtonElement(text="Dropped it", action_id=DROPPED_ACTION, value=value),
                 ],
             ),
-            context(f"{_label()} · only <@{view.user_id}> can answer"),
+            context(f"Only <@{view.user_id}> can answer."),
         ],
     )
 

@@ -55,7 +55,7 @@ def run(call: Call, asked: ScheduleRequest) -> None:
 SCHEDULE = Command(
     name="schedule",
     usage="/nudge schedule add <practice|rotate> weekly mon 09:00 [tz Europe/Berlin]",
-    summary="prompts on a rhythm; `/nudge schedule list|pause|resume|remove <id>`",
+    summary="prompts on a rhythm; `/nudge schedule list|pause|resume|remove <number>`",
     parse=parse,
     run=run,
 )

@@ -38,7 +38,10 @@ def parse_schedule(rest: str, default_zone: str) -> ScheduleRequest:
         return ScheduleRequest("add", practice=practice, when=when)
     if sub in CHANGES:
         if not arg.strip():
-            raise UserError(f"Which schedule? Give its id: `/nudge schedule {sub} 3`.")
+            raise UserError(
+                f"Which schedule? Give its number from `/nudge schedule list`: "
+                f"`/nudge schedule {sub} 2`."
+            )
         return ScheduleRequest(sub, raw_id=arg)
     what = f"`/nudge schedule` doesn't have *{clip_word(sub)}*." if sub else ""
     raise UserError(what or "What should I do with schedules?", SCHEDULE_USAGE)

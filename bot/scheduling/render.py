@@ -5,35 +5,64 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot import catalogue
-from bot.blocks import Message, context, local_time, message, section
+from bot.blocks import Message, context, local_time, message, plural, section, sections
 from bot.scheduling.service import ScheduleView
 from bot.scheduling.when import When
 
+# Why Slack made us pause a schedule, in words.
+WHY_PAUSED = {
+    "channel_not_found": "the channel no longer exists or I can't see it",
+    "is_archived": "the channel was archived",
+    "not_in_channel": "I'm no longer a member of the channel",
+}
+MANAGE = "Pause, resume or remove one with `/nudge schedule pause|resume|remove <number>`."
+
 
 def schedule_paused(
-    schedule_id: int, channel_id: str, code: str, when: When, kind: str = "prompt"
+    schedule_id: int,
+    channel_id: str,
+    code: str,
+    when: When,
+    kind: str = "prompt",
+    number: int | None = None,
 ) -> Message:
-    """A direct message to a schedule's creator: why it stopped and how to restart it."""
-    why = {
-        "channel_not_found": "the channel no longer exists or I can't see it",
-        "is_archived": "the channel was archived",
-        "not_in_channel": "I'm no longer a member of the channel",
-    }.get(code, code)
-    what = "the weekly digest" if kind == "digest" else f"schedule #{schedule_id}"
-    resume = (
-        "`/nudge digest on <day> <time>`"
-        if kind == "digest"
-        else f"`/nudge schedule resume {schedule_id}`"
-    )
+    """A direct message to a schedule's creator: why it stopped and how to restart it.
+    `number` is the prompt schedule's number as `/nudge schedule list` shows it; without
+    it the message points to the list instead of naming a number (never the row's id)."""
+    why = WHY_PAUSED.get(code, code)
+    if kind == "digest":
+        what, resume = "the weekly digest", "`/nudge digest on <day> <time>`"
+    elif number is not None:
+        what, resume = f"schedule #{number}", f"`/nudge schedule resume {number}`"
+    else:
+        what = "a prompt schedule"
+        resume = "`/nudge schedule resume <number>` (`/nudge schedule list` shows its number)"
     text = (
         f":pause_button: I paused {what} ({when.describe()}, {when.zone}) "
-        f"in <#{channel_id}> because {why}. Once that's fixed (for example "
-        f"`/invite @nudgebot` in the channel), restart it there with {resume}."
+        f"in <#{channel_id}> because {why}.\n"
+        f"Once that's fixed (for example `/invite @nudgebot` in the channel), restart it "
+        f"there with {resume}."
     )
-    return message(f"Schedule #{schedule_id} is paused: {why}", [section(text)])
+    return message(f"I paused {what} in <#{channel_id}>: {why}", [section(text)])
+
+
+def _what(practice: str) -> str:
+    return "rotating practices" if practice == "rotate" else catalogue.practice(practice).name
+
+
+def _state(v: ScheduleView) -> str:
+    if v.paused:
+        reason = v.paused_reason or ""
+        if reason.startswith("paused by"):
+            return f":double_vertical_bar: {reason}"
+        return f":double_vertical_bar: paused: {WHY_PAUSED.get(reason, reason or 'paused')}"
+    if v.next_run is not None:
+        return f"next {local_time(v.next_run)}"
+    return "no upcoming run"
 
 
 def schedule_list(views: list[ScheduleView], channel_id: str) -> Message:
+    """This channel's prompt schedules, by the numbers people type to manage them."""
     if not views:
         text = (
             "No schedules in this channel yet. Add one with "
@@ -42,39 +71,33 @@ def schedule_list(views: list[ScheduleView], channel_id: str) -> Message:
         return message(text, [section(text)])
     lines = []
     for v in views:
-        what = (
-            "rotating practices" if v.practice == "rotate" else catalogue.practice(v.practice).name
+        by = f"<@{v.created_by}>" if v.created_by else "someone who has left"
+        lines.append(
+            f"*#{v.number}* {_what(v.practice)}, {v.when.describe()} ({v.when.zone}) · "
+            f"{_state(v)} · added by {by}"
         )
-        if v.paused:
-            state = f":double_vertical_bar: paused ({v.paused_reason or 'paused'})"
-        elif v.next_run is not None:
-            state = f"next {local_time(v.next_run)}"
-        else:
-            state = "no upcoming run"
-        where = f"{v.when.describe()} ({v.when.zone})"
-        by = f"<@{v.created_by}>" if v.created_by else "someone who left"
-        lines.append(f"*#{v.id}* {what}, {where} · {state} · by {by}")
     blocks: list[Block] = [HeaderBlock(text="Schedules in this channel")]
-    for start in range(0, len(lines), 10):
-        blocks.append(section("\n".join(lines[start : start + 10])))
-    blocks.append(context("Manage one with `/nudge schedule pause|resume|remove <id>`."))
-    count = "1 schedule" if len(views) == 1 else f"{len(views)} schedules"
-    return message(f"{count} in <#{channel_id}>", blocks)
+    blocks += sections(lines, per_section=10)
+    blocks.append(context(MANAGE))
+    return message(f"{plural(len(views), 'schedule')} in <#{channel_id}>", blocks)
 
 
 def schedule_added(view: ScheduleView) -> Message:
-    what = (
-        "rotating practices"
-        if view.practice == "rotate"
-        else catalogue.practice(view.practice).name
-    )
     when = view.when.describe()
-    nxt = f" First one {local_time(view.next_run)}." if view.next_run else ""
-    text = f":calendar: Schedule *#{view.id}*: {what} prompts here {when} ({view.when.zone}).{nxt}"
-    return message(text, [section(text)])
+    nxt = f"\nThe first one: {local_time(view.next_run)}." if view.next_run else ""
+    text = (
+        f":calendar: Schedule *#{view.number}*: {_what(view.practice)} prompts here "
+        f"{when} ({view.when.zone}).{nxt}"
+    )
+    n = view.number
+    manage = f"Pause or remove it with `/nudge schedule pause {n}` or `/nudge schedule remove {n}`."
+    return message(text, [section(text), context(manage)])
 
 
 def schedule_changed(view: ScheduleView, action: str) -> Message:
     done = {"pause": "paused", "resume": "resumed", "remove": "removed"}[action]
-    text = f":white_check_mark: Schedule *#{view.id}* ({view.when.describe()}) is {done}."
+    text = (
+        f":white_check_mark: Schedule *#{view.number}* ({_what(view.practice)}, "
+        f"{view.when.describe()}) is {done}."
+    )
     return message(text, [section(text)])

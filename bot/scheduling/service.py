@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
@@ -18,20 +18,22 @@ from bot.scheduling.when import When, next_occurrence
 from bot.text import clip_word
 from models.changes import mark_changed
 from models.queries import ensure_workspace
-from models.tables import Schedule
+from models.tables import Schedule, Workspace
 
 ROTATE = "rotate"
-MAX_ID = 2**31 - 1  # schedule ids are INTEGER columns
+MAX_NUMBER = 2**31 - 1  # schedule numbers are INTEGER columns
 MAX_PER_CHANNEL = 20
 SCHEDULE_USAGE = (
-    "/nudge schedule add <practice|rotate> <when> [tz <zone>] | list | pause <id> "
-    "| resume <id> | remove <id>"
+    "/nudge schedule add <practice|rotate> <when> [tz <zone>] | list | pause <n> "
+    "| resume <n> | remove <n>"
 )
 
 
 @dataclass(frozen=True)
 class ScheduleView:
     id: int
+    # The number people see and type (`/nudge schedule pause 2`): prompt schedules only.
+    number: int
     practice: str
     when: When
     created_by: str | None
@@ -40,10 +42,16 @@ class ScheduleView:
     next_run: datetime | None
 
 
+def _number(row: Schedule) -> int:
+    """The schedule's number; a row made outside this service without one goes by its id."""
+    return row.number or row.id
+
+
 def _view(row: Schedule, now: datetime) -> ScheduleView:
     when = When(row.cron, row.zone)
     return ScheduleView(
         id=row.id,
+        number=_number(row),
         practice=row.practice,
         when=when,
         created_by=row.created_by,
@@ -93,11 +101,11 @@ def add_schedule(
         )
     for row in existing:
         if (row.practice, row.cron, row.zone) == (practice, when.cron, when.zone):
-            raise UserError(f"Schedule #{row.id} already does exactly that in this channel.")
-    ensure_workspace(session, team_id)
+            raise UserError(f"Schedule #{_number(row)} already does exactly that in this channel.")
     row = Schedule(
         team_id=team_id,
         channel_id=channel_id,
+        number=_next_number(session, team_id),
         practice=practice,
         cron=when.cron,
         zone=when.zone,
@@ -127,32 +135,52 @@ def list_schedules(
     return [_view(row, now) for row in rows]
 
 
-def _find(session: Session, team_id: str, channel_id: str, raw_id: str) -> Schedule:
-    digits = raw_id.strip().lstrip("#")
+def _next_number(session: Session, team_id: str) -> int:
+    """The workspace's next prompt schedule number: one past the highest ever given
+    (removed schedules keep theirs, so a number never comes to mean another schedule). The
+    workspace row is locked first, so two schedules added at once can't take the same one
+    (PostgreSQL row lock; SQLite transactions already hold the write lock)."""
+    ensure_workspace(session, team_id)
+    session.execute(select(Workspace.team_id).where(Workspace.team_id == team_id).with_for_update())
+    highest = session.scalar(
+        select(func.max(Schedule.number)).where(
+            Schedule.team_id == team_id, Schedule.kind == "prompt"
+        )
+    )
+    return (highest or 0) + 1
+
+
+def _find(session: Session, team_id: str, channel_id: str, raw: str) -> Schedule:
+    """The prompt schedule numbered `raw` (`3` or `#3`) in the workspace; UserError when
+    there is none or it belongs to another channel."""
+    digits = raw.strip().lstrip("#")
     if not digits.isdigit():
         raise UserError(
-            f"*{raw_id[:20]}* isn't a schedule id: use the number from `/nudge schedule list`.",
+            f"*{clip_word(raw, 20)}* isn't a schedule number: use one from `/nudge schedule list`.",
             SCHEDULE_USAGE,
         )
     number = digits.lstrip("0") or "0"
-    # Digits no id can have (², a number past the column's range) find nothing, as an
-    # unknown id does, without asking the database.
-    if not number.isascii() or len(number) > len(str(MAX_ID)) or int(number) > MAX_ID:
+    # Digits no number can have (², a number past the column's range) find nothing, as an
+    # unknown number does, without asking the database.
+    if not number.isascii() or len(number) > len(str(MAX_NUMBER)) or int(number) > MAX_NUMBER:
         raise UserError(
             f"There is no schedule #{clip_word(digits, 20)}. `/nudge schedule list` shows them."
         )
     row = session.scalars(
         select(Schedule).where(
-            Schedule.id == int(number),
             Schedule.team_id == team_id,
             Schedule.kind == "prompt",
             Schedule.deleted.is_(False),
+            or_(
+                Schedule.number == int(number),
+                Schedule.number.is_(None) & (Schedule.id == int(number)),
+            ),
         )
     ).first()
     if row is None:
-        raise UserError(f"There is no schedule #{digits}. `/nudge schedule list` shows them.")
+        raise UserError(f"There is no schedule #{number}. `/nudge schedule list` shows them.")
     if row.channel_id != channel_id:
-        raise UserError(f"Schedule #{digits} belongs to <#{row.channel_id}>; manage it from there.")
+        raise UserError(f"Schedule #{number} belongs to <#{row.channel_id}>; manage it from there.")
     return row
 
 
@@ -169,18 +197,19 @@ def change_schedule(
 ) -> ScheduleView:
     """Pause, resume or remove a schedule: its creator, or an admin, owner or leader."""
     row = _find(session, team_id, channel_id, raw_id)
+    number = _number(row)
     if row.created_by != user_id and not may_manage_any:
         maker = (
-            f"<@{row.created_by}>, who made schedule #{row.id}," if row.created_by else "its maker"
+            f"<@{row.created_by}>, who made schedule #{number}," if row.created_by else "its maker"
         )
-        raise UserError(f"Only {maker} or an admin or leader can {action} it.")
+        raise UserError(f"Only {maker} or an admin or a team leader can {action} it.")
     if action == "pause":
         if row.paused:
-            raise UserError(f"Schedule #{row.id} is paused already.")
+            raise UserError(f"Schedule #{number} is paused already.")
         row.paused, row.paused_reason = True, f"paused by <@{user_id}>"
     elif action == "resume":
         if not row.paused:
-            raise UserError(f"Schedule #{row.id} is running already.")
+            raise UserError(f"Schedule #{number} is running already.")
         row.paused, row.paused_reason = False, None
     elif action == "remove":
         row.deleted = True

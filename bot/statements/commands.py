@@ -21,7 +21,7 @@ def show_or_publish(call: Call, kind: str, text: str | None) -> None:
     if text is None:
         with rt.reads() as session:
             found = service.current(session, team_id=req.team_id, kind=kind)
-        call.tell(render.statement(kind, found, HINTS[kind]))
+        call.tell(render.statement(kind, found, HINTS[kind], rt.settings.timezone, rt.now()))
         return
     with rt.sessions.begin() as session:
         published = service.publish(

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from slack_sdk.models.blocks import HeaderBlock
 
-from bot.blocks import SECTION_LIMIT, Message, context, message, section
+from bot.blocks import SECTION_LIMIT, Message, context, day, message, section
 from bot.statements.service import Current
 from bot.text import clip, quote
 
 
-def statement(kind: str, found: Current | None, can_set: str) -> Message:
-    """Show the current vision or guidelines, or say how to publish the first one."""
+def statement(
+    kind: str, found: Current | None, can_set: str, zone: str = "UTC", now: datetime | None = None
+) -> Message:
+    """Show the current vision or guidelines, or say how to publish the first one. The day
+    it was published is the team's calendar day (`zone`), as `day` writes days."""
     title = "Our vision" if kind == "vision" else "Our guidelines"
     if found is None:
         body = (
@@ -25,10 +31,16 @@ def statement(kind: str, found: Current | None, can_set: str) -> Message:
             section(clip(found.text, SECTION_LIMIT)),
             context(
                 f"Version {found.version} · published by {_author(found)} "
-                f"on {found.created_at:%Y-%m-%d}"
+                f"on {_published_on(found, zone, now)}"
             ),
         ],
     )
+
+
+def _published_on(found: Current, zone: str, now: datetime | None) -> str:
+    local = ZoneInfo(zone)
+    today = now.astimezone(local).date() if now is not None else None
+    return day(found.created_at.astimezone(local).date(), today)
 
 
 def _author(found: Current) -> str:
