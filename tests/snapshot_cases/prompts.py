@@ -108,7 +108,7 @@ def unknown_tag() -> Message:
 
 @case(render.counted_not_kudos)
 def counted_not_kudos() -> Message:
-    return render.counted_not_kudos("reflection", [f"<@{BEN}>"])
+    return render.counted_not_kudos("reflection", [BEN])
 
 
 @case(render.fear_logged)
