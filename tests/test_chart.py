@@ -32,6 +32,7 @@ from tests.test_progress import (
 Sessions = sessionmaker[Session]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 APOLOGY = "something went wrong on my side"
+DRAWING = 30.0  # seconds to wait for what follows a chart: drawing is slow on a busy machine
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,8 @@ def completed_in(bot: SlackDriver, channel: str) -> Call:
             c
             for c in bot.slack.calls_to("files.completeUploadExternal")
             if c.params.get("channel_id") == channel
-        ]
+        ],
+        DRAWING,
     )
     assert len(found) == 1, found
     return found[0]
@@ -110,7 +112,7 @@ def test_the_chart_goes_to_the_asker_and_sharing_posts_it_to_the_channel(
 
     # Share to channel: the report for everyone, then the chart in the channel.
     shared_key = click_share(bot, json.dumps(share_value(private), separators=(",", ":")))
-    shared = bot.slack.wait_response(shared_key)
+    shared = bot.slack.wait_response(shared_key, 1, DRAWING)
     assert shared["response_type"] == "in_channel"
     assert f"Shared by <@{bot.user}>" in said(shared)
     assert "direct messages" not in said(shared)
@@ -144,8 +146,8 @@ def test_without_matplotlib_the_summary_still_comes(
     assert "direct messages" not in text and APOLOGY not in text
 
     shared_key = click_share(bot, json.dumps(share_value(private), separators=(",", ":")))
-    assert bot.slack.wait_response(shared_key)["response_type"] == "in_channel"
-    notice = bot.slack.wait_response(shared_key, 2)
+    assert bot.slack.wait_response(shared_key, 1, DRAWING)["response_type"] == "in_channel"
+    notice = bot.slack.wait_response(shared_key, 2, DRAWING)
     assert notice["response_type"] == "ephemeral"
     assert "I can't draw charts here yet" in said(notice)
     assert len(bot.slack.calls_to("files.getUploadURLExternal")) == uploads_before
@@ -165,8 +167,8 @@ def test_sharing_a_chart_in_a_channel_the_bot_is_not_in(
 
     bot.slack.fail("files.completeUploadExternal", "not_in_channel")
     shared_key = click_share(bot, json.dumps(share_value(private), separators=(",", ":")))
-    assert bot.slack.wait_response(shared_key)["response_type"] == "in_channel"
-    notice = bot.slack.wait_response(shared_key, 2)
+    assert bot.slack.wait_response(shared_key, 1, DRAWING)["response_type"] == "in_channel"
+    notice = bot.slack.wait_response(shared_key, 2, DRAWING)
     assert notice["response_type"] == "ephemeral"
     assert "I can only post charts in channels I'm a member of." in said(notice)
     assert "`/invite @nudgebot`, then share again." in said(notice)
@@ -178,7 +180,7 @@ def test_a_failed_upload_is_apologised_for(bot: SlackDriver, sessions: Sessions)
     bot.slack.script("upload", Scripted(status=500, body={"ok": False}))
     _, key = bot.command("/nudge", "progress chart")
     assert "Practice progress, last 7 days" in said(bot.slack.wait_response(key))
-    notice = bot.slack.wait_response(key, 2)
+    notice = bot.slack.wait_response(key, 2, DRAWING)
     assert notice["response_type"] == "ephemeral"
     assert APOLOGY in said(notice)
     assert not [
