@@ -162,6 +162,10 @@ class FakeSlack:
             **flags,
         }
 
+    def responded(self, key: str, body: dict[str, Any]) -> None:
+        """Called (holding the lock) for every post Slack took at response_url `key`; the
+        playground's workspace shows it. Nothing here."""
+
     def remove_user(self, user_id: str) -> None:
         """users.info answers user_not_found for this id."""
         self.users[user_id] = None
@@ -218,6 +222,7 @@ class FakeSlack:
                 answer = scripts.popleft() if scripts else Scripted(body=None)
                 if 200 <= answer.status < 300 and not answer.drop:
                     self.responses[key].append(params)
+                    self.responded(key, params)
                 self._lock.notify_all()
             self._reply(request, answer)
             return
