@@ -1,0 +1,99 @@
+"""Time in the playground: what the scheduler will post next, and posting it now.
+
+"Run it now" takes the earliest item to come (a schedule's next occurrence nobody has
+claimed, or a commitment's follow-up question) and hands it to the scheduler's own code:
+`schedules.jobs.post_occurrence` claims that occurrence and posts it, exactly as the job at
+that time would, so when the time comes the scheduler finds it claimed and posts nothing
+twice; `schedules.followups.run_followups` asks, with the clock at the question's time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import catalogue
+from bot.scheduling.when import When, next_occurrence
+from models.db import reads_for
+from models.tables import Commitment, Occurrence, Schedule, Workspace
+from schedules.context import JobContext
+from schedules.followups import run_followups
+from schedules.jobs import active_schedules, post_occurrence
+
+LOOK_AHEAD = 50  # occurrences of one schedule to look past when the next ones are claimed
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str  # "prompt", "digest" or "follow-up"
+    what: str  # in words, for the page
+    at: datetime
+    schedule_id: int | None = None
+
+
+def _next_free(session: Session, schedule_id: int, when: When, now: datetime) -> datetime | None:
+    """The schedule's first occurrence after `now` that nobody has claimed."""
+    claimed = set(
+        session.scalars(
+            select(Occurrence.occurs_at).where(
+                Occurrence.schedule_id == schedule_id, Occurrence.occurs_at > now
+            )
+        )
+    )
+    at = next_occurrence(when, now)
+    for _ in range(LOOK_AHEAD):
+        if at is None or at not in claimed:
+            return at
+        at = next_occurrence(when, at + timedelta(seconds=1))
+    return None
+
+
+def _describe(row: Schedule, when: When, channel_name: Callable[[str], str]) -> str:
+    where = f"#{channel_name(row.channel_id)}"
+    if row.kind == "digest":
+        return f"the weekly digest in {where} ({when.describe()})"
+    found = catalogue.find_practice(row.practice)
+    practice = found.name if found else "a practice in turn"
+    return f"prompt schedule #{row.number or row.id} in {where} ({practice}, {when.describe()})"
+
+
+def next_due(
+    sessions: sessionmaker[Session], now: datetime, channel_name: Callable[[str], str]
+) -> Due | None:
+    """The earliest scheduled item still to post, or None when nothing is scheduled."""
+    found: list[Due] = []
+    with reads_for(sessions)() as session:
+        for schedule_id, cron, zone, _changed in active_schedules(session):
+            row = session.get(Schedule, schedule_id)
+            when = When(cron, zone)
+            at = _next_free(session, schedule_id, when, now)
+            if row is not None and at is not None:
+                what = _describe(row, when, channel_name)
+                found.append(Due(row.kind, what, at, schedule_id))
+        ask_at = session.scalar(
+            select(func.min(Commitment.next_ask_at))
+            .join(Workspace, Workspace.team_id == Commitment.team_id)
+            .where(Commitment.status == "open", Workspace.inactive_reason.is_(None))
+        )
+        if ask_at is not None:
+            found.append(Due("follow-up", "the question whether a commitment was kept", ask_at))
+    return min(found, key=lambda d: d.at) if found else None
+
+
+def run_due(ctx: JobContext, due: Due) -> str:
+    """Post `due` now through the scheduler's own code; what happened, in words."""
+    if due.schedule_id is None:
+        asked = run_followups(replace(ctx, now=lambda: due.at))
+        return f"asked {asked} follow-up question{'s' if asked != 1 else ''}"
+    result = post_occurrence(ctx, due.schedule_id, due.at)
+    with reads_for(ctx.sessions)() as session:
+        status, detail = session.execute(
+            select(Occurrence.status, Occurrence.detail).where(
+                Occurrence.schedule_id == due.schedule_id, Occurrence.occurs_at == due.at
+            )
+        ).one_or_none() or (result, None)
+    return f"{status}: {detail}" if detail else str(status)
