@@ -112,9 +112,11 @@ def reply(
 ) -> None:
     """Show `message` (text and blocks) to the channel (`public`) or to the person who
     asked, through the response_url or, when it fails, the Web API (see the module)."""
-    body: dict[str, Any] = {"response_type": "in_channel" if public else "ephemeral"}
-    if not public:
-        body["replace_original"] = False
+    # Never replace the message a button sat on: a shared report is a new message.
+    body: dict[str, Any] = {
+        "response_type": "in_channel" if public else "ephemeral",
+        "replace_original": False,
+    }
     why = post_to_response_url(respond, {**body, **message})
     if why is None:
         return
