@@ -80,7 +80,8 @@ def next_due(
             .where(Commitment.status == "open", Workspace.inactive_reason.is_(None))
         )
         if ask_at is not None:
-            found.append(Due("follow-up", "the question whether a commitment was kept", ask_at))
+            what = "asking whether a commitment was kept (in the commitment's thread)"
+            found.append(Due("follow-up", what, ask_at))
     return min(found, key=lambda d: d.at) if found else None
 
 
@@ -88,7 +89,7 @@ def run_due(ctx: JobContext, due: Due) -> str:
     """Post `due` now through the scheduler's own code; what happened, in words."""
     if due.schedule_id is None:
         asked = run_followups(replace(ctx, now=lambda: due.at))
-        return f"asked {asked} follow-up question{'s' if asked != 1 else ''}"
+        return "posted" if asked else "nothing to ask (answered already)"
     result = post_occurrence(ctx, due.schedule_id, due.at)
     with reads_for(ctx.sessions)() as session:
         status, detail = session.execute(

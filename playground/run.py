@@ -4,8 +4,8 @@ and a Slack stand-in with a web page, on 127.0.0.1 only, without tokens or Slack
 The bot is built by the app's own `create_app` (passed in: this package never imports
 app.py), talks to the stand-in's Web API over HTTP, and gets every click and command as a
 request signed with this run's random secret at `/slack/events`. Its database is the SQLite
-file `playground.db` in the working directory (`--reset` deletes it first), never
-DATABASE_URL. The channels, messages and modals live in memory, for this run.
+file `playground.db` in the working directory, never DATABASE_URL; the channels and
+messages are kept beside it in `playground.json` (`--reset` deletes both first).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from handlers.http import make_wsgi as bot_wsgi
 from handlers.server import HttpServer
 from models.db import make_engine, make_sessions
 from models.migrate import MigrationError, upgrade
-from playground import demo
+from playground import demo, saved
 from playground.deliver import Deliver
 from playground.web import Playground, make_wsgi
 from playground.webapi import StandIn
@@ -43,6 +43,7 @@ from schedules.runner import PromptScheduler
 log = logging.getLogger("nudgebot.playground")
 
 DATABASE = "playground.db"
+KEPT = Path(DATABASE).with_suffix(".json")  # the channels and messages, between runs
 HOST = "127.0.0.1"  # never anything else: the playground has no authentication
 STOP_SECONDS = 5.0
 
@@ -58,7 +59,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         "--demo", action="store_true", help="start with a small team's three weeks of activity"
     )
     parser.add_argument(
-        "--reset", action="store_true", help=f"delete {DATABASE} first and start afresh"
+        "--reset", action="store_true", help=f"delete {DATABASE} and {KEPT} first: start afresh"
     )
     return parser.parse_args(argv)
 
@@ -89,6 +90,7 @@ class Running:
     scheduler: PromptScheduler
     rt: Runtime
     engine: Engine
+    kept: Path  # where the channels and messages are saved when it stops
 
     @property
     def url(self) -> str:
@@ -105,6 +107,7 @@ class Running:
         finished = self.rt.drain(STOP_SECONDS)
         self.engine.dispose()
         self.ws.stop()
+        saved.save(self.ws, self.kept)
         return finished
 
 
@@ -119,6 +122,9 @@ def build(
     """The bot, its scheduler, the stand-in and the page, not started. Raises
     MigrationError for a database it cannot migrate, OSError for a port it cannot take."""
     ws = StandIn(zone=zone)
+    kept = database.with_suffix(".json")
+    if database.exists() and saved.load(ws, kept):
+        log.info("playground: channels and messages from %s", kept)
     ws.start()
     secret = secrets.token_hex(16)
     settings = Settings(
@@ -148,7 +154,7 @@ def build(
         raise
     if demo_data and not demo.seed(ws, scheduler.ctx, zone):
         log.warning("%s has data already: no demo added (use --reset --demo)", database)
-    return Running(ws, play, where[0], scheduler, rt, engine)
+    return Running(ws, play, where[0], scheduler, rt, engine, kept)
 
 
 def main(argv: list[str], create_app: Callable[..., SlackApp]) -> int:
@@ -157,7 +163,7 @@ def main(argv: list[str], create_app: Callable[..., SlackApp]) -> int:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     database = Path(DATABASE)
     if args.reset:
-        for path in (database, Path(f"{DATABASE}-wal"), Path(f"{DATABASE}-shm")):
+        for path in (database, Path(f"{DATABASE}-wal"), Path(f"{DATABASE}-shm"), KEPT):
             path.unlink(missing_ok=True)
     zone = local_zone()
     try:

@@ -255,6 +255,10 @@ class Workspace(FakeSlack):
     def file_id(self) -> str:
         return f"F{next(self._ids):08d}"
 
+    def ids_from(self, start: int) -> None:
+        """Number new files and views from `start` on (after a saved workspace is loaded)."""
+        self._ids = itertools.count(start)
+
     # -- uploads -------------------------------------------------------------------------
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:

@@ -193,6 +193,23 @@ def test_the_demo_seeds_a_team_with_history_and_last_weeks_digest(tmp_path: Path
         played.engine.dispose()
 
 
+def test_a_restart_shows_the_channels_as_they_were(tmp_path: Path) -> None:
+    first = build(create_app, port=0, database=tmp_path / "playground.db")
+    first.start()
+    said = {"as": ANA, "channel": GENERAL, "text": "/vision set Be the team others ask for help"}
+    call(first, "/play/api/send", said)
+    posted(first, ANA, GENERAL, "published a new vision")
+    assert first.stop()
+    assert (tmp_path / "playground.json").exists()
+    second = build(create_app, port=0, database=tmp_path / "playground.db")
+    try:
+        texts = [m["text"] for m in second.ws.history[GENERAL]]
+        assert texts == ["<@U0ANA> published a new vision"]
+    finally:
+        second.ws.stop()
+        second.engine.dispose()
+
+
 def test_typed_text_becomes_what_slack_sends() -> None:
     ws = Workspace()
     named = slack_text(ws, "@ben, @Eva & @nobody <b> in #general #enable @here", named=True)

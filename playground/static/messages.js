@@ -56,7 +56,8 @@
           el("figcaption", {}, f.title))
         : el("a", { class: "file-card", href: f.url_private, download: f.name },
           el("span", { class: "file-icon" }, "📄"),
-          el("span", {}, el("b", {}, f.title || f.name), el("br"), `${f.name} · ${Math.ceil((f.size || 0) / 1024)} KB`))));
+          el("span", {}, el("b", {}, f.title || f.name), el("br"),
+            `${f.title && f.title !== f.name ? `${f.name} · ` : ""}${f.mimetype} · ${Math.ceil((f.size || 0) / 1024)} KB`))));
   }
 
   function reactions(list) {

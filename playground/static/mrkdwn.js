@@ -147,7 +147,8 @@ function lines(html) {
     if (quoted) {
       if (list.length) flush();
       quote.push(quoted[1]);
-    } else if (item && !quote.length) {
+    } else if (item) {
+      if (quote.length) flush();
       list.push(item[1]);
     } else {
       flush();
