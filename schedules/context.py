@@ -35,6 +35,8 @@ class Claimed:
     creator: str | None
     practice: str
     when: When
+    # The number people see in `/nudge schedule list` (a prompt schedule's, not its row id).
+    number: int | None = None
 
 
 def mark(

@@ -70,6 +70,7 @@ def claim(session: Session, schedule_id: int, occurs_at: datetime) -> Claimed | 
         creator=schedule.created_by,
         practice=schedule.practice,
         when=When(schedule.cron, schedule.zone),
+        number=schedule.number or schedule.id,
     )
 
 
@@ -118,7 +119,12 @@ def _failed(ctx: JobContext, claimed: Claimed, code: str) -> None:
         if claimed.creator is None:
             return  # its creator asked to be forgotten: nobody to tell
         message = scheduling_render.schedule_paused(
-            claimed.schedule_id, claimed.channel_id, code, claimed.when, claimed.kind
+            claimed.schedule_id,
+            claimed.channel_id,
+            code,
+            claimed.when,
+            claimed.kind,
+            number=claimed.number,
         )
         try:
             ctx.client.chat_postMessage(channel=claimed.creator, **message.kwargs())

@@ -146,13 +146,14 @@ def test_channel_errors_pause_the_schedule_and_tell_its_creator(
 ) -> None:
     _, _channel, schedule_id = add(sessions, minutes_ago(2))
     with sessions() as session:
-        creator = session.get(Schedule, schedule_id).created_by
+        row = session.get(Schedule, schedule_id)
+        creator, number = row.created_by, row.number or row.id  # the number people see
     slack.fail("chat.postMessage", error)
     start()
     # Generous under a loaded machine: the scheduler starts, catches up, fails, then DMs.
     dm = slack.wait_for(lambda: posts_to(slack, creator), 20)[0]
     slack.wait_for(lambda: status_of(sessions, schedule_id) == "failed")
-    assert f"schedule resume {schedule_id}" in dm.params["text"] + json.dumps(dm.params["blocks"])
+    assert f"schedule resume {number}" in dm.params["text"] + json.dumps(dm.params["blocks"])
     with sessions() as session:
         row = session.get(Schedule, schedule_id)
         occ = session.scalars(select(Occurrence).where(Occurrence.schedule_id == schedule_id)).one()

@@ -70,7 +70,8 @@ def test_reads_answer_at_once_while_the_write_lock_is_held(
 def test_a_write_gives_up_after_about_2s_and_gives_the_text_back(
     bot: SlackDriver, write_lock: sqlite3.Connection, sessions: sessionmaker[Session]
 ) -> None:
-    typed = "We shipped the *new* onboarding\nin two weeks & nobody got paged"
+    # As Slack sends slash-command text: `&`, `<` and `>` arrive escaped.
+    typed = "We shipped the *new* onboarding\nin two weeks &amp; nobody got paged"
     start = time.monotonic()
     reply, key = bot.command("/win", typed)
     assert reply.status == 200 and reply.body == ""
