@@ -59,6 +59,8 @@
   };
 
   Play.openThread = function (ts) {
+    const box = $("messages");
+    Play.scrollDown = box.scrollHeight - box.scrollTop - box.clientHeight < 40; // stays there
     Play.thread = ts;
     draw();
     $("thread-input").focus();
@@ -135,9 +137,9 @@
     $("composer").hidden = home;
     $("compose").placeholder = im ? "Message nudgebot (try /nudge help)"
       : `Message #${channel.name || ""}: try /kudos @ben for …`;
+    Play.drawThread($("thread"), data.messages); // first: it narrows the channel
     if (home) Play.drawHome($("home"), data.home);
     else Play.drawMessages($("messages"), data.messages);
-    Play.drawThread($("thread"), data.messages);
     Play.drawModal($("modal-backdrop"), data.modal);
     drawNext(data.next);
   }
