@@ -3,6 +3,7 @@
 python app.py              web and scheduler in one process
 python app.py web          HTTP on $HOST:$PORT (or Socket Mode when SLACK_APP_TOKEN is set)
 python app.py scheduler    scheduled posts only; with PostgreSQL, run as many as you like
+python app.py playground   try it in a browser, no Slack or tokens (playground/run.py)
 
 Every role serves GET /healthz and GET /readyz on $HOST:$PORT, and stops the same way on
 SIGTERM or SIGINT: it takes no new work (and stops the scheduler), finishes what it acked
@@ -128,6 +129,10 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # APScheduler logs every job added and run at INFO: 10,000 lines for 10,000 schedules.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if argv[:1] == ["playground"]:  # its own settings, database and Slack stand-in
+        from playground.run import main as playground
+
+        return playground(argv[1:], create_app)
     role = argv[0] if argv else "all"
     if role not in ROLES or len(argv) > 1:
         return fail(f"unknown role {' '.join(argv)!r}: use web, scheduler or nothing (both)")

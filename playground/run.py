@@ -161,10 +161,12 @@ def main(argv: list[str], create_app: Callable[..., SlackApp]) -> int:
     """Run the playground until SIGINT or SIGTERM; the exit code."""
     args = arguments(argv)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # a newcomer needs no migration log
     database = Path(DATABASE)
     if args.reset:
         for path in (database, Path(f"{DATABASE}-wal"), Path(f"{DATABASE}-shm"), KEPT):
             path.unlink(missing_ok=True)
+    fresh = not database.exists()
     zone = local_zone()
     try:
         running = build(
@@ -176,7 +178,10 @@ def main(argv: list[str], create_app: Callable[..., SlackApp]) -> int:
         return _fail(f"cannot listen on {HOST}:{args.port}: {err.strerror or err} (try --port)")
     stop = _on_signals()
     running.start()
-    print(f"\nnudgebot playground: open {running.url} in your browser (Ctrl+C stops it)\n")
+    print(f"\nnudgebot playground: open {running.url} in your browser (Ctrl+C stops it)")
+    if fresh and not args.demo:
+        print("For a team with three weeks of history: python app.py playground --reset --demo")
+    print()
     log.info("playground: database %s, time zone %s", database.resolve(), zone)
     sys.stdout.flush()
     while not stop.wait(1):

@@ -1,0 +1,171 @@
+"""The playground in a real browser: headless Chromium (Debian's, never a download) driven by
+Playwright against `python app.py playground` started as a person starts it. It gives kudos
+picking Ben from the people, answers a prompt in its modal, runs the next scheduled item and
+opens App Home, saving a screenshot of each step under the test's tmp_path."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL = (
+    "install them with `.venv/bin/pip install -e '.[dev]'` (Playwright) and "
+    "`apt-get install -y chromium` (the browser; Playwright's own download is never used)"
+)
+pytestmark = pytest.mark.slow(seconds=30)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip(f"Playwright is not installed: {INSTALL}")
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium is not at {CHROMIUM}: {INSTALL}")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def playground(tmp_path: Path) -> Iterator[str]:
+    """`python app.py playground --port <free> --reset` in tmp_path; its URL."""
+    port = free_port()
+    env = {"PATH": os.environ["PATH"], "PYTHONUNBUFFERED": "1", "HOME": str(tmp_path)}
+    log = (tmp_path / "playground.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, str(APP), "playground", "--port", str(port), "--reset"],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "healthz", timeout=2) as health:
+                    if health.status == 200:
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None, (tmp_path / "playground.log").read_text()
+            assert time.monotonic() < deadline, "the playground did not start in 30 s"
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            assert proc.wait(20) == 0, (tmp_path / "playground.log").read_text()
+        finally:
+            proc.kill() if proc.poll() is None else None
+            log.close()
+    assert (tmp_path / "playground.db").exists()  # its own database, where it was started
+
+
+def test_a_newcomer_tries_nudgebot_in_the_browser(
+    browser: Any, playground: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(playground)
+    expect(page.locator("#person")).to_have_value("U0ANA")  # Ana, the admin, by default
+    shots = tmp_path / "screenshots"
+
+    # Kudos, picking Ben from the people as the name is typed.
+    compose = page.locator("#compose")
+    compose.press_sequentially("/kudos @be")
+    page.locator(".suggestion", has_text="Ben Okafor").click()
+    compose.press_sequentially("for pairing on the migration #enable")
+    expect(compose).to_have_value("/kudos @ben for pairing on the migration #enable")
+    compose.press("Enter")
+    kudos = page.locator("#messages .message", has_text="for pairing on the migration")
+    expect(kudos).to_be_visible()
+    expect(kudos.locator(".mention", has_text="@Ben Okafor").first).to_be_visible()
+    page.screenshot(path=shots / "1-kudos.png")
+
+    # A prompt, answered in its modal: the bot's own check shows on the field first.
+    compose.fill("/nudge now challenge")
+    compose.press("Enter")
+    prompt = page.locator("#messages .message", has=page.locator("button", has_text="Respond"))
+    expect(prompt).to_have_count(1)
+    prompt.get_by_role("button", name="Respond").click()
+    modal = page.locator("#modal")
+    expect(modal).to_be_visible()
+    answer = modal.locator("textarea")
+    answer.fill("   ")
+    modal.locator("button[type=submit]").click()
+    expect(modal.locator(".b-error", has_text="Please write an answer.")).to_be_visible()
+    answer.fill("Demo the new search to support on Friday")
+    page.screenshot(path=shots / "2-modal.png")
+    modal.locator("button[type=submit]").click()
+    expect(page.locator("#modal-backdrop")).to_be_hidden()
+    prompt.locator(".thread-link", has_text="1 reply").click()
+    thread = page.locator("#thread")
+    expect(thread.locator(".message", has_text="Demo the new search")).to_be_visible()
+    page.screenshot(path=shots / "3-thread.png")
+
+    # A thread reply of one's own, thanked by the bot with a reaction.
+    page.locator("#thread-input").fill("and a short write-up after")
+    page.locator("#thread-input").press("Enter")
+    reply = thread.locator(".message", has_text="and a short write-up after")
+    expect(reply.locator(".reaction")).to_be_visible()
+
+    # Time: a schedule, then its next occurrence posted now.
+    page.locator("#close-thread").click()
+    compose.fill("/nudge schedule add heart weekly fri 09:00")
+    compose.press("Enter")
+    expect(page.locator("#next-due")).to_contain_text("prompt schedule #1")
+    page.locator("#run-next").click()
+    expect(page.locator("#toast")).to_contain_text("Posted now: Prompt schedule #1")
+    expect(prompt).to_have_count(2)
+    expect(prompt.last).to_contain_text("Encourage the Heart")
+    page.screenshot(path=shots / "4-scheduled.png")
+
+    # App Home, published by the bot when the tab opens.
+    page.locator("#apps .nav-item", has_text="nudgebot").click()
+    expect(page.locator("#home .blocks > *").first).to_be_visible()
+    page.screenshot(path=shots / "5-home.png")
+
+    assert not errors, errors
+    assert sorted(p.name for p in shots.iterdir()) == [
+        "1-kudos.png",
+        "2-modal.png",
+        "3-thread.png",
+        "4-scheduled.png",
+        "5-home.png",
+    ]
