@@ -48,6 +48,8 @@ class Scripted:
     delay: float = 0.0
     text: str | None = None
     drop: bool = False
+    # When set, only a call to this channel takes the answer (others pass it by).
+    channel: str | None = None
 
 
 class FakeSlack:
@@ -111,14 +113,20 @@ class FakeSlack:
         with self._lock:
             self._scripts[method].extend(answers)
 
-    def fail(self, method: str, error: str, times: int = 1) -> None:
-        self.script(method, *[Scripted(body={"ok": False, "error": error})] * times)
+    def fail(self, method: str, error: str, times: int = 1, channel: str | None = None) -> None:
+        """Answer the next `times` calls of `method` (to `channel`, if given) with `error`."""
+        answer = Scripted(body={"ok": False, "error": error}, channel=channel)
+        self.script(method, *[answer] * times)
 
-    def rate_limit(self, method: str, retry_after: int = 1, times: int = 1) -> None:
+    def rate_limit(
+        self, method: str, retry_after: int = 1, times: int = 1, channel: str | None = None
+    ) -> None:
+        """Answer the next `times` calls of `method` (to `channel`, if given) with a 429."""
         answer = Scripted(
             status=429,
             body={"ok": False, "error": "ratelimited"},
             headers={"Retry-After": str(retry_after)},
+            channel=channel,
         )
         self.script(method, *[answer] * times)
 
@@ -230,11 +238,20 @@ class FakeSlack:
         method = url.path.removeprefix("/api/")
         with self._lock:
             self.calls.append(Call(method, params, dict(request.headers.items())))
-            script = self._scripts[method].popleft() if self._scripts[method] else None
+            script = self._take_script(method, params)
             self._lock.notify_all()
         if script is None:
             script = Scripted(body=self._default(method, params), delay=self.delays.get(method, 0))
         self._reply(request, script)
+
+    def _take_script(self, method: str, params: dict[str, Any]) -> Scripted | None:
+        """The first answer queued for `method` that fits this call (the lock is held)."""
+        queue = self._scripts[method]
+        for answer in queue:
+            if answer.channel is None or answer.channel == params.get("channel"):
+                queue.remove(answer)
+                return answer
+        return None
 
     def _reply(self, request: BaseHTTPRequestHandler, answer: Scripted) -> None:
         if answer.delay:

@@ -144,11 +144,12 @@ def test_vision_schedule_shows_the_vision_or_asks_for_one(
 def test_channel_errors_pause_the_schedule_and_tell_its_creator(
     start, slack: FakeSlack, sessions: sessionmaker[Session], error: str
 ) -> None:
-    _, _channel, schedule_id = add(sessions, minutes_ago(2))
+    _, channel, schedule_id = add(sessions, minutes_ago(2))
     with sessions() as session:
         row = session.get(Schedule, schedule_id)
         creator, number = row.created_by, row.number or row.id  # the number people see
-    slack.fail("chat.postMessage", error)
+    # Only this channel's post fails: schedules other tests left behind post normally.
+    slack.fail("chat.postMessage", error, channel=channel)
     start()
     # Generous under a loaded machine: the scheduler starts, catches up, fails, then DMs.
     dm = slack.wait_for(lambda: posts_to(slack, creator), 20)[0]
@@ -165,7 +166,7 @@ def test_revoked_token_stops_the_workspace(
     start, slack: FakeSlack, sessions: sessionmaker[Session]
 ) -> None:
     team, channel, schedule_id = add(sessions, minutes_ago(2))
-    slack.fail("chat.postMessage", "token_revoked")
+    slack.fail("chat.postMessage", "token_revoked", channel=channel)
     runner = start()
     slack.wait_for(lambda: posts_to(slack, channel))
     slack.wait_for(lambda: runner.scheduler.get_job(f"schedule:{schedule_id}") is None, 5)
@@ -177,7 +178,7 @@ def test_rate_limited_post_waits_and_succeeds(
     start, slack: FakeSlack, sessions: sessionmaker[Session]
 ) -> None:
     _, channel, schedule_id = add(sessions, minutes_ago(2))
-    slack.rate_limit("chat.postMessage", retry_after=1)
+    slack.rate_limit("chat.postMessage", retry_after=1, channel=channel)
     start()
     posts = slack.wait_for(lambda: len(posts_to(slack, channel)) >= 2 and posts_to(slack, channel))
     assert posts[1].at - posts[0].at >= 0.9  # honoured Retry-After
@@ -270,7 +271,10 @@ def test_server_errors_are_retried(
     start, slack: FakeSlack, sessions: sessionmaker[Session]
 ) -> None:
     _, channel, schedule_id = add(sessions, minutes_ago(2))
-    slack.script("chat.postMessage", Scripted(status=503, body={"ok": False, "error": "fatal"}))
+    slack.script(
+        "chat.postMessage",
+        Scripted(status=503, body={"ok": False, "error": "fatal"}, channel=channel),
+    )
     start()
     assert slack.wait_for(lambda: status_of(sessions, schedule_id) == "posted")
     assert len(posts_to(slack, channel)) == 2  # the 503, then the retry that worked
