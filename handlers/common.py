@@ -90,9 +90,17 @@ def failure_message(error_: Exception, typed: str | None = None) -> Message:
     return with_text_back(message(said, [section(said)]), typed)
 
 
+class Busy(RuntimeError):
+    """The pool is full and the request is one Slack sends again when refused (an event):
+    refusing it (Bolt answers 500) is how nothing is lost."""
+
+
 def report_failure(error_: Exception, respond: Reply | None, typed: str | None = None) -> None:
     """Log a listener failure with its traceback and apologise to the person, if we can,
     giving them back what they typed."""
+    if isinstance(error_, Busy):
+        log.warning("turned an event away for Slack to send again: %s", error_)
+        return
     log.error("listener failed: %s", error_, exc_info=error_)
     if respond is None or not getattr(respond, "response_url", True):
         return

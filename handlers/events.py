@@ -27,7 +27,7 @@ from bot.runtime import Runtime
 from bot.slack import workspaces
 from bot.slack.errors import slack_code
 from bot.text import MAX_TEXT, clean, clip
-from handlers.common import later, runtime
+from handlers.common import Busy, later, runtime
 
 log = logging.getLogger("nudgebot")
 
@@ -46,8 +46,10 @@ def thread_reply(
     team = Request.of(body, context.team_id).team_id
     if not team:
         return  # no workspace to log it in
-    # Events are acknowledged when this returns; the work happens after.
-    later(rt, None, lambda: answer(rt, client, team, event))
+    # Events are acknowledged when this returns; the work happens after. With the pool
+    # full, refuse the event so that Slack sends it again (it retries up to three times).
+    if not later(rt, None, lambda: answer(rt, client, team, event)):
+        raise Busy("the worker pool is full")
 
 
 def home_opened(

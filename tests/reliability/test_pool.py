@@ -96,3 +96,29 @@ def test_a_full_pool_says_busy_in_the_ack_with_the_text_back(
         assert not session.scalars(select(Response).where(Response.team_id == bot.team)).all()
         kudos = session.scalars(select(Recognition).where(Recognition.team_id == bot.team))
         assert len(kudos.all()) == 2
+
+
+def test_a_full_pool_refuses_an_event_so_slack_sends_it_again(
+    tiny_pool: None, slack: FakeSlack, sessions: sessionmaker[Session]
+) -> None:
+    from tests.test_prompt_flow import post_prompt
+    from tests.test_thread_replies import reply_event
+
+    settings = Settings(bot_token="xoxb-test", signing_secret=SECRET, api_url=slack.api_url)
+    app = create_app(settings, sessions=sessions)
+    bot = SlackDriver(url=in_process_url(app), secret=SECRET, slack=slack, sessions=sessions)
+    _, prompt_ts = post_prompt(bot, "challenge")
+    slack.delays["users.info"] = 1.0  # each kudos holds the one worker for a second
+    bot.command("/kudos", f"<@{slack_id('U')}> one")
+    bot.command("/kudos", f"<@{slack_id('U')}> two")
+
+    ts = "1700000900.000100"
+    assert reply_event(bot, prompt_ts, "Try smaller releases", ts) >= 500  # Slack retries
+    slack.wait_for(lambda: app.runtime.background.pending == 0, timeout=10)
+    assert reply_event(bot, prompt_ts, "Try smaller releases", ts, retry=1) == 200
+    slack.wait_for(lambda: rows_for(sessions, bot.team) == 1)
+
+
+def rows_for(sessions: sessionmaker[Session], team: str) -> int:
+    with sessions() as session:
+        return len(session.scalars(select(Response).where(Response.team_id == team)).all())
