@@ -5,9 +5,7 @@ It records every call, answers the methods nudgebot uses with plausible bodies, 
 Retry-After, or a delay. A response_url can be scripted too (`script_response`,
 `fail_response`, `drop_response`): a scripted answer that is not a 2xx records nothing in
 `responses`, as Slack shows nothing; `response_attempts` counts every post, answered or not.
-
-The playground's workspace (playground/workspace.py) extends this class with what a person
-can look at: channels, messages, threads, modals and App Home. This one stays small and fast.
+The playground's workspace (playground/workspace.py) extends it; this one stays small and fast.
 """
 
 from __future__ import annotations
@@ -170,10 +168,6 @@ class FakeSlack:
             **flags,
         }
 
-    def responded(self, key: str, body: dict[str, Any]) -> None:
-        """Called (holding the lock) for every post Slack took at response_url `key`; the
-        playground's workspace shows it. Nothing here."""
-
     def remove_user(self, user_id: str) -> None:
         """users.info answers user_not_found for this id."""
         self.users[user_id] = None
@@ -230,7 +224,6 @@ class FakeSlack:
                 answer = scripts.popleft() if scripts else Scripted(body=None)
                 if 200 <= answer.status < 300 and not answer.drop:
                     self.responses[key].append(params)
-                    self.responded(key, params)
                 self._lock.notify_all()
             self._reply(request, answer)
             return

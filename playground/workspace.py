@@ -225,7 +225,7 @@ class Workspace(FakeSlack):
             self.triggers[trigger] = user
         return trigger
 
-    def responded(self, key: str, body: dict[str, Any]) -> None:
+    def show_response(self, key: str, body: dict[str, Any]) -> None:
         """Show a post to a response_url as Slack would: replace or delete the message
         clicked, or a new message for the channel (in_channel) or the person (ephemeral)."""
         hook = self.hooks.get(key)
@@ -262,17 +262,31 @@ class Workspace(FakeSlack):
     # -- uploads -------------------------------------------------------------------------
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
-        """The upload URLs files.getUploadURLExternal hands out take the file's bytes."""
-        if not request.path.startswith("/upload/"):
+        """Two paths of its own: the upload URLs files.getUploadURLExternal hands out take a
+        file's bytes, and a post to a response_url shows as Slack shows it."""
+        path = request.path
+        if not path.startswith(("/upload/", "/response/")):
             super()._handle(request)
             return
-        file_id = request.path.removeprefix("/upload/")
-        data = request.rfile.read(int(request.headers.get("Content-Length") or 0))
+        raw = request.rfile.read(int(request.headers.get("Content-Length") or 0))
         with self._lock:
-            known = self.files.get(file_id)
-            if known is not None:
-                known["data"] = data
-        self._reply(request, Scripted(status=200 if known else 404, text="OK"))
+            if path.startswith("/upload/"):
+                known = self.files.get(path.removeprefix("/upload/"))
+                if known is not None:
+                    known["data"] = raw
+                answer = Scripted(status=200, text="OK") if known else Scripted(status=404)
+            else:
+                key = path.removeprefix("/response/")
+                body = as_json(raw.decode("utf-8", "replace") or "{}")
+                self.response_attempts[key] += 1
+                if key not in self.hooks or not isinstance(body, dict):
+                    answer = Scripted(status=404, text="expired_url")
+                else:
+                    self.responses[key].append(body)
+                    self.show_response(key, body)
+                    answer = Scripted(status=200, text="ok")
+            self._lock.notify_all()
+        self._reply(request, answer)
 
 
 def as_json(value: Any) -> Any:
