@@ -118,7 +118,12 @@ def _sqlite_engine(url: str) -> Engine:
     if path and path != ":memory:" and not path.startswith("file:"):
         _private_files(path)
     busy_ms = int(DB_TIMEOUT * 1000)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": DB_TIMEOUT})
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": DB_TIMEOUT},
+        # A failed statement's error names no values: they are what people wrote.
+        hide_parameters=True,
+    )
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -207,6 +212,7 @@ def _postgresql_engine(url: str) -> Engine:
     engine = create_engine(
         url,
         connect_args=connect_args,
+        hide_parameters=True,  # a failed statement's error names no values people wrote
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,

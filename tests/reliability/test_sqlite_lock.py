@@ -9,6 +9,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,24 @@ def test_sqlite_files_are_private_to_their_owner(tmp_path: Path) -> None:
         os.umask(previous)
     assert made == ["private.db", "private.db-shm", "private.db-wal"]
     assert modes == dict.fromkeys(made, 0o600)
+
+
+def test_a_failed_statement_logs_no_values(sessions: sessionmaker[Session]) -> None:
+    """A database error's text is what reaches the log: it must not carry what people wrote."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import DBAPIError
+
+    secret = "a worry nobody may read in a log"
+    with pytest.raises(DBAPIError) as failed, sessions.begin() as session:
+        # No workspace row: the foreign key refuses it, with the values in the statement.
+        session.execute(
+            insert(Response).values(
+                team_id=slack_id("T"),
+                channel_id="C1",
+                kind="fear",
+                text=secret,
+                source="command",
+                created_at=datetime.now(UTC),
+            )
+        )
+    assert secret not in str(failed.value)
