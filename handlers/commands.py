@@ -16,7 +16,7 @@ from bot.help import render as help_render
 from bot.runtime import Runtime
 from bot.text import clean
 from handlers.command_table import ALL, NUDGE, SLASH
-from handlers.common import busy, queue, runtime
+from handlers.common import busy, queue, runtime, with_text_back
 
 # A refused command gives the person their text back when it had at least this many words.
 FREE_TEXT_WORDS = 3
@@ -38,10 +38,15 @@ def dispatch(
     the runtime's pool: the leaders-only check, then the command's work. When the pool is
     full, the ack says so and gives the person their text back."""
     req = Request.of(body)
+    # Should the command be refused or fail, the person gets what they typed back when it
+    # was words worth keeping (a kudos' reason, a win), not an id or an option.
+    typed = f"{body.get('command', '')} {body.get('text', '')}" if rest.strip() else None
+    worth_keeping = len(rest.split()) >= FREE_TEXT_WORDS
     try:
         args = spec.parse(rest, req, rt)
     except UserError as err:
-        ack(response_type="ephemeral", **error(err).kwargs())
+        refusal = with_text_back(error(err), typed if worth_keeping else None)
+        ack(response_type="ephemeral", **refusal.kwargs())
         return
     if spec.instant is not None:
         ack(response_type="ephemeral", **spec.instant(args).kwargs())
@@ -55,10 +60,6 @@ def dispatch(
             raise UserError(spec.refusal)
         run(call, args)
 
-    # Should the work fail after the ack, the person gets what they typed back; when it is
-    # refused (a UserError), only if it was words worth keeping, not an id or an option.
-    typed = f"{body.get('command', '')} {body.get('text', '')}" if rest.strip() else None
-    worth_keeping = len(rest.split()) >= FREE_TEXT_WORDS
     if queue(rt, respond, work, typed=typed, typed_on_refusal=worth_keeping):
         ack()
     else:  # the pool is full: say so in the ack, nothing is done

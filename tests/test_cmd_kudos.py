@@ -461,3 +461,16 @@ def test_control_characters_are_dropped_on_every_database(
         assert s.scalar(select(Recognition.reason).where(Recognition.team_id == bot.team)) == (
             "for the retro"
         )
+
+
+def test_a_refused_kudos_gives_the_reason_back(bot: SlackDriver) -> None:
+    typed = "@ben for staying late three nights to get the release out"
+    reply, _ = bot.command("/kudos", typed)
+    assert_ack_error(reply, "I couldn't tell who")
+    assert "staying late three nights to get the release out" in reply.text
+
+
+def test_a_refusal_of_a_few_words_is_not_echoed(bot: SlackDriver) -> None:
+    reply, _ = bot.command("/kudos", "nobody")
+    assert_ack_error(reply, "Who are the kudos for?")
+    assert "nobody" not in reply.text.split("Who are the kudos for?")[1]

@@ -520,8 +520,9 @@ def test_after_an_early_share_the_scheduled_digest_brings_only_what_is_new(
     )
     with sessions.begin() as s:
         end = digest.window(shared_on, "UTC")[1]
-        assert digest.share(s, team_id=team, channel_id=channel, until=end)
-        assert not digest.share(s, team_id=team, channel_id=channel, until=end)  # once
+        assert digest.share(s, team_id=team, channel_id=channel, until=end, now=shared_on)
+        # once
+        assert not digest.share(s, team_id=team, channel_id=channel, until=end, now=shared_on)
     kudos(
         sessions, team, channel, user, (slack_id("U"),), "NEW SINCE", occurs_at - timedelta(days=1)
     )
@@ -544,7 +545,7 @@ def test_after_an_early_share_a_week_with_nothing_new_is_skipped(
     kudos(sessions, team, channel, user, (slack_id("U"),), "SHARED", occurs_at - timedelta(days=3))
     with sessions.begin() as s:
         until = digest.window(occurs_at - timedelta(hours=1), "UTC")[1]  # shared this morning
-        assert digest.share(s, team_id=team, channel_id=channel, until=until)
+        assert digest.share(s, team_id=team, channel_id=channel, until=until, now=until)
     kudos(sessions, team, channel, user, (slack_id("U"),), "TODAY", occurs_at - timedelta(hours=1))
 
     assert post_occurrence(_context(fake, sessions, occurs_at), schedule_id, occurs_at) == "posted"
@@ -556,7 +557,7 @@ def test_after_an_early_share_a_week_with_nothing_new_is_skipped(
     schedule_id = _schedule(sessions, team, channel, user, occurs_at - timedelta(days=30))
     with sessions.begin() as s:
         until = digest.window(datetime(2024, 6, 12, 9, tzinfo=UTC), "UTC")[1]
-        assert digest.share(s, team_id=team, channel_id=channel, until=until)
+        assert digest.share(s, team_id=team, channel_id=channel, until=until, now=until)
     assert post_occurrence(_context(fake, sessions, occurs_at), schedule_id, occurs_at) == "posted"
     assert posts_in(fake, channel) == []
     assert _occurrence(sessions, schedule_id)[0] == "skipped"
@@ -568,7 +569,7 @@ def test_turning_the_digest_off_and_on_keeps_what_was_covered(sessions: Sessions
     _schedule(sessions, team, channel, user, at)
     until = digest.window(at, "UTC")[1]
     with sessions.begin() as s:
-        assert digest.share(s, team_id=team, channel_id=channel, until=until)
+        assert digest.share(s, team_id=team, channel_id=channel, until=until, now=until)
         digest.turn_off(s, team_id=team, channel_id=channel, now=at)
     _schedule(sessions, team, channel, user, at)
     with sessions() as s:
@@ -588,3 +589,16 @@ def test_a_digest_the_bot_cannot_post_is_paused_and_its_creator_told(
     dm = next(c for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == user)
     assert "/nudge digest on" in said(dm.params)
     assert digest_rows(sessions, team)[0][-2:] == (True, False)
+
+
+def test_a_share_in_a_channel_without_a_digest_is_recorded_so_it_is_not_repeated(
+    sessions: Sessions,
+) -> None:
+    team, channel = slack_id("T"), slack_id("C")
+    until = datetime(2024, 6, 12, tzinfo=UTC)
+    with sessions.begin() as s:
+        assert digest.share(s, team_id=team, channel_id=channel, until=until, now=until)
+    with sessions.begin() as s:  # a double click, or a second leader
+        assert not digest.share(s, team_id=team, channel_id=channel, until=until, now=until)
+    with sessions() as s:  # nothing runs: the record keeper is a stopped schedule
+        assert digest.status(s, team_id=team, channel_id=channel, now=until) is None
