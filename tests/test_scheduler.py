@@ -296,72 +296,53 @@ def test_unreachable_slack_marks_the_occurrence_and_keeps_running(
     assert runner.scheduler.running and runner.scheduler.get_job(f"schedule:{schedule_id}")
 
 
-def test_rotate_picks_the_quietest_practice_then_the_least_recently_prompted(
+def test_rotate_picks_the_quietest_practice_then_the_one_longest_without_anything(
     sessions: sessionmaker[Session],
 ) -> None:
+    """Rotate follows progress's "needs attention": the quietest practice; among equals, the
+    one longest without anything done or prompted; then the catalogue's order."""
     team, channel = slack_id("T"), slack_id("C")
     now = datetime.now(UTC)
-    with sessions.begin() as session:
-        for kind in ("hope", "goal", "pilot", "reflection"):  # vision, enable, challenge, model
-            responses.log_response(
-                session,
-                team_id=team,
-                channel_id=channel,
-                user_id="U1",
-                kind=kind,
-                text="x",
-                source="command",
-                now=now,
-            )
-        assert (
-            prompts.rotate_practice(session, team_id=team, channel_id=channel, now=now) == "heart"
-        )
+
+    def log(kind: str, at: datetime) -> None:
         responses.log_response(
             session,
             team_id=team,
             channel_id=channel,
             user_id="U1",
-            kind="win",
+            kind=kind,
             text="x",
             source="command",
-            now=now,
+            now=at,
         )
-        # All tied at one: the practice never prompted here goes first, in catalogue order.
-        for key in ("model", "vision", "challenge"):
-            prompts.record_prompt(
-                session,
-                team_id=team,
-                channel_id=channel,
-                prompt_key=f"{key}.{catalogue.practice(key).commitments[0].key}.1",
-                message_ts=None,
-                posted_by=None,
-                now=now,
-            )
-        assert (
-            prompts.rotate_practice(session, team_id=team, channel_id=channel, now=now) == "enable"
-        )
+
+    def prompt(key: str, at: datetime) -> None:
         prompts.record_prompt(
             session,
             team_id=team,
             channel_id=channel,
-            prompt_key="enable.buyin.1",
+            prompt_key=f"{key}.{catalogue.practice(key).commitments[0].key}.1",
             message_ts=None,
             posted_by=None,
-            now=now,
+            now=at,
         )
-        prompts.record_prompt(
-            session,
-            team_id=team,
-            channel_id=channel,
-            prompt_key="heart.recognise.1",
-            message_ts=None,
-            posted_by=None,
-            now=now,
-        )
+
+    def rotate() -> str:
+        return prompts.rotate_practice(session, team_id=team, channel_id=channel, now=now)
+
+    with sessions.begin() as session:
+        for kind in ("hope", "goal", "pilot", "reflection"):  # vision, enable, challenge, model
+            log(kind, now - timedelta(hours=3))
+        assert rotate() == "heart"
+        log("win", now - timedelta(hours=3))
+        # All tied at one: prompting three of them makes the other two the longest without.
+        for minutes, key in enumerate(("model", "vision", "challenge")):
+            prompt(key, now - timedelta(hours=2) + timedelta(minutes=minutes))
+        assert rotate() == "enable"  # tied with heart since 3 hours ago: catalogue order
+        prompt("enable", now - timedelta(hours=1))
+        prompt("heart", now - timedelta(minutes=59))
         # Everyone prompted: the one prompted longest ago (model) is next.
-        assert (
-            prompts.rotate_practice(session, team_id=team, channel_id=channel, now=now) == "model"
-        )
+        assert rotate() == "model"
 
 
 def test_a_channel_never_sees_the_same_prompt_twice_in_a_row(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
@@ -93,20 +93,9 @@ def find_posted(
 
 
 def rotate_practice(session: Session, *, team_id: str, channel_id: str, now: datetime) -> str:
-    """The practice with the least activity in the channel over 28 days; ties go to the
-    one prompted least recently (never prompted counts as longest ago)."""
+    """The practice that most needs attention in the channel over 28 days, by the same rule
+    as `/nudge progress` and `/nudge now` (ties: the one longest without anything done or
+    prompted), so a rotating schedule prompts what the report points at."""
     from bot.progress.service import channel_progress
 
-    report = channel_progress(session, team_id=team_id, channel_id=channel_id, days=28, now=now)
-    last_prompted = dict(
-        session.execute(
-            select(Prompt.practice, func.max(Prompt.id))
-            .where(Prompt.team_id == team_id, Prompt.channel_id == channel_id)
-            .group_by(Prompt.practice)
-        ).all()
-    )
-    order = {key: i for i, key in enumerate(catalogue.PRACTICE_KEYS)}
-    return min(
-        report.counts,
-        key=lambda c: (c.current, last_prompted.get(c.practice, 0), order[c.practice]),
-    ).practice
+    return channel_progress(session, team_id=team_id, channel_id=channel_id, days=28, now=now).focus
