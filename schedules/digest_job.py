@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.digest import render as render_digest
 from bot.digest import service as digest
 from bot.digest.replies import SCHEDULED_NOTE
+from models.db import reads_for
 from models.tables import Schedule
 from schedules.context import Claimed, JobContext, mark
 
@@ -32,7 +33,8 @@ def post_digest(ctx: JobContext, claimed: Claimed, plan: None) -> None:
     what is new since a digest shared early), then mark the occurrence posted. Milestones
     shown in it are marked celebrated once it is posted."""
     zone = claimed.when.zone
-    with ctx.sessions.begin() as session:
+    # Built in a read-only transaction: no write lock held while a big week is gathered.
+    with reads_for(ctx.sessions)() as session:
         row = session.get(Schedule, claimed.schedule_id)
         covered = row.covered_until if row is not None else None
         _start, end = digest.window(claimed.occurs_at, zone)
