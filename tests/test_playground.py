@@ -4,6 +4,7 @@ what the bot does through the Web API shows in the channel, thread, modal and Ap
 from __future__ import annotations
 
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -14,12 +15,18 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+import app
 from app import create_app
 from models.tables import Occurrence, Recognition
 from playground.deliver import sign, slack_text
 from playground.people import BOT_USER
 from playground.run import Running, build
 from playground.workspace import Workspace
+from tests.reliability.test_lifecycle import free_port
+from tests.reliability.test_main import (
+    env,  # noqa: F401  (a fixture: chdir, clean env)
+    run_until_healthy,
+)
 
 GENERAL, PLATFORM = "C0GENERAL", "C0PLATFORM"
 ANA, BEN, CHEN = "U0ANA", "U0BEN", "U0CHEN"
@@ -225,3 +232,36 @@ def test_requests_are_signed_as_slack_signs_them() -> None:
     assert headers["X-Slack-Signature"] == (
         "v0=" + __import__("hmac").new(b"secret", b"v0:1700000000:body", "sha256").hexdigest()
     )
+
+
+@pytest.mark.usefixtures("env")
+def test_python_app_py_playground(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In this process (coverage follows): up on its own port, its own database whatever
+    DATABASE_URL says, down cleanly on SIGTERM, the channels kept for the next run."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'main.db'}")  # ignored here
+    port = free_port()
+    code, health = run_until_healthy(["playground", "--port", str(port), "--reset"], port)
+    assert (code, health.splitlines()[0]) == (0, "ok")
+    said = capsys.readouterr().out
+    assert f"open http://127.0.0.1:{port}/ in your browser" in said
+    assert "--reset --demo" in said  # a fresh playground says how to get a team's history
+    assert (tmp_path / "playground.db").exists() and (tmp_path / "playground.json").exists()
+    assert not (tmp_path / "main.db").exists()
+
+
+@pytest.mark.usefixtures("env")
+def test_the_playground_says_why_it_cannot_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert app.main(["playground", "--port", str(port)]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+    (tmp_path / "playground.db").unlink()
+    (tmp_path / "playground.db").mkdir()  # not a file SQLite can open
+    assert app.main(["playground", "--port", str(free_port())]) == 2
+    assert "nudgebot playground:" in capsys.readouterr().err
