@@ -99,6 +99,7 @@ def test_a_newcomer_tries_nudgebot_in_the_browser(
 ) -> None:
     from playwright.sync_api import expect
 
+    expect.set_options(timeout=15_000)  # a busy CI machine: the bot answers after its ack
     page = browser.new_page(viewport={"width": 1280, "height": 860})
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))
