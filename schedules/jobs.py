@@ -130,10 +130,9 @@ def _failed(ctx: JobContext, claimed: Claimed, code: str) -> None:
             ctx.client.chat_postMessage(channel=claimed.creator, **message.kwargs())
         except SlackApiError as err:
             log.warning(
-                "could not tell %s that schedule %s paused: %s",
-                claimed.creator,
+                "could not tell the creator of schedule %s that it paused: %s",
                 claimed.schedule_id,
-                err,
+                slack_code(err),
             )
     elif code in WORKSPACE_ERRORS:
         log.warning("workspace %s: %s; stopping its schedules", claimed.team_id, code)

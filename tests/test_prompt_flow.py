@@ -6,6 +6,7 @@ import json
 import time
 from typing import Any
 
+from pytest import MonkeyPatch
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -210,3 +211,23 @@ def test_unknown_prompt_key_on_button_says_so(bot: SlackDriver) -> None:
     assert said["response_type"] == "ephemeral"
     assert "no longer available" in said["text"]
     assert not modals_for(bot, key)
+
+
+def test_a_prompt_that_cannot_be_recorded_is_taken_back(
+    bot: SlackDriver, sessions: sessionmaker[Session], monkeypatch: MonkeyPatch
+) -> None:
+    """Unrecorded, its Respond button and thread would count for nothing, and the apology
+    says nothing was saved: so the posted prompt is deleted again."""
+    from bot.prompts import service
+
+    def fails(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(service, "record_prompt", fails)
+    _, key = bot.command("/nudge", "now heart")
+    message = bot.slack.wait_response(key)
+    assert "nothing was saved" in message["text"]
+    deleted = bot.slack.wait_for(
+        lambda: [c for c in bot.slack.calls_to("chat.delete") if c.params["channel"] == bot.channel]
+    )
+    assert len(deleted) == 1

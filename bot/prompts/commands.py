@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import notice
@@ -10,6 +12,8 @@ from bot.command import Call, Command, plain
 from bot.progress import service as progress
 from bot.prompts import parsing, render, responses, service
 from bot.slack.errors import CHANNEL_ERRORS, slack_code
+
+log = logging.getLogger(__name__)
 
 # `/nudge now` without a practice picks the one that most needs attention over four weeks.
 PROGRESS_DAYS_FOR_NOW = 28
@@ -66,16 +70,27 @@ def post_prompt(call: Call, practice: str | None) -> None:
             )
         )
         return
-    with rt.sessions.begin() as session:
-        service.record_prompt(
-            session,
-            team_id=req.team_id,
-            channel_id=req.channel_id,
-            prompt_key=item.key,
-            message_ts=posted["ts"],
-            posted_by=req.user_id,
-            now=rt.now(),
-        )
+    try:
+        with rt.sessions.begin() as session:
+            service.record_prompt(
+                session,
+                team_id=req.team_id,
+                channel_id=req.channel_id,
+                prompt_key=item.key,
+                message_ts=posted["ts"],
+                posted_by=req.user_id,
+                now=rt.now(),
+            )
+    except Exception:
+        # Unrecorded, its answers would count for nothing: take it back, as the apology
+        # that follows says nothing was saved.
+        try:
+            call.client.chat_delete(
+                channel=posted.get("channel") or req.channel_id, ts=posted["ts"]
+            )
+        except Exception:
+            log.warning("could not take back an unrecorded prompt in %s", req.channel_id)
+        raise
 
 
 def _share_win(call: Call, win: Tagged) -> None:

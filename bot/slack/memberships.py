@@ -46,7 +46,7 @@ class Memberships:
                 if not cursor:
                     break
         except (SlackClientError, OSError) as err:
-            log.warning("could not list the channels of %s in %s: %s", user_id, team_id, err)
+            log.warning("could not list a person's channels in %s: %s", team_id, type(err).__name__)
             return None
         result = frozenset(found)
         self._cache.put(key, result)
