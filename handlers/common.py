@@ -133,9 +133,13 @@ def queue(
         try:
             work()
         except UserError as err:
-            if respond is not None:
+            if respond is None:
+                return
+            try:
                 reply = failure_message(err, typed if typed_on_refusal else None)
                 respond(response_type="ephemeral", replace_original=False, **reply.kwargs())
+            except Exception:  # the refusal could not be shown: say so, never silently
+                log.warning("could not show a refusal to the person", exc_info=True)
         except Exception as err:
             report_failure(err, respond, typed)
 
