@@ -78,7 +78,9 @@ def share(call: Call, args: dict[str, Any]) -> None:
         _start, end = service.window(now, zone)
         if args.get("day") != now.astimezone(ZoneInfo(zone)).date().isoformat():
             pass  # the preview was of another day's week
-        elif not service.share(session, team_id=req.team_id, channel_id=req.channel_id, until=end):
+        elif not service.share(
+            session, team_id=req.team_id, channel_id=req.channel_id, until=end, now=now
+        ):
             refusal = render_replies.SHARED_ALREADY
         else:
             week = service.build(

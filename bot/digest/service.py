@@ -127,19 +127,53 @@ def status(
 # -- what was covered -----------------------------------------------------------------------
 
 
-def share(session: Session, *, team_id: str, channel_id: str, until: datetime) -> bool:
+def share(
+    session: Session, *, team_id: str, channel_id: str, until: datetime, now: datetime
+) -> bool:
     """A digest ending at `until` is about to be shared in the channel: record it, so the
     channel's scheduled digest says only what is new since. False when a digest in the
     channel already covered up to `until` (shared already, a double click, or the scheduled
-    one posted today): nothing to share twice. Without a digest schedule there is nothing
-    to record, and the share goes ahead."""
-    row = _current(session, team_id, channel_id, lock=True)
-    if row is None:
-        return True
+    one posted today): nothing to share twice. A channel without a digest schedule keeps
+    the record on a stopped one (which `turn_on` later inherits)."""
+    ensure_workspace(session, team_id)
+    milestones.serialise(session, f"digest:{team_id}:{channel_id}")  # one share at a time
+    row = _current(session, team_id, channel_id, lock=True) or _record_keeper(
+        session, team_id, channel_id, now
+    )
     if row.covered_until is not None and row.covered_until >= until:
         return False
     row.covered_until = until
     return True
+
+
+def _record_keeper(session: Session, team_id: str, channel_id: str, now: datetime) -> Schedule:
+    """The stopped digest row that remembers what was shared in a channel without a digest
+    schedule: the latest stopped one, or a new one (never run: it is deleted)."""
+    row = session.scalars(
+        select(Schedule)
+        .where(
+            Schedule.team_id == team_id,
+            Schedule.channel_id == channel_id,
+            Schedule.kind == DIGEST,
+        )
+        .order_by(Schedule.covered_until.desc().nulls_last(), Schedule.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        row = Schedule(
+            team_id=team_id,
+            channel_id=channel_id,
+            kind=DIGEST,
+            practice=DIGEST,
+            created_at=now,
+            updated_at=now,
+            cron="0 16 * * 5",
+            zone="UTC",
+            deleted=True,
+            paused=True,
+        )
+        session.add(row)
+    return row
 
 
 def posted(
