@@ -170,3 +170,91 @@ def test_a_newcomer_tries_nudgebot_in_the_browser(
         "4-scheduled.png",
         "5-home.png",
     ]
+
+
+def _option(value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": value.upper()}, "value": value}
+
+
+def _input(block_id: str, element: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    label = {"type": "plain_text", "text": block_id}
+    return {"type": "input", "block_id": block_id, "label": label, **extra, "element": element}
+
+
+EVERY_INPUT = {
+    "type": "modal",
+    "callback_id": "every_input",
+    "title": {"type": "plain_text", "text": "Every input"},
+    "submit": {"type": "plain_text", "text": "Save"},
+    "blocks": [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": "*Bold* <@U0BEN> <#C0GENERAL> <https://example.com|a link> :tada:",
+            },
+        },
+        _input("text", {"type": "plain_text_input", "action_id": "a", "initial_value": "hi"}),
+        _input(
+            "select",
+            {"type": "static_select", "action_id": "a", "options": [_option("x"), _option("y")]},
+        ),
+        _input("user", {"type": "users_select", "action_id": "a", "initial_user": "U0EVA"}),
+        _input("users", {"type": "multi_users_select", "action_id": "a"}),
+        _input("date", {"type": "datepicker", "action_id": "a", "initial_date": "2026-12-04"}),
+        _input("time", {"type": "timepicker", "action_id": "a", "initial_time": "09:30"}),
+        _input(
+            "checks",
+            {"type": "checkboxes", "action_id": "a", "options": [_option("p"), _option("q")]},
+            optional=True,
+        ),
+        _input(
+            "radio",
+            {"type": "radio_buttons", "action_id": "a", "options": [_option("r"), _option("s")]},
+        ),
+    ],
+}
+
+
+def test_every_block_kit_input_reads_back_as_slack_sends_it(browser: Any, tmp_path: Path) -> None:
+    """The page's modal for inputs the bot doesn't use yet: filled in by a person, its
+    state is what Slack would put in view.state.values."""
+    from playwright.sync_api import expect
+
+    from app import create_app
+    from playground import surfaces
+    from playground.run import build
+
+    running = build(create_app, port=0, database=tmp_path / "playground.db")
+    running.start()
+    try:
+        surfaces.push_modal(running.ws, "U0ANA", EVERY_INPUT, clear=True)
+        page = browser.new_page()
+        page.goto(running.url)
+        modal = page.locator("#modal")
+        expect(modal.locator(".mention", has_text="@Ben Okafor")).to_be_visible()
+        expect(modal.locator("a", has_text="a link")).to_have_attribute(
+            "href", "https://example.com"
+        )
+        modal.locator("button[type=submit]").click()  # nobody chosen, no option picked
+        errors = modal.locator(".has-error")
+        expect(errors).to_have_count(3)
+        modal.locator("[data-block=select]").select_option("y")
+        modal.locator(".chip", has_text="Chen Wei").click()
+        modal.get_by_label("Q").check()
+        modal.get_by_label("R").check()
+        state = page.evaluate("() => Blocks.collect(document.querySelector('.modal-body'))")
+        page.screenshot(path=tmp_path / "every-input.png")
+    finally:
+        running.stop()
+    picked = {block: values["a"] for block, values in state.items()}
+    assert picked == {
+        "text": {"type": "plain_text_input", "value": "hi"},
+        "select": {"type": "static_select", "selected_option": _option("y")},
+        "user": {"type": "users_select", "selected_user": "U0EVA"},
+        "users": {"type": "multi_users_select", "selected_users": ["U0CHEN"]},
+        "date": {"type": "datepicker", "selected_date": "2026-12-04"},
+        "time": {"type": "timepicker", "selected_time": "09:30"},
+        "checks": {"type": "checkboxes", "selected_options": [_option("q")]},
+        "radio": {"type": "radio_buttons", "selected_option": _option("r")},
+    }
