@@ -1,7 +1,8 @@
 """The playground in a real browser: headless Chromium (Debian's, never a download) driven by
 Playwright against `python app.py playground` started as a person starts it. It gives kudos
 picking Ben from the people, answers a prompt in its modal, runs the next scheduled item and
-opens App Home, saving a screenshot of each step under the test's tmp_path."""
+opens App Home, saving a screenshot of each step under the test's tmp_path; and every Block
+Kit input a modal can hold reads back as Slack would send it."""
 
 from __future__ import annotations
 
