@@ -26,6 +26,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.help.usage import SETTINGS_HINT, USAGE
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack.client import make_client
@@ -129,18 +130,24 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # APScheduler logs every job added and run at INFO: 10,000 lines for 10,000 schedules.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if argv[:1] in (["-h"], ["--help"], ["help"]):
+        print(USAGE)
+        return 0
     if argv[:1] == ["playground"]:  # its own settings, database and Slack stand-in
         from playground.run import main as playground
 
         return playground(argv[1:], create_app)
     role = argv[0] if argv else "all"
     if role not in ROLES or len(argv) > 1:
-        return fail(f"unknown role {' '.join(argv)!r}: use web, scheduler or nothing (both)")
+        return fail(
+            f"unknown role {' '.join(argv)!r}: use web, scheduler, playground or nothing "
+            "(both); `python app.py --help` says more"
+        )
     stop = on_signals()
     try:
         settings = load_settings(role=role)
     except SettingsError as err:
-        return fail(str(err))
+        return fail(f"{err}. {SETTINGS_HINT}")
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
@@ -150,6 +157,10 @@ def main(argv: list[str]) -> int:
     client = make_client(settings)
     rt = Runtime(settings=settings, sessions=sessions)
     app = None
+    # slack_sdk logs each retry of an unreachable Slack: the one line below says it all.
+    sdk_log = logging.getLogger("slack_sdk")
+    level = sdk_log.level
+    sdk_log.setLevel(logging.CRITICAL)
     try:
         if role == "scheduler":
             client.auth_test()
@@ -157,6 +168,8 @@ def main(argv: list[str]) -> int:
             app = create_app(settings, sessions=sessions, client=client, rt=rt)
     except Exception as err:  # auth.test failed: a bad token or no route to Slack
         return fail(f"Slack did not accept SLACK_BOT_TOKEN or could not be reached: {why(err)}")
+    finally:
+        sdk_log.setLevel(level)
     scheduler = None
     if role in ("all", "scheduler"):
         scheduler = build_scheduler(settings, engine=engine, sessions=sessions, client=client)

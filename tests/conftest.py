@@ -181,6 +181,16 @@ def bot(make_bot: Callable[..., SlackDriver]) -> SlackDriver:
     return make_bot()
 
 
+def pytest_report_header() -> str:
+    """Say once, not once per test, how to run the PostgreSQL half of the suite."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        return "databases: SQLite and PostgreSQL (TEST_DATABASE_URL)"
+    return (
+        "databases: SQLite only; set TEST_DATABASE_URL=postgresql+psycopg://user@host/db "
+        "to run every database test on PostgreSQL too (they are skipped now)"
+    )
+
+
 def _expected_seconds(item: pytest.Item) -> float:
     marker = item.get_closest_marker("slow")
     return float(marker.kwargs.get("seconds", 10)) if marker else 0.0

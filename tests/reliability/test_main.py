@@ -227,3 +227,32 @@ def test_a_migration_lock_held_too_long_is_named(
         conn.execute(text(f"SELECT pg_advisory_unlock({migrate.LOCK_KEY})"))
     holder.dispose()
     assert "\n" not in str(failed.value)
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h", "help"])
+def test_help_names_the_roles_and_settings(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert app.main([flag]) == 0
+    out = capsys.readouterr().out
+    for word in ("web", "scheduler", "playground", "SLACK_BOT_TOKEN", ".env.example"):
+        assert word in out, word
+
+
+def test_a_missing_token_says_where_settings_go_and_how_to_try_without(
+    env: Callable[..., int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    env()
+    os.environ.pop("SLACK_BOT_TOKEN", None)
+    assert app.main([]) == 2
+    err = capsys.readouterr().err
+    assert "SLACK_BOT_TOKEN is missing" in err and ".env.example" in err
+    assert "python app.py playground" in err and err.count("\n") == 1
+
+
+def test_an_unreachable_slack_is_one_line_not_a_page_of_retries(
+    env: Callable[..., int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    env(SLACK_API_URL="http://127.0.0.1:9/api/")
+    os.environ.update(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s")
+    assert app.main(["web"]) == 2
+    err = capsys.readouterr().err
+    assert "could not be reached" in err and "retry" not in err.lower(), err
