@@ -123,11 +123,14 @@ def main(argv: list[str]) -> int:
     from dotenv import find_dotenv, load_dotenv
 
     from models.db import make_engine, make_sessions
+    from models.errors import DatabaseErrorsWithoutValues
     from models.migrate import MigrationError, upgrade
     from schedules import build_scheduler
 
     load_dotenv(find_dotenv(usecwd=True))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for handler in logging.getLogger().handlers:  # a database's message can quote people
+        handler.addFilter(DatabaseErrorsWithoutValues())
     # APScheduler logs every job added and run at INFO: 10,000 lines for 10,000 schedules.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     if argv[:1] in (["-h"], ["--help"], ["help"]):

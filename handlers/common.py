@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from bot.blocks import Message, context, error, message, section
 from bot.errors import UserError
 from bot.runtime import Runtime
 from bot.text import quote
+from models.errors import describe_error
 
 log = logging.getLogger("nudgebot")
 
@@ -101,7 +103,12 @@ def report_failure(error_: Exception, respond: Reply | None, typed: str | None =
     if isinstance(error_, Busy):
         log.warning("turned an event away for Slack to send again: %s", error_)
         return
-    log.error("listener failed: %s", error_, exc_info=error_)
+    if isinstance(error_, DBAPIError):
+        # The database's message can quote what people wrote: its class and where, only.
+        where = "".join(traceback.format_tb(error_.__traceback__))
+        log.error("listener failed: database error %s\n%s", describe_error(error_), where)
+    else:
+        log.error("listener failed: %s", error_, exc_info=error_)
     if respond is None or not getattr(respond, "response_url", True):
         return
     try:

@@ -155,4 +155,7 @@ def test_unknown_role_stops_with_one_line(tmp_path: Path) -> None:
     proc = run_app({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, tmp_path, "webb")
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2
-    assert err.strip() == ("nudgebot: unknown role 'webb': use web, scheduler or nothing (both)")
+    assert err.strip() == (
+        "nudgebot: unknown role 'webb': use web, scheduler, playground or nothing (both); "
+        "`python app.py --help` says more"
+    )

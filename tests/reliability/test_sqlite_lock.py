@@ -163,10 +163,19 @@ def test_sqlite_files_are_private_to_their_owner(tmp_path: Path) -> None:
     assert modes == dict.fromkeys(made, 0o600)
 
 
-def test_a_failed_statement_logs_no_values(sessions: sessionmaker[Session]) -> None:
-    """A database error's text is what reaches the log: it must not carry what people wrote."""
+def test_a_failed_statement_logs_no_values(
+    sessions: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database error reaches the log (a listener's failure, a job's exception): no line
+    may carry what people wrote, neither the bound values nor the database's own message
+    (PostgreSQL quotes the refused row)."""
+    import logging
+
     from sqlalchemy import insert
     from sqlalchemy.exc import DBAPIError
+
+    from handlers.common import report_failure
+    from models.errors import DatabaseErrorsWithoutValues
 
     secret = "a worry nobody may read in a log"
     with pytest.raises(DBAPIError) as failed, sessions.begin() as session:
@@ -181,4 +190,21 @@ def test_a_failed_statement_logs_no_values(sessions: sessionmaker[Session]) -> N
                 created_at=datetime.now(UTC),
             )
         )
-    assert secret not in str(failed.value)
+    caplog.set_level(logging.DEBUG)
+    report_failure(failed.value, None, None)
+    assert "listener failed" in caplog.text and secret not in caplog.text
+
+    # Any other line carrying the error, through the filter every handler of app.main has.
+    record = logging.LogRecord(
+        "x", logging.ERROR, __file__, 1, "job failed: %s", (failed.value,), None
+    )
+    DatabaseErrorsWithoutValues().filter(record)
+    assert secret not in record.getMessage()
+    try:
+        raise failed.value
+    except DBAPIError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "job", (), sys.exc_info())
+    DatabaseErrorsWithoutValues().filter(record)
+    assert record.exc_info is None and secret not in record.getMessage()
