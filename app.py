@@ -13,8 +13,6 @@ SIGTERM or SIGINT: it takes no new work (and stops the scheduler), finishes what
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import sys
 import threading
 import time
@@ -33,7 +31,7 @@ from bot.slack.client import make_client
 from handlers import actions, commands, events, views
 from handlers.common import attach_runtime, report_failure
 from handlers.http import Check, SlackApp, bolt_logger, make_wsgi
-from handlers.server import HttpServer
+from handlers.server import HttpServer, on_signals
 
 if TYPE_CHECKING:
     from schedules.runner import PromptScheduler
@@ -264,21 +262,6 @@ def shut_down(
         return 1
     log.info("nudgebot stopped")
     return 0
-
-
-def on_signals() -> threading.Event:
-    """SIGTERM and SIGINT set the returned event (no KeyboardInterrupt, no traceback); a
-    second signal while stopping exits at once."""
-    stop = threading.Event()
-
-    def handle(_signum: int, _frame: Any) -> None:
-        if stop.is_set():
-            os._exit(1)
-        stop.set()
-
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, handle)
-    return stop
 
 
 def why(err: Exception) -> str:

@@ -391,6 +391,20 @@ def find_prompt(key: str) -> tuple[Practice, Commitment, Prompt] | None:
     return _PROMPTS.get(key)
 
 
+# How each response kind reads, (one, many): a worry is what people call a fear.
+KIND_NOUNS: dict[str, tuple[str, str]] = {
+    "kudos": ("kudos", "kudos"),
+    "win": ("win", "wins"),
+    "vision": ("picture of the future", "pictures of the future"),
+    "hope": ("hope", "hopes"),
+    "fear": ("worry", "worries"),
+    "goal": ("goal", "goals"),
+    "pilot": ("pilot", "pilots"),
+    "idea": ("idea", "ideas"),
+    "learning": ("learning", "learnings"),
+    "reflection": ("reflection", "reflections"),
+}
+
 # -- Practice names and #tags as people type them ------------------------------------
 
 _CHANNEL_TAG = re.compile(r"^<#C[A-Z0-9]+\|([^>]*)>$")

@@ -8,6 +8,8 @@ closes the connection and keeps no more than the limit.
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -91,3 +93,18 @@ class HttpServer:
         for channel in list(self._server._map.values()):
             with contextlib.suppress(OSError):
                 channel.close()
+
+
+def on_signals() -> threading.Event:
+    """SIGTERM and SIGINT set the returned event (no KeyboardInterrupt, no traceback); a
+    second signal while stopping exits at once."""
+    stop = threading.Event()
+
+    def handle(_signum: int, _frame: Any) -> None:
+        if stop.is_set():
+            os._exit(1)
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, handle)
+    return stop

@@ -14,13 +14,10 @@ import argparse
 import logging
 import os
 import secrets
-import signal
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
@@ -30,7 +27,7 @@ from bot.settings import Settings
 from bot.slack.client import make_client
 from handlers.http import SlackApp
 from handlers.http import make_wsgi as bot_wsgi
-from handlers.server import HttpServer
+from handlers.server import HttpServer, on_signals
 from models.db import make_engine, make_sessions
 from models.migrate import MigrationError, upgrade
 from playground import demo, saved
@@ -176,7 +173,7 @@ def main(argv: list[str], create_app: Callable[..., SlackApp]) -> int:
         return _fail(str(err))
     except OSError as err:
         return _fail(f"cannot listen on {HOST}:{args.port}: {err.strerror or err} (try --port)")
-    stop = _on_signals()
+    stop = on_signals()
     running.start()
     print(f"\nnudgebot playground: open {running.url} in your browser (Ctrl+C stops it)")
     if fresh and not args.demo:
@@ -188,19 +185,6 @@ def main(argv: list[str], create_app: Callable[..., SlackApp]) -> int:
         pass
     log.info("playground stopping")
     return 0 if running.stop() else 1
-
-
-def _on_signals() -> threading.Event:
-    stop = threading.Event()
-
-    def handle(_signum: int, _frame: Any) -> None:
-        if stop.is_set():
-            os._exit(1)
-        stop.set()
-
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, handle)
-    return stop
 
 
 def _fail(message: str) -> int:

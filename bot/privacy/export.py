@@ -46,16 +46,7 @@ def columns(zone: str) -> tuple[str, ...]:
 TYPES: dict[str, tuple[str, str]] = {
     "vision statement": ("published vision", "published visions"),
     "guidelines": ("published guidelines", "published guidelines"),
-    "kudos": ("kudos", "kudos"),
-    "win": ("win", "wins"),
-    "vision": ("picture of the future", "pictures of the future"),
-    "hope": ("hope", "hopes"),
-    "fear": ("worry", "worries"),
-    "goal": ("goal", "goals"),
-    "pilot": ("pilot", "pilots"),
-    "idea": ("idea", "ideas"),
-    "learning": ("learning", "learnings"),
-    "reflection": ("reflection", "reflections"),
+    **catalogue.KIND_NOUNS,
     "commitment": ("commitment", "commitments"),
 }
 TYPE_ORDER = tuple(TYPES)

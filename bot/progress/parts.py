@@ -22,19 +22,8 @@ PUBLISHED = {"vision": "published_vision", "guidelines": "published_guidelines"}
 MODEL = "model"
 VISION = "vision"
 
-# Kind -> (one, many). Answers use their own words; a worry is what people call a fear.
-NOUNS: dict[str, tuple[str, str]] = {
-    "kudos": ("kudos", "kudos"),
-    "win": ("win", "wins"),
-    "vision": ("picture of the future", "pictures of the future"),
-    "hope": ("hope", "hopes"),
-    "fear": ("worry", "worries"),
-    "goal": ("goal", "goals"),
-    "pilot": ("pilot", "pilots"),
-    "idea": ("idea", "ideas"),
-    "learning": ("learning", "learnings"),
-    "reflection": ("reflection", "reflections"),
-}
+# Kind -> (one, many), as the catalogue words them.
+NOUNS = catalogue.KIND_NOUNS
 
 # The order parts are listed in: what leads first, then the answers as the catalogue has them.
 ORDER = (
