@@ -12,8 +12,6 @@ from hypothesis import strategies as st
 from bot import catalogue
 from bot.catalogue import Tagged
 from bot.errors import UserError
-from bot.progress import parsing as progress_parsing
-from bot.progress.parsing import PROGRESS_USAGE
 from bot.prompts import parsing as prompts_parsing
 from bot.prompts.parsing import NOW_USAGE, WIN_USAGE
 from bot.recognition import parsing as recognition_parsing
@@ -250,22 +248,6 @@ def test_parse_nudge_every_log_kind(kind: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("rest", "days"), [("", 7), ("  ", 7), ("7d", 7), ("30d", 30), ("90D", 90)]
-)
-def test_parse_period(rest: str, days: int) -> None:
-    assert progress_parsing.parse_period(rest) == days
-
-
-@pytest.mark.parametrize("rest", ["week", "7", "14d", "7d 30d", "-7d"])
-def test_parse_period_errors(rest: str) -> None:
-    raises_user_error(
-        lambda: progress_parsing.parse_period(rest),
-        PROGRESS_USAGE,
-        f"*{rest}* isn't a period I know.",
-    )
-
-
-@pytest.mark.parametrize(
     ("rest", "key"),
     [
         ("", None),
@@ -368,7 +350,6 @@ PARSERS: list[tuple[str, Callable[[str], object]]] = [
     ("win", prompts_parsing.parse_win),
     ("vision", statements_parsing.parse_vision),
     ("nudge", route),
-    ("period", progress_parsing.parse_period),
     ("practice_arg", prompts_parsing.parse_practice_arg),
     ("guidelines", statements_parsing.parse_guidelines),
     *[

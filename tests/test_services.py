@@ -533,7 +533,7 @@ def test_needs_attention_tie_breaks(pairs: dict[str, tuple[int, ...]], focus: st
         return PracticeCount(key, current, previous, last_at=last)
 
     counts = tuple(count(k) for k in catalogue.PRACTICE_KEYS)
-    assert progress.needs_attention(counts) == focus
+    assert progress.tied_for_attention(counts)[0] == focus
 
 
 # --- prompts ------------------------------------------------------------------------------------

@@ -55,17 +55,6 @@ class CommitmentView:
 
 
 @dataclass(frozen=True)
-class OpenCommitment:
-    """An open commitment for someone's own page."""
-
-    id: int
-    text: str
-    due_on: date
-    channel_id: str
-    message_ts: str | None
-
-
-@dataclass(frozen=True)
 class Due:
     """A commitment whose time to ask has come; `seen` is the next_ask_at read."""
 
@@ -273,26 +262,3 @@ def answer(
     )
     after = get(session, team_id=team_id, commitment_id=commitment_id)
     return Answer("answered" if changed == 1 else "already", choice, after)
-
-
-def open_for_user(session: Session, *, team_id: str, user_id: str) -> list[OpenCommitment]:
-    """A person's open commitments, soonest due first."""
-    rows = session.scalars(
-        select(Commitment)
-        .where(
-            Commitment.team_id == team_id,
-            Commitment.user_id == user_id,
-            Commitment.status == "open",
-        )
-        .order_by(Commitment.due_on, Commitment.id)
-    )
-    return [
-        OpenCommitment(
-            id=r.id,
-            text=r.text,
-            due_on=r.due_on,
-            channel_id=r.channel_id,
-            message_ts=r.message_ts,
-        )
-        for r in rows
-    ]

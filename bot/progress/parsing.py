@@ -16,16 +16,6 @@ PROGRESS_CHART_USAGE = f"{PROGRESS_USAGE}`, and with a chart: `/nudge progress 3
 PERIODS = {"7d": 7, "30d": 30, "90d": 90}
 
 
-def parse_period(rest: str) -> int:
-    """`7d|30d|90d` (default 7d) to a number of days."""
-    word = rest.strip().lower()
-    if not word:
-        return 7
-    if word not in PERIODS:
-        raise UserError(f"*{clip_word(rest)}* isn't a period I know.", PROGRESS_USAGE)
-    return PERIODS[word]
-
-
 @dataclass(frozen=True)
 class ProgressRequest:
     """`/nudge progress [7d|30d|90d] [chart]`."""

@@ -189,8 +189,3 @@ def tied_for_attention(counts: tuple[PracticeCount, ...]) -> tuple[str, ...]:
     tied = [c for c in counts if c.current == least]
     tied.sort(key=lambda c: (c.last_at is not None, c.last_at or datetime.min, order[c.practice]))
     return tuple(c.practice for c in tied)
-
-
-def needs_attention(counts: tuple[PracticeCount, ...]) -> str:
-    """The practice that most needs attention (see `tied_for_attention`)."""
-    return tied_for_attention(counts)[0]
