@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import catalogue
-from bot.catalogue import Tagged
+from bot import catalogue, tags
 from bot.errors import UserError
 from bot.prompts import parsing as prompts_parsing
 from bot.prompts.parsing import NOW_USAGE, WIN_USAGE
@@ -18,6 +17,7 @@ from bot.recognition import parsing as recognition_parsing
 from bot.recognition.parsing import KUDOS_USAGE, Kudos
 from bot.statements import parsing as statements_parsing
 from bot.statements.parsing import GUIDELINES_USAGE, VISION_USAGE
+from bot.tags import Tagged
 from bot.text import MAX_TEXT, clip_word
 from handlers.commands import route
 
@@ -113,13 +113,13 @@ def test_parse_kudos_keeps_a_tag_that_is_no_practice_in_the_reason() -> None:
 
 
 def test_not_a_practice_names_the_tags_and_the_nearest() -> None:
-    note = catalogue.not_a_practice("bogus", "your kudos")
+    note = tags.not_a_practice("bogus", "your kudos")
     for key in ("model", "vision", "challenge", "enable", "heart"):
         assert f"`#{key}`" in note
     assert "Did you mean" not in note
-    assert "Did you mean `#heart`?" in catalogue.not_a_practice("hearts", "your kudos")
-    assert "Did you mean `#challenge`?" in catalogue.not_a_practice("challange", "your win")
-    assert "t" * 41 not in catalogue.not_a_practice("t" * 500, "your win")
+    assert "Did you mean `#heart`?" in tags.not_a_practice("hearts", "your kudos")
+    assert "Did you mean `#challenge`?" in tags.not_a_practice("challange", "your win")
+    assert "t" * 41 not in tags.not_a_practice("t" * 500, "your win")
 
 
 def test_parse_kudos_reason_length() -> None:

@@ -7,11 +7,11 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import notice
-from bot.catalogue import Tagged
 from bot.command import Call, Command, plain
 from bot.progress import service as progress
 from bot.prompts import parsing, render, responses, service
 from bot.slack.errors import CHANNEL_ERRORS, slack_code
+from bot.tags import Tagged
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from bot import catalogue
-from bot.catalogue import Tagged, practices_hint, split_practice_tag, without_unknown_tag
 from bot.errors import UserError
+from bot.tags import Tagged, practices_hint, split_practice_tag, without_unknown_tag
 from bot.text import check_length, clean, clip_word
 
 WIN_USAGE = "/win <what went well> [#practice]"

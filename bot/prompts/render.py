@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot import catalogue
+from bot import catalogue, tags
 from bot.blocks import (
     SECTION_LIMIT,
     Message,
@@ -72,7 +72,7 @@ def shared(logged: Logged) -> Message:
 
 def unknown_tag(word: str) -> Message:
     """Told privately after a win whose #tag names no practice: it was posted anyway."""
-    return notice(catalogue.not_a_practice(word, "your win"))
+    return notice(tags.not_a_practice(word, "your win"))
 
 
 def counted_not_kudos(kind: str, named: list[str]) -> Message:

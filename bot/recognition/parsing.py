@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.catalogue import split_practice_tag, without_unknown_tag
 from bot.errors import UserError
+from bot.tags import split_practice_tag, without_unknown_tag
 from bot.text import check_length, clean, clip_word
 
 KUDOS_USAGE = "/kudos @ana [@ben ...] for <what they did> [#practice]"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from bot import catalogue
+from bot import catalogue, tags
 from bot.blocks import SECTION_LIMIT, Message, context, message, notice, practice_label, section
 from bot.digest.milestones import headline
 from bot.errors import UserError
@@ -33,7 +33,7 @@ def kudos(given: KudosGiven) -> Message:
 
 def unknown_tag(word: str) -> Message:
     """Told privately after a kudos whose #tag names no practice: it was posted anyway."""
-    return notice(catalogue.not_a_practice(word, "your kudos"))
+    return notice(tags.not_a_practice(word, "your kudos"))
 
 
 def reply_not_logged(err: UserError) -> Message:
