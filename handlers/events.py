@@ -1,7 +1,9 @@
 """Events: a reply in a prompt's thread counts as an answer (logged once, thanked with a
 reaction; never under a worry prompt, where a reply is public and named; one that names
-people under a prompt not for recognition brings its author a private note, once); the App
-Home tab is published when opened; uninstalls stop the workspace."""
+people under a prompt not for recognition brings its author a private note, once); a reply
+by someone else under a shared idea, hope or pilot answers it, and one under a pilot is
+logged as a learning from it and thanked; the App Home tab is published when opened;
+uninstalls stop the workspace."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from bot.errors import UserError
 from bot.home import render as home_render
 from bot.home import service as home
 from bot.prompts import render as prompts_render
-from bot.prompts import responses
+from bot.prompts import responses, threads
 from bot.prompts import service as prompts
 from bot.recognition import render as recognition_render
 from bot.recognition import service as recognition
@@ -113,13 +115,23 @@ def publish_home(rt: Runtime, client: WebClient, team: str, user: str) -> None:
 
 def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> None:
     """Log a reply in a prompt's thread as an answer to it, once, and thank it. A reply
-    under a worry prompt is public and named: it is not logged, thanked or remembered."""
+    under a worry prompt is public and named: it is not logged, thanked or remembered.
+    A reply under a shared idea, hope or pilot goes to `_answer_shown`."""
     channel, ts, user = event["channel"], event["ts"], event["user"]
     with rt.reads() as session:
         prompt = prompts.find_posted(
             session, team_id=team, channel_id=channel, message_ts=event["thread_ts"]
         )
+        shown = (
+            threads.find_shown(
+                session, team_id=team, channel_id=channel, message_ts=event["thread_ts"]
+            )
+            if prompt is None
+            else None
+        )
     if prompt is None:
+        if shown is not None:
+            _answer_shown(rt, client, team, event, shown)
         return
     if prompt.response_kind == "fear":
         _tell(client, event, prompts_render.worry_in_thread())
@@ -168,13 +180,41 @@ def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> 
         return
     if logged is None:
         return  # a redelivery: thanked the first time
+    _thank(client, channel, ts)
+    if isinstance(logged, responses.Logged) and prompt.response_kind != "kudos":
+        _not_kudos(rt, client, team, event, logged)
+
+
+def _answer_shown(
+    rt: Runtime, client: WebClient, team: str, event: dict[str, Any], shown: threads.Shown
+) -> None:
+    """A reply under a shared idea, hope or pilot: someone else's answers it (nothing is
+    posted for that); under a pilot it is also a learning from it, logged once and thanked."""
+    channel, ts = event["channel"], event["ts"]
+    if shown.kind != "pilot" and (shown.answered_at or shown.user_id == event["user"]):
+        return  # answered already, or its author talking: nothing to write
+    text = clip(clean(event["text"]).strip(), MAX_TEXT)
+    with rt.sessions.begin() as session:
+        logged = threads.reply_to_shown(
+            session,
+            team_id=team,
+            channel_id=channel,
+            shown=shown,
+            user_id=event["user"],
+            text=text,
+            dedupe_key=f"msg:{channel}:{ts}",  # Slack redelivers events: logged once
+            now=rt.now(),
+        )
+    if logged is not None:
+        _thank(client, channel, ts)
+
+
+def _thank(client: WebClient, channel: str, ts: str) -> None:
     try:
         client.reactions_add(channel=channel, timestamp=ts, name=THANKS_REACTION)
     except SlackApiError as err:
         if slack_code(err) != "already_reacted":
             raise
-    if isinstance(logged, responses.Logged) and prompt.response_kind != "kudos":
-        _not_kudos(rt, client, team, event, logged)
 
 
 def _not_kudos(

@@ -3,6 +3,7 @@ refused command wrote nothing."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import func, select
@@ -29,6 +30,24 @@ def counts(sessions: sessionmaker[Session], team: str) -> dict[str, int]:
 def said(message: dict[str, Any]) -> str:
     """What a person reads in a response_url message."""
     return message.get("text", "") + "\n" + blocks_text(message.get("blocks", []))
+
+
+def posted(bot: SlackDriver, count: int = 1, channel: str | None = None) -> dict[str, Any]:
+    """The `count`-th chat.postMessage to the driver's channel (or `channel`), blocks
+    decoded, waited for: ideas, hopes and pilots are shown as messages of their own."""
+    where = channel or bot.channel
+
+    def found() -> list[dict[str, Any]]:
+        return [
+            c.params
+            for c in bot.slack.calls_to("chat.postMessage")
+            if c.params.get("channel") == where
+        ]
+
+    params = dict(bot.slack.wait_for(lambda: len(found()) >= count and found())[count - 1])
+    if isinstance(params.get("blocks"), str):
+        params["blocks"] = json.loads(params["blocks"])
+    return params
 
 
 def assert_ack_error(reply: Reply, *phrases: str) -> None:

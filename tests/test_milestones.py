@@ -20,7 +20,7 @@ from bot.recognition import service as recognition
 from models.queries import ensure_workspace
 from models.tables import Milestone, Recognition, RecognitionRecipient, Workspace
 from tests.driver import SlackDriver, blocks_text, slack_id
-from tests.helpers import assert_later_error, assert_private_reply
+from tests.helpers import assert_later_error, assert_private_reply, posted
 from tests.test_digest import click_share, run_digest, said, share_value
 
 Sessions = sessionmaker[Session]
@@ -168,13 +168,14 @@ def test_the_first_pilot_is_celebrated_once(make_bot, sessions: Sessions) -> Non
     _, key = bot.command("/nudge", "milestones now", user=admin)
     bot.slack.wait_response(key)
 
-    _, key = bot.command("/nudge", "pilot async standups for two weeks")
-    first = said(bot.slack.wait_response(key))
+    bot.command("/nudge", "pilot async standups for two weeks")
+    first = said(posted(bot))
     assert f"<@{bot.user}> started the team's *first pilot*" in first
-    _, key = bot.command("/nudge", "pilot a no-meeting Wednesday", channel=slack_id("C"))
-    assert "first pilot" not in said(bot.slack.wait_response(key))
-    _, key = bot.command("/nudge", "idea a shared glossary")
-    assert "first" not in said(bot.slack.wait_response(key))
+    elsewhere = slack_id("C")
+    bot.command("/nudge", "pilot a no-meeting Wednesday", channel=elsewhere)
+    assert "first pilot" not in said(posted(bot, channel=elsewhere))
+    bot.command("/nudge", "idea a shared glossary")
+    assert "first" not in said(posted(bot, count=2))
     assert rows(sessions, bot.team) == [(bot.channel, "first_pilot", "1", bot.user, True)]
 
 

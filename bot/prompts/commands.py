@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import notice
 from bot.command import Call, Command, plain
 from bot.progress import service as progress
-from bot.prompts import parsing, render, responses, service
+from bot.prompts import parsing, render, responses, service, threads
 from bot.slack.errors import CHANNEL_ERRORS, slack_code
 from bot.tags import Tagged
 
@@ -21,7 +21,8 @@ PROGRESS_DAYS_FOR_NOW = 28
 
 def share(call: Call, kind: str, text: str, practice: str | None = None) -> None:
     """Log a win, hope, fear, goal, pilot, idea or learning, then show it to the channel
-    with its author or, for a fear, thank the person privately."""
+    with its author or, for a fear, thank the person privately. An idea, hope or pilot is
+    posted as a message of its own, so that replies in its thread can be read."""
     rt, req = call.rt, call.req
     with rt.sessions.begin() as session:
         logged = responses.log_response(
@@ -38,8 +39,45 @@ def share(call: Call, kind: str, text: str, practice: str | None = None) -> None
     assert logged is not None  # no dedupe key: never a duplicate
     if kind == "fear":
         call.tell(render.fear_logged())
+    elif kind in threads.THREADED_KINDS:
+        _show_threaded(call, logged)
     else:
         call.say(render.shared(logged))
+
+
+def _show_threaded(call: Call, logged: responses.Logged) -> None:
+    """Post the item in the channel and remember its message. Where the bot can't post
+    (not a member, say) or Slack fails, it is shown through the response_url as any other
+    item: it is logged already, only its thread goes unread."""
+    rt, req = call.rt, call.req
+    message = render.shared(logged)
+    try:
+        posted = call.client.chat_postMessage(channel=req.channel_id, **message.kwargs())
+    except Exception as err:
+        code = slack_code(err) if isinstance(err, SlackApiError) else type(err).__name__
+        if code not in CHANNEL_ERRORS:
+            log.warning(
+                "could not post a %s in %s/%s (%s); shown through the response_url",
+                logged.kind,
+                req.team_id,
+                req.channel_id,
+                code,
+            )
+        call.say(message)
+        return
+    try:
+        with rt.sessions.begin() as session:
+            threads.record_shown(
+                session, team_id=req.team_id, response_id=logged.id, message_ts=posted["ts"]
+            )
+    except Exception:
+        # Shown and logged; only replies in its thread will go uncounted.
+        log.warning(
+            "could not remember the message showing a %s in %s/%s",
+            logged.kind,
+            req.team_id,
+            req.channel_id,
+        )
 
 
 def post_prompt(call: Call, practice: str | None) -> None:

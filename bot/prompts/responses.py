@@ -47,12 +47,14 @@ def log_response(
     commitment: str | None = None,
     prompt_id: int | None = None,
     dedupe_key: str | None = None,
+    parent_id: int | None = None,
 ) -> Logged | None:
     """Log one response; None if `dedupe_key` was logged already.
 
     Without a practice, the kind decides where it counts (a hope counts under Inspire a
-    Shared Vision). A fear is stored without any user id or dedupe key, whoever passes
-    them: its double submits are caught in memory (bot/prompts/anonymous.py).
+    Shared Vision). `parent_id` ties a learning to its pilot. A fear is stored without
+    any user id or dedupe key, whoever passes them: its double submits are caught in
+    memory (bot/prompts/anonymous.py).
     """
     if kind not in catalogue.RESPONSE_KINDS or kind == "kudos":
         raise ValueError(f"not a response kind: {kind}")
@@ -80,6 +82,7 @@ def log_response(
         source=source,
         prompt_id=prompt_id,
         dedupe_key=dedupe_key,
+        parent_id=parent_id,
         created_at=now,
     )
     if not insert_once(session, row):
