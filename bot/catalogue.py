@@ -32,6 +32,8 @@ KIND_HOME: dict[str, tuple[str, str]] = {
     "idea": ("challenge", "change"),
     "learning": ("enable", "empower"),
     "reflection": ("model", "voice"),
+    # A habit check-in always counts under its habit's own practice and commitment.
+    "habit": ("model", "example"),
 }
 
 
@@ -63,6 +65,7 @@ KIND_NOUNS: dict[str, tuple[str, str]] = {
     "idea": ("idea", "ideas"),
     "learning": ("learning", "learnings"),
     "reflection": ("reflection", "reflections"),
+    "habit": ("habit check-in", "habit check-ins"),
 }
 
 

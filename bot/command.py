@@ -46,6 +46,8 @@ class Request:
     channel_id: str
     enterprise_id: str | None = None
     channel_name: str | None = None
+    # Lets the app open a form for a few seconds after a command or a click.
+    trigger_id: str | None = None
 
     @classmethod
     def of(cls, body: Mapping[str, Any], context_team: str | None = None) -> Request:
@@ -70,6 +72,7 @@ class Request:
             or "",
             enterprise_id=_first(body.get("enterprise_id"), enterprise.get("id")),
             channel_name=_first(body.get("channel_name"), channel.get("name")),
+            trigger_id=_first(body.get("trigger_id")),
         )
 
 

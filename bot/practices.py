@@ -17,6 +17,7 @@ RESPONSE_KINDS = (
     "idea",
     "learning",
     "reflection",
+    "habit",
 )
 
 

@@ -11,6 +11,7 @@ from bot.command import Call, Command, plain
 from bot.commitments.commands import COMMIT
 from bot.digest.commands import DIGEST, MILESTONES
 from bot.digest.commands import share as share_digest
+from bot.habits.commands import HABITS, ME
 from bot.help import render as help_render
 from bot.privacy.commands import EXPORT, FORGET_ME
 from bot.progress.commands import PROGRESS
@@ -48,6 +49,8 @@ NUDGE_ROWS: tuple[Command[Any], ...] = (
     NOW,
     SCHEDULE,
     COMMIT,
+    ME,
+    HABITS,
     PROGRESS,
     PRACTICES,
     GUIDELINES,

@@ -4,7 +4,8 @@ The database is the one source of truth. A sync loop reads the active schedules 
 a change commits in this process, every `poll_seconds` otherwise) and adds, replaces or
 removes one cron job per schedule. Each run claims its occurrence before posting. At start,
 and whenever a schedule appears, the latest occurrence missed within the grace window is
-posted once; older ones are skipped. Only the leader (see leader.py) runs jobs.
+posted once; older ones are skipped. Commitment follow-ups and personal nudges
+(schedules/nudges.py) are polled by interval jobs. Only the leader (see leader.py) runs jobs.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from schedules.context import JobContext
 from schedules.followups import run_followups
 from schedules.jobs import active_schedules, post_occurrence
 from schedules.leader import Leadership
+from schedules.nudges import NudgeSender
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +45,12 @@ class PromptScheduler:
         poll_seconds: float = 5.0,
         workers: int = 20,
         followup_seconds: float = 60.0,
+        nudge_seconds: float = 15.0,
     ) -> None:
         changes.listen()  # a schedule change committed in this process wakes the sync loop
         self.followup_seconds = followup_seconds
+        self.nudge_seconds = nudge_seconds
+        self.nudges = NudgeSender(ctx)
         self.ctx = ctx
         self.grace = timedelta(seconds=grace_seconds)
         self.poll_seconds = poll_seconds
@@ -79,6 +84,15 @@ class PromptScheduler:
             replace_existing=True,
             next_run_time=self.ctx.now(),
         )
+        self.scheduler.add_job(
+            send_nudges,
+            "interval",
+            seconds=self.nudge_seconds,
+            args=[self],
+            id="nudges",
+            replace_existing=True,
+            next_run_time=self.ctx.now(),
+        )
         self._thread = threading.Thread(target=self._loop, name="schedule-sync", daemon=True)
         self._thread.start()
 
@@ -101,6 +115,7 @@ class PromptScheduler:
             self._thread.join(10)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        self.nudges.stop()
         self.leadership.release()
 
     @property
@@ -205,3 +220,9 @@ def follow_up(runner: PromptScheduler) -> None:
         asked = run_followups(runner.ctx)
         if asked:
             log.info("asked about %s commitments", asked)
+
+
+def send_nudges(runner: PromptScheduler) -> None:
+    """Send the personal nudges that are due (leader only; each day is claimed once)."""
+    if runner.leadership.is_leader:
+        runner.nudges.run()

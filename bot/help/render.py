@@ -17,7 +17,7 @@ HELP_POINTER = "`/nudge help` lists everything I do."
 INLINE_LIMIT = 200
 
 INTRO = "*nudgebot* helps this team live the Five Practices of Exemplary Leadership."
-GROUPS = ("Recognise and share", "Log", "Practise", "Your data")
+GROUPS = ("Recognise and share", "Log", "Practise", "Your habit", "Your data")
 
 
 def help_text(commands: Sequence[Command], unknown: str | None = None) -> Message:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import models.tables  # noqa: F401  (registers the tables on Base.metadata)
+import models.nudges
+import models.tables  # noqa: F401
 from models.base import Base
 from models.db import normalise_url
 

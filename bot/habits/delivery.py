@@ -1,0 +1,132 @@
+"""Delivering personal nudges: which are due, the claim on each day before anything is
+sent, and what happened to it.
+
+A day is claimed by a unique (nudge, local date) row written in the same transaction that
+moves `next_at` on, conditionally on the `next_at` that was read: a restart, a retry or a
+second scheduler never sends a day twice, and never more than one reminder a day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.habits import when
+from bot.habits.service import Nudge, next_at
+from models.nudges import NudgeDay, PersonalNudge
+from models.queries import insert_ignore
+from models.tables import Workspace
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A day claimed by this process: send it, then record what happened."""
+
+    day_id: int
+    day: date
+    nudge: Nudge
+
+
+@dataclass(frozen=True)
+class Due:
+    id: int
+    next_at: datetime
+
+
+def stop(session: Session, *, nudge_id: int, reason: str, now: datetime) -> None:
+    """Stop a nudge that can't be delivered (the person left, or blocks the bot's DMs)."""
+    session.execute(
+        update(PersonalNudge)
+        .where(PersonalNudge.id == nudge_id)
+        .values(status="stopped", stopped_reason=reason[:64], next_at=None, updated_at=now)
+    )
+
+
+def follow_zone(session: Session, *, nudge_id: int, zone: str, now: datetime) -> None:
+    """The person's Slack zone changed: keep their wall-clock time in the new zone."""
+    row = session.get(PersonalNudge, nudge_id)
+    if row is None or not row.zone_from_slack or row.zone == zone or row.next_at is None:
+        return
+    row.zone, row.updated_at = zone, now
+    row.next_at = next_at(when.decode_days(row.days), row.at_minute, zone, now)
+
+
+def due(session: Session, *, now: datetime, limit: int) -> list[Due]:
+    """Nudges whose time has come, in workspaces that still have the bot, oldest first."""
+    rows = session.execute(
+        select(PersonalNudge.id, PersonalNudge.next_at)
+        .join(Workspace, Workspace.team_id == PersonalNudge.team_id)
+        .where(
+            PersonalNudge.next_at <= now,
+            PersonalNudge.status.in_(("active", "paused")),
+            Workspace.inactive_reason.is_(None),
+        )
+        .order_by(PersonalNudge.next_at)
+        .limit(limit)
+    )
+    return [Due(nudge_id, moment) for nudge_id, moment in rows if moment is not None]
+
+
+def claim(
+    session: Session, item: Due, *, now: datetime, grace: timedelta, worker: str
+) -> Claimed | None:
+    """Claim the day `item` is due on and move the nudge on to its next time; None when
+    another process got there first, the day was sent already, or it is too late (more
+    than `grace` past: a reminder is never sent late in a burst, it is skipped)."""
+    row = session.get(PersonalNudge, item.id)
+    if row is None or row.next_at != item.next_at or row.status not in ("active", "paused"):
+        return None
+    days = when.decode_days(row.days)
+    moved = session.execute(
+        update(PersonalNudge)
+        .where(PersonalNudge.id == item.id, PersonalNudge.next_at == item.next_at)
+        .values(
+            next_at=next_at(days, row.at_minute, row.zone, max(item.next_at, now)),
+            status="active",
+            paused_until=None,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if not moved.rowcount:  # type: ignore[attr-defined]
+        return None
+    session.refresh(row)
+    if now - item.next_at > grace:
+        return None
+    day = when.local_day(item.next_at, row.zone)
+    got = session.execute(
+        insert_ignore(session, NudgeDay)
+        .values(
+            nudge_id=item.id,
+            team_id=row.team_id,
+            day=day,
+            status="claimed",
+            claimed_by=worker,
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(NudgeDay.id)
+    ).first()
+    if got is None:
+        return None
+    return Claimed(day_id=got[0], day=day, nudge=Nudge.of(row))
+
+
+def record(
+    session: Session,
+    *,
+    day_id: int,
+    status: str,
+    now: datetime,
+    channel_id: str | None = None,
+    message_ts: str | None = None,
+) -> None:
+    """What happened to a claimed day: sent, away or failed."""
+    session.execute(
+        update(NudgeDay)
+        .where(NudgeDay.id == day_id)
+        .values(status=status, channel_id=channel_id, message_ts=message_ts, updated_at=now)
+    )

@@ -1,0 +1,256 @@
+"""A person's habit in Slack: the form (from `/nudge me`, App Home, an invitation or the
+reminder's Change), the reminder's Done and Not today, what they did, and the next practice
+offered after a good run. Every button answers only the person it belongs to."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import catalogue
+from bot.command import Request
+from bot.errors import UserError
+from bot.habits import modals, notes, practised, render, service
+from bot.habits.commands import open_form
+from bot.habits.modals import FormErrors
+from bot.prompts.responses import mentioned
+from bot.recognition import service as recognition
+from bot.runtime import Runtime
+from bot.text import escape
+from handlers.common import later, queue, runtime
+
+log = logging.getLogger("nudgebot")
+
+
+def _day_id(action: dict[str, Any]) -> int:
+    raw = str(action.get("value") or "")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise UserError("That button is out of date; there's nothing to answer.")
+    return int(raw)
+
+
+def form_clicked(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    """Set up my habit, Change, or Try <practice>: open the form (the trigger lasts 3 s)."""
+    ack()
+    rt, req = runtime(context), Request.of(body, context.team_id)
+    practice = None
+    channel = req.channel_id
+    if action.get("action_id") == render.NEXT_ACTION:
+        value = str(action.get("value") or "")
+        practice = value if value in catalogue.PRACTICE_KEYS else None
+    elif action.get("action_id") == render.SETUP_ACTION:
+        channel = str(action.get("value") or "") or req.channel_id
+    trigger = str(body.get("trigger_id") or "")
+    later(
+        rt,
+        respond,
+        lambda: open_form(
+            rt,
+            client,
+            team_id=req.team_id,
+            user_id=req.user_id,
+            trigger_id=trigger,
+            channel_id=channel,
+            practice=practice,
+        ),
+    )
+
+
+def practice_picked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Another practice picked in the open form: redraw it with that practice's actions."""
+    ack()
+    rt = runtime(context)
+    view = body.get("view") or {}
+    practice = (action.get("selected_option") or {}).get("value")
+    if practice not in catalogue.PRACTICE_KEYS or not view.get("id"):
+        return
+    form = modals.form_again(view, practice)
+
+    def redraw() -> None:
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=modals.setup_view(form))
+
+    later(rt, None, redraw)
+
+
+def setup_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Check the form in the ack (nothing saved when a field is wrong); save after it."""
+    rt, req = runtime(context), Request.of(body, context.team_id)
+    try:
+        plan, channel = modals.read_setup(view)
+    except FormErrors as err:
+        ack(response_action="errors", errors=err.errors)
+        return
+    tell = _Direct(client, req.user_id)
+    if queue(rt, tell, lambda: save(rt, req, plan, channel, tell)):
+        ack()
+    else:
+        ack(response_action="errors", errors={modals.PRACTICE: BUSY})
+
+
+BUSY = "I'm very busy right now and didn't take this. Please save it again in a minute."
+
+
+def save(rt: Runtime, req: Request, plan: service.Plan, channel: str, tell: Any) -> None:
+    with rt.sessions.begin() as session:
+        habit = service.save(
+            session,
+            team_id=req.team_id,
+            user_id=req.user_id,
+            kind=service.HABIT,
+            plan=plan,
+            now=rt.now(),
+            channel_id=channel or None,
+        )
+    log.info("habit %s set up", habit.id)
+    tell(**render.saved(habit).kwargs())
+
+
+def answered(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    """Done or Not today, under a reminder."""
+    ack()
+    rt, req = runtime(context), Request.of(body, context.team_id)
+    done = action.get("action_id") == render.DONE_ACTION
+    later(rt, respond, lambda: check_in(rt, req, _day_id(action), done, respond))
+
+
+def check_in(rt: Runtime, req: Request, day_id: int, done: bool, respond: Respond) -> None:
+    with rt.sessions.begin() as session:
+        result = service.check_in(
+            session,
+            team_id=req.team_id,
+            user_id=req.user_id,
+            day_id=day_id,
+            done=done,
+            now=rt.now(),
+        )
+        offer = None
+        if result.offer and result.nudge is not None:
+            offer = practised.least_practised(
+                session, team_id=req.team_id, user_id=req.user_id, now=rt.now()
+            )
+    if result.result in ("done", "skipped") and result.nudge is not None:
+        message = render.celebrated(result.nudge, day_id, offer) if done else render.skipped()
+        respond(replace_original=True, **message.kwargs())
+        return
+    if result.result == "already":
+        message = render.already(result.status)
+    elif result.result == "not_yours":
+        message = render.not_yours()
+    else:
+        message = render.gone()
+    respond(response_type="ephemeral", replace_original=False, **message.kwargs())
+
+
+def note_clicked(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    ack()
+    rt = runtime(context)
+    trigger = str(body.get("trigger_id") or "")
+
+    def open_note() -> None:
+        client.views_open(trigger_id=trigger, view=notes.note_view(_day_id(action)))
+
+    later(rt, respond, open_note)
+
+
+def note_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    rt, req = runtime(context), Request.of(body, context.team_id)
+    try:
+        day_id, text = notes.read_note(view)
+    except FormErrors as err:
+        ack(response_action="errors", errors=err.errors)
+        return
+    tell = _Direct(client, req.user_id)
+    if queue(rt, tell, lambda: add_note(rt, client, req, day_id, escape(text), tell), typed=text):
+        ack()
+    else:
+        ack(response_action="errors", errors={notes.NOTE: BUSY})
+
+
+def add_note(
+    rt: Runtime, client: WebClient, req: Request, day_id: int, text: str, tell: Any
+) -> None:
+    """Keep the line with the check-in; a line that names people becomes kudos for them."""
+    named = mentioned(text, req.user_id)
+    people = tuple(
+        u for u in named if u not in rt.directory.bots_among(client, req.team_id, tuple(named))
+    )
+    with rt.sessions.begin() as session:
+        logged = service.note(
+            session, team_id=req.team_id, user_id=req.user_id, day_id=day_id, text=text
+        )
+        if logged is None:
+            raise UserError("That check-in isn't there any more, so there's nothing to add to.")
+        if people:
+            recognition.give_kudos(
+                session,
+                team_id=req.team_id,
+                channel_id=logged.channel_id,
+                giver_id=req.user_id,
+                recipients=people,
+                reason=text,
+                practice=logged.practice,
+                now=rt.now(),
+                daily_cap=rt.settings.kudos_daily_cap,
+                zone=rt.settings.timezone,
+                dedupe_key=f"habit-kudos:{day_id}",
+                announced=False,
+            )
+            session.delete(logged)  # counted once: as the kudos it became
+    tell(**render.noted(people).kwargs())
+
+
+def keep_clicked(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    ack()
+    rt = runtime(context)
+
+    def keep() -> None:
+        respond(replace_original=False, **render.kept().kwargs())
+
+    later(rt, respond, keep)
+
+
+class _Direct:
+    """Replies after a form has closed (a view has no response_url): a direct message."""
+
+    def __init__(self, client: WebClient, user: str) -> None:
+        self.client, self.user = client, user
+
+    def __call__(self, *, text: str, blocks: list[Any] | None = None, **_: Any) -> None:
+        self.client.chat_postMessage(channel=self.user, text=text, blocks=blocks)
+
+
+def register(app: App) -> None:
+    for action_id in (render.SETUP_ACTION, render.CHANGE_ACTION, render.NEXT_ACTION):
+        app.action(action_id)(form_clicked)
+    app.action(modals.PRACTICE_PICK)(practice_picked)
+    app.action(render.DONE_ACTION)(answered)
+    app.action(render.SKIP_ACTION)(answered)
+    app.action(render.NOTE_ACTION)(note_clicked)
+    app.action(render.KEEP_ACTION)(keep_clicked)
+    app.view(modals.SETUP_CALLBACK)(setup_submitted)
+    app.view(notes.NOTE_CALLBACK)(note_submitted)

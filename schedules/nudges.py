@@ -1,0 +1,98 @@
+"""Personal nudges, sent on time: a person's habit reminder, a leader's weekly reflection.
+
+Every few seconds the leader reads what is due, claims it in small batches (one row per
+nudge and local day, written with the move to the next time: bot/habits/delivery.py) and
+hands each claimed day to a bounded pool of threads, so that Slack's round trips overlap
+and two thousand reminders due in the same minute go out within seconds. A claimed day is
+sent at most once; a process killed between claim and send loses that day, never doubles
+it. What each kind sends is its deliverer's (DELIVER).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from datetime import timedelta
+
+from bot.habits import delivery
+from bot.habits.delivery import Claimed
+from models.db import reads_for
+from schedules import habit_job
+from schedules.context import JobContext
+
+log = logging.getLogger(__name__)
+
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+GRACE = timedelta(hours=1)  # later than this after its time, a day is skipped, not sent
+BATCH = 5_000  # nudges read per pass
+CLAIMS = 100  # nudges claimed per transaction
+THREADS = 48  # sends in flight at once
+
+# kind -> what sends one claimed day; returns the outcome recorded on the day.
+DELIVER: dict[str, Callable[[JobContext, Claimed], str]] = {
+    "habit": habit_job.deliver,
+}
+
+
+class NudgeSender:
+    """Claims due nudges and sends them on its own pool; `run` is one pass."""
+
+    def __init__(self, ctx: JobContext, threads: int = THREADS, grace: timedelta = GRACE) -> None:
+        self.ctx = ctx
+        self.grace = grace
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="nudgebot-nudge")
+
+    def run(self) -> Counter[str]:
+        """Send everything due now; returns how many days ended how (sent, away, ...)."""
+        ctx = self.ctx
+        with reads_for(ctx.sessions)() as session:
+            due = delivery.due(session, now=ctx.now(), limit=BATCH)
+        futures: list[Future[str]] = []
+        for start in range(0, len(due), CLAIMS):
+            for claimed in self._claim(due[start : start + CLAIMS]):
+                futures.append(self.pool.submit(self._send, claimed))
+        wait(futures)
+        outcomes = Counter(f.result() for f in futures)
+        if outcomes:
+            log.info("personal nudges: %s", dict(outcomes))
+        return outcomes
+
+    def _claim(self, items: list[delivery.Due]) -> list[Claimed]:
+        now = self.ctx.now()
+        claimed = []
+        try:
+            with self.ctx.sessions.begin() as session:
+                for item in items:
+                    got = delivery.claim(session, item, now=now, grace=self.grace, worker=WORKER)
+                    if got is not None:
+                        claimed.append(got)
+        except Exception:  # a database hiccup: nothing of this batch was claimed
+            log.exception("claiming %d personal nudges failed; retrying next pass", len(items))
+            return []
+        return claimed
+
+    def _send(self, claimed: Claimed) -> str:
+        deliver = DELIVER.get(claimed.nudge.kind)
+        try:
+            if deliver is None:
+                raise LookupError(f"no deliverer for kind {claimed.nudge.kind}")
+            return deliver(self.ctx, claimed)
+        except Exception as err:
+            log.exception("personal nudge %s failed", claimed.nudge.id)
+            _record(self.ctx, claimed, "failed")
+            return f"error: {type(err).__name__}"
+
+    def stop(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _record(ctx: JobContext, claimed: Claimed, status: str) -> None:
+    try:
+        with ctx.sessions.begin() as session:
+            delivery.record(session, day_id=claimed.day_id, status=status, now=ctx.now())
+    except Exception:
+        log.exception("recording personal nudge %s failed", claimed.nudge.id)
