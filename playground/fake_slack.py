@@ -57,6 +57,8 @@ class FakeSlack:
         self.responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.response_attempts: dict[str, int] = defaultdict(int)
         self.users: dict[str, dict[str, Any] | None] = {}
+        # dnd.info answers by user id (do-not-disturb off for anyone not here).
+        self.dnd: dict[str, dict[str, Any]] = {}
         self.delays: dict[str, float] = {}
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
         self._lock = threading.Condition()
@@ -158,9 +160,11 @@ class FakeSlack:
         with self._lock:
             self._scripts.clear()
             self.delays.clear()
+            self.dnd.clear()
 
     def add_user(self, user_id: str, **flags: Any) -> None:
-        """Make users.info know `user_id` with flags such as is_bot=True or is_admin=True."""
+        """Make users.info know `user_id` with flags such as is_bot=True or is_admin=True,
+        tz="Europe/Paris" or profile={"status_emoji": ":palm_tree:"}."""
         self.users[user_id] = {
             "id": user_id,
             "team_id": self.team_id,
@@ -292,6 +296,9 @@ class FakeSlack:
                 return {"ok": False, "error": "user_not_found"}
             user = self.users.get(user_id) or {"id": user_id, "name": user_id.lower()}
             return {"ok": True, "user": user}
+        if method == "dnd.info":
+            quiet = {"dnd_enabled": False, "snooze_enabled": False}
+            return {"ok": True, **quiet, **self.dnd.get(str(params.get("user")), {})}
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{next(self._ts):08d}"}}
         return {"ok": True}
