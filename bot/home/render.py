@@ -15,6 +15,7 @@ from slack_sdk.models.views import View
 
 from bot import catalogue
 from bot.blocks import context, day, days, defused, local_time, plural, section, sections
+from bot.home.habit import blocks as habit_blocks
 from bot.home.schedules import ScheduleLine
 from bot.home.service import HomePage
 from bot.progress.parts import describe
@@ -59,6 +60,8 @@ def home_view(page: HomePage) -> dict[str, Any]:
         blocks += _recognition(page)
         blocks += [DividerBlock(), *_practices(page)]
         blocks += [DividerBlock(), *_commitments(page)]
+    if page.habit is not None:
+        blocks += [DividerBlock(), *habit_blocks(page.habit)]
     blocks += [DividerBlock(), *_statements(page)]
     if page.schedules is not None:
         blocks += [DividerBlock(), *_schedules(page)]

@@ -15,6 +15,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
+from bot.home import habit as habits
+from bot.home.habit import HabitSection
 from bot.home.schedules import ScheduleLine, schedule_lines
 from bot.progress import activity
 from bot.progress.parts import Part, ordered
@@ -90,6 +92,7 @@ class HomePage:
     # None when Slack couldn't list the person's channels: the section is left out.
     schedules: tuple[ScheduleLine, ...] | None
     schedules_total: int
+    habit: HabitSection | None = None
 
     @property
     def is_new(self) -> bool:
@@ -222,6 +225,7 @@ def gather(
         guidelines=statements.current(session, team_id=team_id, kind="guidelines"),
         schedules=schedules,
         schedules_total=schedules_total,
+        habit=habits.gather(session, team_id=team_id, user_id=user_id, now=now, zone=zone),
     )
 
 

@@ -58,6 +58,9 @@ STATEMENT_TYPES = {
     "guidelines": ("guidelines", "enable", "empower"),
 }
 COMMITMENT_HOME = ("model", "example")
+# Kinds exported without who wrote them: a worry is anonymous, a habit check-in private (its
+# text and channel are left out too: the export says only that one was done, and when).
+PRIVATE_KINDS = ("fear", "habit")
 # Spreadsheets run a cell that starts with one of these as a formula: prefix a quote.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -141,18 +144,19 @@ def read_log(session: Session, *, team_id: str) -> Log:
             )
         )
     for resp in session.scalars(select(Response).where(Response.team_id == team_id)):
-        user = None if resp.kind == "fear" else resp.user_id
+        # A worry names nobody; a habit check-in is the person's own: counted, not shown.
+        private = resp.kind in PRIVATE_KINDS
         items.append(
             Item(
                 resp.kind,
                 resp.created_at,
                 resp.id,
-                resp.channel_id,
-                user,
+                "" if resp.kind == "habit" else resp.channel_id,
+                None if private else resp.user_id,
                 (),
                 resp.practice,
                 resp.commitment,
-                text=resp.text,
+                text="" if resp.kind == "habit" else resp.text,
             )
         )
     for com in session.scalars(select(Commitment).where(Commitment.team_id == team_id)):

@@ -92,6 +92,7 @@ def _held_lines(held: Forgotten) -> list[str]:
         if held.answers
         else "",
         f"• *delete* {plural(held.commitments, 'commitment')} you made" if held.commitments else "",
+        "• *delete* your habit and reminders, with their log" if held.habits else "",
         f"• *delete* {plural(held.milestones, 'milestone')} about you" if held.milestones else "",
         f"• keep {_kudos(held, 'the ')} in the team's counts, *without your name*"
         if held.kudos_given or held.kudos_received
@@ -158,6 +159,7 @@ def forget_done(done: Forgotten) -> Message:
     lines = [
         f"• {plural(done.answers, 'answer')} deleted" if done.answers else "",
         f"• {plural(done.commitments, 'commitment')} deleted" if done.commitments else "",
+        "• your habit and reminders deleted, with their log" if done.habits else "",
         f"• {plural(done.milestones, 'milestone')} about you deleted" if done.milestones else "",
         f"• {_kudos(done, '')} kept without your name"
         if done.kudos_given or done.kudos_received

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.digest.milestones import FIRST_PILOT, RECOGNITIONS
 from bot.privacy import mentions
+from models.nudges import PersonalNudge
 from models.tables import (
     Commitment,
     Milestone,
@@ -38,6 +39,7 @@ class Forgotten:
     milestones: int = 0  # about the person (their first recognition): deleted
     team_milestones: int = 0  # the team's (the first pilot) that name them: name removed
     mentions: int = 0  # texts others wrote that mention them: mention replaced
+    habits: int = 0  # their habit or weekly reflection, with its log: deleted
 
     @property
     def total(self) -> int:
@@ -53,6 +55,11 @@ def _filters(team_id: str, user_id: str) -> dict[str, tuple[type, tuple]]:  # ty
     """Per field of Forgotten: the table and the conditions that find the person's rows."""
     return {
         "answers": (Response, (Response.team_id == team_id, Response.user_id == user_id)),
+        # Their days go with them (ON DELETE CASCADE).
+        "habits": (
+            PersonalNudge,
+            (PersonalNudge.team_id == team_id, PersonalNudge.user_id == user_id),
+        ),
         "kudos_given": (
             Recognition,
             (Recognition.team_id == team_id, Recognition.giver_id == user_id),
