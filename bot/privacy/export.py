@@ -73,7 +73,7 @@ class Item:
     created_at: datetime
     row_id: int
     channel_id: str = ""
-    person_id: str | None = None  # None for worries and for people who were forgotten
+    person_id: str | None = None  # None for worries, habit check-ins and forgotten people
     recipient_ids: tuple[str, ...] = ()
     practice: str = ""
     commitment: str = ""
