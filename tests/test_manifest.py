@@ -38,6 +38,7 @@ def test_manifest_asks_for_the_scopes_the_app_uses() -> None:
         "groups:read",
         "im:write",
         "files:write",
+        "dnd:read",
     }
     events = manifest["settings"]["event_subscriptions"]
     assert set(events["bot_events"]) == {
