@@ -1,10 +1,11 @@
 """Time in the playground: what the scheduler will post next, and posting it now.
 
 "Run it now" takes the earliest item to come (a schedule's next occurrence nobody has
-claimed, or a commitment's follow-up question) and hands it to the scheduler's own code:
-`schedules.jobs.post_occurrence` claims that occurrence and posts it, exactly as the job at
-that time would, so when the time comes the scheduler finds it claimed and posts nothing
-twice; `schedules.followups.run_followups` asks, with the clock at the question's time.
+claimed, a commitment's follow-up question, or a personal habit reminder or reflection) and
+hands it to the scheduler's own code: `schedules.jobs.post_occurrence` claims that
+occurrence and posts it, exactly as the job at that time would, so when the time comes the
+scheduler finds it claimed and posts nothing twice; `schedules.followups.run_followups`
+asks, and `schedules.nudges.NudgeSender` claims and sends, with the clock at that time.
 """
 
 from __future__ import annotations
@@ -19,17 +20,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import catalogue
 from bot.scheduling.when import When, next_occurrence
 from models.db import reads_for
+from models.nudges import PersonalNudge
 from models.tables import Commitment, Occurrence, Schedule, Workspace
 from schedules.context import JobContext
 from schedules.followups import run_followups
 from schedules.jobs import active_schedules, post_occurrence
+from schedules.nudges import NudgeSender
 
+NUDGE_WORDS = {"habit": "habit reminder", "reflection": "weekly reflection"}
 LOOK_AHEAD = 50  # occurrences of one schedule to look past when the next ones are claimed
 
 
 @dataclass(frozen=True)
 class Due:
-    kind: str  # "prompt", "digest" or "follow-up"
+    kind: str  # "prompt", "digest", "follow-up", "habit" or "reflection"
     what: str  # in words, for the page
     at: datetime
     schedule_id: int | None = None
@@ -82,11 +86,32 @@ def next_due(
         if ask_at is not None:
             what = "asking whether a commitment was kept (in the commitment's thread)"
             found.append(Due("follow-up", what, ask_at))
+        nudge = session.execute(
+            select(PersonalNudge.kind, PersonalNudge.next_at)
+            .join(Workspace, Workspace.team_id == PersonalNudge.team_id)
+            .where(
+                PersonalNudge.next_at.is_not(None),
+                PersonalNudge.status.in_(("active", "paused")),
+                Workspace.inactive_reason.is_(None),
+            )
+            .order_by(PersonalNudge.next_at)
+            .limit(1)
+        ).first()
+        if nudge is not None and nudge.next_at is not None:
+            what = f"a {NUDGE_WORDS.get(nudge.kind, nudge.kind)}, sent as a DM"
+            found.append(Due(nudge.kind, what, nudge.next_at))
     return min(found, key=lambda d: d.at) if found else None
 
 
 def run_due(ctx: JobContext, due: Due) -> str:
     """Post `due` now through the scheduler's own code; what happened, in words."""
+    if due.kind in NUDGE_WORDS:
+        sender = NudgeSender(replace(ctx, now=lambda: due.at), threads=2)
+        try:
+            outcomes = sender.run()
+        finally:
+            sender.stop()
+        return ", ".join(f"{n} {what}" for what, n in outcomes.items()) or "nothing to send"
     if due.schedule_id is None:
         asked = run_followups(replace(ctx, now=lambda: due.at))
         return "posted" if asked else "nothing to ask (answered already)"
