@@ -16,7 +16,6 @@ from bot.errors import UserError
 from bot.habits import modals, notes, practised, render, service
 from bot.habits.commands import open_form
 from bot.habits.modals import FormErrors
-from bot.prompts.responses import mentioned
 from bot.recognition import service as recognition
 from bot.runtime import Runtime
 from bot.text import escape
@@ -180,48 +179,49 @@ def note_submitted(
 ) -> None:
     rt, req = runtime(context), Request.of(body, context.team_id)
     try:
-        day_id, text = notes.read_note(view)
+        note = notes.read_note(view)
+        if req.user_id in note.people:
+            raise FormErrors({notes.PEOPLE: "Kudos are for others: leave yourself out."})
     except FormErrors as err:
         ack(response_action="errors", errors=err.errors)
         return
     tell = _Direct(client, req.user_id)
-    if queue(rt, tell, lambda: add_note(rt, client, req, day_id, escape(text), tell), typed=text):
+    if queue(rt, tell, lambda: add_note(rt, client, req, note, tell), typed=note.text):
         ack()
     else:
         ack(response_action="errors", errors={notes.NOTE: BUSY})
 
 
-def add_note(
-    rt: Runtime, client: WebClient, req: Request, day_id: int, text: str, tell: Any
-) -> None:
-    """Keep the line with the check-in; a line that names people becomes kudos for them."""
-    named = mentioned(text, req.user_id)
-    people = tuple(
-        u for u in named if u not in rt.directory.bots_among(client, req.team_id, tuple(named))
-    )
+def add_note(rt: Runtime, client: WebClient, req: Request, note: notes.Note, tell: Any) -> None:
+    """Keep the line with the check-in; with people picked it becomes kudos for them
+    (counted once: the check-in is replaced by the kudos)."""
+    text = escape(note.text)
+    if note.people:
+        bots = rt.directory.bots_among(client, req.team_id, note.people)
+        recognition.check_recipients(req.user_id, note.people, bots)
     with rt.sessions.begin() as session:
         logged = service.note(
-            session, team_id=req.team_id, user_id=req.user_id, day_id=day_id, text=text
+            session, team_id=req.team_id, user_id=req.user_id, day_id=note.day_id, text=text
         )
         if logged is None:
             raise UserError("That check-in isn't there any more, so there's nothing to add to.")
-        if people:
+        if note.people:
             recognition.give_kudos(
                 session,
                 team_id=req.team_id,
                 channel_id=logged.channel_id,
                 giver_id=req.user_id,
-                recipients=people,
+                recipients=note.people,
                 reason=text,
                 practice=logged.practice,
                 now=rt.now(),
                 daily_cap=rt.settings.kudos_daily_cap,
                 zone=rt.settings.timezone,
-                dedupe_key=f"habit-kudos:{day_id}",
+                dedupe_key=f"habit-kudos:{note.day_id}",
                 announced=False,
             )
-            session.delete(logged)  # counted once: as the kudos it became
-    tell(**render.noted(people).kwargs())
+            session.delete(logged)
+    tell(**render.noted(note.people).kwargs())
 
 
 def keep_clicked(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:

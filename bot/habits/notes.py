@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
+from slack_sdk.models.blocks import InputBlock, PlainTextInputElement, UserMultiSelectElement
 from slack_sdk.models.views import View
 
 from bot.habits.modals import FormErrors, field
@@ -13,11 +14,13 @@ from bot.text import clean
 
 NOTE_CALLBACK = "habit_note_modal"
 NOTE = "habit_note_text"
+PEOPLE = "habit_note_people"
+MAX_PEOPLE = 10
 MAX_NOTE = 500
 
 
 def note_view(day_id: int) -> View:
-    """One optional line: what did you do?"""
+    """One line, what did you do?, and whom it was for (they get it as kudos)."""
     return View(
         type="modal",
         callback_id=NOTE_CALLBACK,
@@ -29,19 +32,45 @@ def note_view(day_id: int) -> View:
             InputBlock(
                 block_id=NOTE,
                 label="In a line",
-                hint="Only you see it. Name someone (@ana) and it's logged as kudos for them.",
+                hint="Only you see it, unless you pick people below.",
                 element=PlainTextInputElement(
                     action_id="text", max_length=MAX_NOTE, placeholder="thanked Ana for ..."
                 ),
-            )
+            ),
+            InputBlock(
+                block_id=PEOPLE,
+                label="Was it for someone? (optional)",
+                optional=True,
+                hint=(
+                    "They get it as kudos from you, counted under your habit's practice and "
+                    "shown in the channel's weekly digest like any kudos."
+                ),
+                element=UserMultiSelectElement(
+                    action_id="people", placeholder="Pick people", max_selected_items=MAX_PEOPLE
+                ),
+            ),
         ],
     )
 
 
-def read_note(view: dict[str, Any]) -> tuple[int, str]:
-    """(day id, the line); FormErrors when blank."""
+@dataclass(frozen=True)
+class Note:
+    day_id: int
+    text: str
+    people: tuple[str, ...]
+
+
+def read_note(view: dict[str, Any]) -> Note:
+    """The line and the people picked; FormErrors when the line is blank or too many people
+    are picked."""
     meta = json.loads(view.get("private_metadata") or "{}")
-    text = clean(field(view.get("state", {}).get("values", {}), NOTE).get("value") or "").strip()
+    values = view.get("state", {}).get("values", {})
+    text = clean(field(values, NOTE).get("value") or "").strip()
     if not text:
         raise FormErrors({NOTE: "Write a few words, or close this form."})
-    return int(meta.get("d") or 0), text
+    picked = field(values, PEOPLE).get("selected_users") or []
+    people = tuple(dict.fromkeys(str(u) for u in picked if isinstance(u, str) and u))
+    if len(people) > MAX_PEOPLE:
+        raise FormErrors({PEOPLE: f"Pick up to {MAX_PEOPLE} people."})
+    day = str(meta.get("d") or "")
+    return Note(int(day) if day.isdigit() else 0, text, people)

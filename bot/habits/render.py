@@ -92,7 +92,7 @@ def celebrated(nudge: Nudge, day_id: int, offer: str | None) -> Message:
         ),
         context(
             f"Counted under {practice_label(nudge.practice or 'model', nudge.commitment)}. "
-            "Naming someone in what you did logs it as kudos."
+            "Add what you did if you like; pick who it was for and they get it as kudos."
         ),
     ]
     if offer:
