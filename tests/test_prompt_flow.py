@@ -16,27 +16,47 @@ from tests.fake_slack import Call
 
 
 def post_prompt(bot: SlackDriver, practice: str = "heart") -> tuple[str, str]:
-    """Run `/nudge now <practice>`; returns (prompt key on the button, message ts)."""
+    """Run `/nudge now <practice>`; returns (prompt key on the button, message ts) of the
+    prompt it posts, whatever the channel showed before."""
+    before, known = len(_posts(bot)), len(_prompt_stamps(bot))
     reply, _ = bot.command("/nudge", f"now {practice}")
     assert reply.status == 200
-    call = bot.slack.wait_for(
-        lambda: [
-            c
-            for c in bot.slack.calls_to("chat.postMessage")
-            if c.params.get("channel") == bot.channel
-        ]
-    )[-1]
-    blocks = call.params["blocks"]
-    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
-    button = next(b for b in blocks if b["type"] == "actions")["elements"][0]
-    ts = bot.slack.wait_for(lambda: _prompt_ts(bot))
+    blocks = bot.slack.wait_for(
+        lambda: next((b for b in map(_blocks, _posts(bot)[before:]) if _button(b)), None)
+    )
+    button = _button(blocks)
+    assert button is not None
+    ts = bot.slack.wait_for(lambda: len(_prompt_stamps(bot)) > known and _prompt_stamps(bot))[-1]
     return button["value"], ts
 
 
-def _prompt_ts(bot: SlackDriver) -> str | None:
-    """The ts the app recorded for its prompt, once the row exists."""
+def _posts(bot: SlackDriver) -> list[Call]:
+    return [
+        c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("channel") == bot.channel
+    ]
+
+
+def _blocks(call: Call) -> list[dict[str, Any]]:
+    blocks = call.params.get("blocks") or []
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+def _button(blocks: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The Respond button of a prompt's blocks; None for any other message."""
+    actions = next((b for b in blocks if b.get("type") == "actions"), None)
+    return actions["elements"][0] if actions else None
+
+
+def _prompt_stamps(bot: SlackDriver) -> list[str]:
+    """The ts of every prompt the app recorded in the workspace, oldest first."""
     with bot.sessions() as s:
-        return s.scalar(select(Prompt.message_ts).where(Prompt.team_id == bot.team))
+        return list(
+            s.scalars(
+                select(Prompt.message_ts)
+                .where(Prompt.team_id == bot.team, Prompt.message_ts.is_not(None))
+                .order_by(Prompt.id)
+            )
+        )
 
 
 def modals_for(bot: SlackDriver, key: str) -> list[Call]:
