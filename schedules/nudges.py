@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from bot.habits import delivery
@@ -44,15 +45,25 @@ class NudgeSender:
     def __init__(self, ctx: JobContext, threads: int = THREADS, grace: timedelta = GRACE) -> None:
         self.ctx = ctx
         self.grace = grace
+        self.threads = threads
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="nudgebot-nudge")
+        self._stopping = threading.Event()
 
     def run(self) -> Counter[str]:
-        """Send everything due now; returns how many days ended how (sent, away, ...)."""
+        """Send everything due now; returns how many days ended how (sent, away, ...).
+
+        A batch is claimed only when fewer than a batch's worth of claimed days wait for a
+        thread: claimed days never pile up far ahead of what is sent, so a stop (which
+        claims nothing more and lets what was claimed go out) is quick and loses nothing."""
         ctx = self.ctx
         with reads_for(ctx.sessions)() as session:
             due = delivery.due(session, now=ctx.now(), limit=BATCH)
         futures: list[Future[str]] = []
         for start in range(0, len(due), CLAIMS):
+            while sum(not f.done() for f in futures) > self.threads + CLAIMS:
+                wait(futures, timeout=0.05, return_when=FIRST_COMPLETED)
+            if self._stopping.is_set():
+                break
             for claimed in self._claim(due[start : start + CLAIMS]):
                 futures.append(self.pool.submit(self._send, claimed))
         wait(futures)
@@ -86,8 +97,14 @@ class NudgeSender:
             _record(self.ctx, claimed, "failed")
             return f"error: {type(err).__name__}"
 
+    def stop_claiming(self) -> None:
+        """A stop is coming: the pass under way claims nothing more."""
+        self._stopping.set()
+
     def stop(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """Claim nothing more; send what was claimed (a few seconds at most), then stop."""
+        self._stopping.set()
+        self.pool.shutdown(wait=True)
 
 
 def _record(ctx: JobContext, claimed: Claimed, status: str) -> None:

@@ -110,6 +110,7 @@ class PromptScheduler:
 
     def stop(self) -> None:
         self._stop.set()
+        self.nudges.stop_claiming()
         changes.wake()
         if self._thread is not None:
             self._thread.join(10)
