@@ -55,8 +55,8 @@ def status_away(profile: Mapping[str, Any], now: datetime) -> bool:
     expires = _number(profile.get("status_expiration"))
     if not emoji and not text:
         return False
-    if expires and expires > now.timestamp():
-        return True
+    if expires:  # a status whose time ran out says nothing any more (Slack clears it soon)
+        return expires > now.timestamp()
     return emoji in AWAY_EMOJI or bool(_AWAY_WORDS.search(text))
 
 
@@ -67,7 +67,11 @@ def dnd_on(info: Mapping[str, Any], now: datetime) -> bool:
     if not info.get("dnd_enabled"):
         return False
     start, end = _number(info.get("next_dnd_start_ts")), _number(info.get("next_dnd_end_ts"))
-    return bool(start and end) and start <= now.timestamp() < end
+    if not (start and end) or now.timestamp() >= end:
+        return False
+    # Inside the quiet hours Slack may name the window under way or already the next one
+    # (a start after the end it names): either way they end at `end`, still ahead.
+    return start <= now.timestamp() or start > end
 
 
 def person_gone(user: Mapping[str, Any]) -> bool:
