@@ -72,27 +72,33 @@ def open_form(
     client.views_open(trigger_id=trigger_id, view=modals.setup_view(form))
 
 
+def show(call: Call, *, form: bool) -> None:
+    """The person's habit and its log; with no habit, the form (when `form`) or a button
+    to set one up."""
+    rt, req = call.rt, call.req
+    now = rt.now()
+    with rt.reads() as session:
+        habit = service.get(session, team_id=req.team_id, user_id=req.user_id)
+        days = [] if habit is None else service.log(session, nudge_id=habit.id, since=_since(now))
+    if habit is None and form and req.trigger_id:
+        open_form(
+            rt,
+            call.client,
+            team_id=req.team_id,
+            user_id=req.user_id,
+            trigger_id=req.trigger_id,
+            channel_id=req.channel_id,
+        )
+        return
+    today = local_day(now, habit.zone if habit else rt.settings.timezone)
+    call.tell(render.status(habit, days, today))
+
+
 def me(call: Call, args: Me) -> None:
     rt, req = call.rt, call.req
     now = rt.now()
     if args.verb == "show":
-        with rt.reads() as session:
-            habit = service.get(session, team_id=req.team_id, user_id=req.user_id)
-            days = (
-                [] if habit is None else service.log(session, nudge_id=habit.id, since=_since(now))
-            )
-        if habit is None and req.trigger_id:
-            open_form(
-                rt,
-                call.client,
-                team_id=req.team_id,
-                user_id=req.user_id,
-                trigger_id=req.trigger_id,
-                channel_id=req.channel_id,
-            )
-            return
-        today = local_day(now, habit.zone if habit else rt.settings.timezone)
-        call.tell(render.status(habit, days, today))
+        show(call, form=True)
         return
     with rt.sessions.begin() as session:
         if args.verb == "pause":
@@ -106,8 +112,8 @@ def me(call: Call, args: Me) -> None:
             changed = service.turn_off(
                 session, team_id=req.team_id, user_id=req.user_id, kind=service.HABIT, now=now
             )
-    if changed is None:
-        call.tell(render.status(None, [], local_day(now, rt.settings.timezone)))
+    if changed is None:  # no habit, or (to pause) one that is off: say where it stands
+        show(call, form=False)
     elif args.verb == "pause":
         call.tell(render.paused(changed))
     elif args.verb == "resume":
