@@ -68,6 +68,7 @@ def open_form(
             cue=habit.cue if habit else None,
             days=habit.days if habit else modals.DEFAULT_DAYS,
             at_minute=habit.at_minute if habit else modals.DEFAULT_MINUTE,
+            zone_from_slack=habit.zone_from_slack if habit else True,
         )
     client.views_open(trigger_id=trigger_id, view=modals.setup_view(form))
 

@@ -264,12 +264,16 @@ def form_again(view: dict[str, Any], practice: str) -> Form:
             if str(o.get("value", "")).isdigit() and int(o["value"]) < 7
         )
     )
+    slack_zone = str(meta.get("z") or "UTC")
+    zone = str(field(values, ZONE).get("value") or "").strip()[:64] or slack_zone
     return Form(
         channel_id=str(meta.get("c") or ""),
         practice=practice,
         least=least,
-        zone=str(field(values, ZONE).get("value") or meta.get("z") or "UTC")[:64],
+        zone=zone,
         days=days or DEFAULT_DAYS,
         at_minute=when.picked_time(field(values, TIME).get("selected_time")) or DEFAULT_MINUTE,
-        zone_from_slack=bool(meta.get("s", True)),
+        # A zone typed by hand stays the person's own: the redrawn form remembers it as
+        # theirs, so Slack's zone never replaces it.
+        zone_from_slack=bool(meta.get("s", True)) and zone == slack_zone,
     )
