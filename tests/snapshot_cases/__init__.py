@@ -22,6 +22,7 @@ from typing import Any
 FEATURES = (
     "commitments",
     "digest",
+    "habits",
     "help",
     "home",
     "privacy",
