@@ -39,7 +39,7 @@ def note_view(day_id: int) -> View:
             ),
             InputBlock(
                 block_id=PEOPLE,
-                label="Was it for someone? (optional)",
+                label="Was it for someone?",
                 optional=True,
                 hint=(
                     "They get it as kudos from you, counted under your habit's practice and "
