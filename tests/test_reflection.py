@@ -195,7 +195,7 @@ def test_a_leader_turns_it_on_sees_it_and_turns_it_off(
     assert reply.status == 200 and reply.body == "", reply.body
     answer = said(leader.slack.wait_response(key))
     assert "Your weekly reflection is on" in answer
-    assert "every Fri at 16:00 (Europe/Berlin, your Slack time zone)" in answer
+    assert "every Fri at 16:00 (Europe/Berlin, following your Slack profile)" in answer
     [row] = nudges(sessions, leader.team)
     assert (row.user_id, row.kind, row.days, row.at_minute) == (leader.user, "reflection", "4", 960)
     assert (row.zone, row.zone_from_slack, row.status) == (ZONE, True, "active")
@@ -225,7 +225,7 @@ def test_without_a_slack_zone_the_workspace_zone_is_used(
     bot = wired(timezone="Asia/Tokyo")
     bot.slack.add_user(bot.user, is_owner=True)
     _reply, key = bot.command("/nudge", "reflect on thu 9:00")
-    assert "(Asia/Tokyo, your Slack time zone)" in said(bot.slack.wait_response(key))
+    assert "(Asia/Tokyo, following your Slack profile)" in said(bot.slack.wait_response(key))
     [row] = nudges(sessions, bot.team)
     assert row.zone == "Asia/Tokyo"
 

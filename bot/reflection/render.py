@@ -189,7 +189,7 @@ def committed(view: CommitmentView, today: date) -> Message:
 
 
 def _when(nudge: Nudge) -> str:
-    mine = ", your Slack time zone" if nudge.zone_from_slack else ""
+    mine = ", following your Slack profile" if nudge.zone_from_slack else ""
     return f"every {days_text(nudge.days)} at {time_text(nudge.at_minute)} ({nudge.zone}{mine})"
 
 
