@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -128,7 +129,7 @@ def test_a_reminder_more_than_an_hour_late_is_skipped(bot: SlackDriver) -> None:
 # -- away -----------------------------------------------------------------------------------------
 
 
-AWAY = {
+AWAY: dict[str, tuple[str, dict[str, Any]]] = {
     "do-not-disturb hours": ("dnd", {"dnd_enabled": True, "start": -60, "end": 3600}),
     "do-not-disturb snoozed": ("dnd", {"snooze_enabled": True, "snooze_end": 1800}),
     "holiday emoji": ("profile", {"status_emoji": ":palm_tree:", "status_text": ""}),

@@ -502,3 +502,25 @@ def test_a_day_left_unanswered_stays_out_of_the_way(bot: SlackDriver) -> None:
     _, key = bot.command("/nudge", "me")
     text = said(bot.slack.wait_response(key))
     assert "Last 8 weeks" not in text and "0 days done" not in text
+
+
+def test_kudos_to_a_bot_from_a_note_is_refused_and_nothing_changes(bot: SlackDriver) -> None:
+    _day, meta = done_with_note_form(bot)
+    robot = slack_id("U")
+    bot.slack.add_user(robot, is_bot=True)
+    assert submit(bot, NOTE, meta, note_values("thanked the deploy bot", [robot])).body == ""
+    told = bot.slack.wait_for(lambda: [c for c in dms(bot) if "is a bot" in said(c.params)])
+    assert "thanked the deploy bot" in said(told[0].params), "their line is given back"
+    [logged] = check_ins(bot)
+    assert logged.text == "thank one person for one specific thing"
+    with bot.sessions() as session:
+        assert not session.scalars(select(Recognition).where(Recognition.team_id == bot.team)).all()
+
+
+def test_a_note_on_someone_elses_day_adds_nothing(bot: SlackDriver) -> None:
+    _day, meta = done_with_note_form(bot)
+    other = slack_id("U")
+    assert submit(bot, NOTE, meta, note_values("not mine", []), user=other).body == ""
+    bot.slack.wait_for(lambda: [c for c in dms(bot, other) if "isn't there" in said(c.params)])
+    [logged] = check_ins(bot)
+    assert logged.text == "thank one person for one specific thing"

@@ -159,8 +159,8 @@ def test_zone_or_none() -> None:
 # -- when it's due -----------------------------------------------------------------------------
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_next_due_across_the_spring_daylight_saving_change() -> None:
