@@ -15,6 +15,7 @@ from bot.habits.commands import HABITS, ME
 from bot.help import render as help_render
 from bot.privacy.commands import EXPORT, FORGET_ME
 from bot.progress.commands import PROGRESS
+from bot.reflection.commands import REFLECT
 from bot.progress.commands import share as share_progress
 from bot.prompts.commands import LOGS, NOW, WIN
 from bot.recognition.commands import KUDOS
@@ -51,6 +52,7 @@ NUDGE_ROWS: tuple[Command[Any], ...] = (
     COMMIT,
     ME,
     HABITS,
+    REFLECT,
     PROGRESS,
     PRACTICES,
     GUIDELINES,
