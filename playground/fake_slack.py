@@ -137,13 +137,9 @@ class FakeSlack:
         self.script(_RESPONSE + key, *answers)
 
     def fail_response(
-        self,
-        key: str,
-        status: int = 500,
-        error: str | None = None,
-        times: int = 1,
+        self, key: str, status: int = 500, error: str | None = None, times: int = 1,
         retry_after: int | None = None,
-    ) -> None:
+    ) -> None:  # fmt: skip
         """Answer response_url `key` with `status` (and a plain-text Slack error, such as
         `expired_url` or `used_url`), `times` times; a 429 can carry Retry-After."""
         headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
@@ -296,9 +292,9 @@ class FakeSlack:
                 return {"ok": False, "error": "user_not_found"}
             user = self.users.get(user_id) or {"id": user_id, "name": user_id.lower()}
             return {"ok": True, "user": user}
-        if method == "dnd.info":
-            quiet = {"dnd_enabled": False, "snooze_enabled": False}
-            return {"ok": True, **quiet, **self.dnd.get(str(params.get("user")), {})}
+        if method == "dnd.info":  # quiet unless told otherwise
+            dnd = self.dnd.get(str(params.get("user")), {})
+            return {"ok": True, "dnd_enabled": False, "snooze_enabled": False, **dnd}
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{next(self._ts):08d}"}}
         return {"ok": True}
