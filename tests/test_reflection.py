@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.commitments import dates
 from bot.commitments import service as commitments
 from bot.errors import UserError
-from bot.habits import delivery
+from bot.habits import delivery, practised
 from bot.habits.delivery import Claimed, Due
 from bot.reflection import service
 from bot.reflection.audience import Audience, Audiences
@@ -386,7 +386,7 @@ def test_gather_reads_the_leaders_week(sessions: sessionmaker[Session]) -> None:
             channel_ids=[one, two],
             members={lead, ana, cal, dev},
         )
-        least = service.least_practised(s, team_id=team, user_id=lead, now=NOW)
+        least = practised.least_practised(s, team_id=team, user_id=lead, now=NOW)
     assert [p.text for p in found.kept] == ["Kept lately"]
     assert [p.text for p in found.dropped] == ["Dropped openly"]
     assert [p.text for p in found.overdue] == ["Overdue one"]

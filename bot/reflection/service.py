@@ -13,14 +13,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select, union
+from sqlalchemy import ColumnElement, select, union
 from sqlalchemy.orm import Session
 
-from bot import catalogue
+from bot.habits import practised
 from bot.habits import service as nudges
 from bot.habits.service import Nudge, Plan
 from bot.habits.when import local_day
-from bot.progress import activity
 from bot.prompts import threads
 from bot.prompts.threads import Waiting
 from models.tables import (
@@ -112,37 +111,6 @@ def recognised(
     return frozenset(u for u in rows if u and u != user_id)
 
 
-def practice_counts(
-    session: Session, *, team_id: str, user_id: str, now: datetime, days: int = PRACTICE_DAYS
-) -> dict[str, int]:
-    """Practice key -> how many things the person did under it in the last `days` days,
-    anywhere in the workspace (kudos given, answers, commitments made and kept, statements
-    published); every practice present, in catalogue order."""
-    done = activity.items(team_id, None, now - timedelta(days=days), now)
-    rows = session.execute(
-        select(done.c.practice, func.count())
-        .where(done.c.actor == user_id)
-        .group_by(done.c.practice)
-    )
-    counts = dict.fromkeys(catalogue.PRACTICE_KEYS, 0)
-    for practice, count in rows:
-        if practice in counts:
-            counts[practice] = int(count)
-    return counts
-
-
-def least_practised(
-    session: Session, *, team_id: str, user_id: str, now: datetime, days: int = PRACTICE_DAYS
-) -> str:
-    """The practice the person logged least over the last `days` days (ties: the first in
-    catalogue order)."""
-    return _least(practice_counts(session, team_id=team_id, user_id=user_id, now=now, days=days))
-
-
-def _least(counts: dict[str, int]) -> str:
-    return min(catalogue.PRACTICE_KEYS, key=lambda key: counts[key])
-
-
 @dataclass(frozen=True)
 class Promise:
     """One of the leader's commitments, as the reflection shows it."""
@@ -206,8 +174,8 @@ def gather(
     thanked = recognised(session, team_id=team_id, user_id=user_id, now=now)
     people = None if members is None else frozenset(members) - {user_id}
     channels = tuple(sorted(set(channel_ids)))
-    counts = practice_counts(session, team_id=team_id, user_id=user_id, now=now)
-    least = _least(counts)
+    counts = practised.counts(session, team_id=team_id, user_id=user_id, now=now)
+    least = practised.least(counts)
     return Reflection(
         user_id=user_id,
         zone=zone,
