@@ -1,0 +1,120 @@
+"""Sending one claimed personal nudge (a habit reminder, a weekly reflection) as a direct
+message: check the person is still here and not away, then send, and record the outcome.
+
+The day was claimed before this runs (schedules/nudges.py), so it is sent at most once.
+Away (do-not-disturb on, or a status that says they are out) is recorded as "away" and not
+sent later. A person who left, was deactivated or can't get the bot's messages has their
+nudge stopped, once, without an error piling up; a workspace that let the bot go stops all
+its work (bot/slack/workspaces.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import Message
+from bot.habits import away, delivery
+from bot.habits.delivery import Claimed
+from bot.habits.when import zone_or_none
+from bot.slack import workspaces
+from bot.slack.errors import WORKSPACE_ERRORS, slack_code
+from schedules.context import JobContext
+
+log = logging.getLogger(__name__)
+
+# Slack's answers that mean this person can't be reached, now or later.
+PERSON_GONE = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "account_inactive",
+        "user_disabled",
+        "cannot_dm_bot",
+        "messages_tab_disabled",
+        "channel_not_found",
+        "user_is_restricted",
+    }
+)
+
+
+def send(ctx: JobContext, claimed: Claimed, compose: Callable[[str], Message]) -> str:
+    """Send what `compose(zone)` makes (the zone the person reads it in) for a claimed day;
+    returns, and records on the day, what happened."""
+    nudge = claimed.nudge
+    try:
+        user = ctx.client.users_info(user=nudge.user_id)["user"]
+        if away.person_gone(user):
+            return _gone(ctx, claimed, "account_inactive")
+        zone = _follow_zone(ctx, claimed, user)
+        if away.status_away(user.get("profile") or {}, ctx.now()) or _dnd(ctx, nudge.user_id):
+            return record(ctx, claimed, "away")
+        posted = ctx.client.chat_postMessage(channel=nudge.user_id, **compose(zone).kwargs())
+    except SlackApiError as err:
+        return _refused(ctx, claimed, slack_code(err))
+    except OSError as err:  # after the client's own retries
+        log.warning("%s %s: Slack unreachable (%s)", nudge.kind, nudge.id, type(err).__name__)
+        return record(ctx, claimed, "failed")
+    return record(
+        ctx, claimed, "sent", channel_id=posted.get("channel"), message_ts=posted.get("ts")
+    )
+
+
+def _dnd(ctx: JobContext, user_id: str) -> bool:
+    """Do-not-disturb is on; when Slack won't say, the nudge goes (it is quiet anyway:
+    Slack itself holds notifications back during do-not-disturb)."""
+    try:
+        return away.dnd_on(ctx.client.dnd_info(user=user_id).data or {}, ctx.now())  # type: ignore[arg-type]
+    except SlackApiError as err:
+        code = slack_code(err)
+        if code in WORKSPACE_ERRORS or code in PERSON_GONE:
+            raise
+        log.warning("dnd.info failed (%s); sending the nudge", code)
+        return False
+
+
+def _follow_zone(ctx: JobContext, claimed: Claimed, user: dict[str, Any]) -> str:
+    """The zone the nudge is read in: the person's Slack zone when they follow it (a change
+    moves their next nudges too), else the one they typed."""
+    nudge = claimed.nudge
+    zone = zone_or_none(user.get("tz"))
+    if not zone or not nudge.zone_from_slack:
+        return nudge.zone
+    if zone != nudge.zone:
+        with ctx.sessions.begin() as session:
+            delivery.follow_zone(session, nudge_id=nudge.id, zone=zone, now=ctx.now())
+    return zone
+
+
+def _refused(ctx: JobContext, claimed: Claimed, code: str) -> str:
+    if code in PERSON_GONE:
+        return _gone(ctx, claimed, code)
+    if code in WORKSPACE_ERRORS:
+        log.warning("workspace %s: %s; stopping its work", claimed.nudge.team_id, code)
+        with ctx.sessions.begin() as session:
+            workspaces.deactivate(
+                session, team_id=claimed.nudge.team_id, reason=code, now=ctx.now()
+            )
+        return record(ctx, claimed, "failed")
+    log.warning("%s %s: Slack said %s", claimed.nudge.kind, claimed.nudge.id, code)
+    record(ctx, claimed, "failed")
+    return code
+
+
+def _gone(ctx: JobContext, claimed: Claimed, code: str) -> str:
+    """The person can't be reached: stop their nudge (they can turn it on again)."""
+    log.info("%s %s stopped: %s", claimed.nudge.kind, claimed.nudge.id, code)
+    with ctx.sessions.begin() as session:
+        delivery.stop(session, nudge_id=claimed.nudge.id, reason=code, now=ctx.now())
+        delivery.record(session, day_id=claimed.day_id, status="failed", now=ctx.now())
+    return "stopped"
+
+
+def record(ctx: JobContext, claimed: Claimed, status: str, **where: Any) -> str:
+    """Record what happened to a claimed day, in a transaction of its own."""
+    with ctx.sessions.begin() as session:
+        delivery.record(session, day_id=claimed.day_id, status=status, now=ctx.now(), **where)
+    return status
