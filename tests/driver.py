@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
 
+from handlers.http import read_as_form
 from tests.fake_slack import FakeSlack
 
 _seq = itertools.count(1)
@@ -35,6 +36,7 @@ def in_process_url(app: App) -> str:
 def dispatch(app: App, body: bytes, headers: dict[str, str]) -> Reply:
     """Hand a signed request to the Bolt app as its HTTP adapter would, in this process."""
     request = BoltRequest(body=body.decode(), headers={k.lower(): [v] for k, v in headers.items()})
+    read_as_form(request)
     response = app.dispatch(request)
     return Reply(response.status, response.body)
 

@@ -474,3 +474,15 @@ def test_a_refusal_of_a_few_words_is_not_echoed(bot: SlackDriver) -> None:
     reply, _ = bot.command("/kudos", "nobody")
     assert_ack_error(reply, "Who are the kudos for?")
     assert "nobody" not in reply.text.split("Who are the kudos for?")[1]
+
+
+def test_a_kudos_that_says_payload_is_a_command_like_any_other(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    """Bolt alone takes a form body holding the word "payload" for a button click."""
+    ana = slack_id("U")
+    reply, key = bot.command("/kudos", f"<@{ana}|ana> for the payload docs #payload-team")
+    assert reply.status == 200 and reply.body == ""
+    assert "for the payload docs" in said(bot.slack.wait_response(key))
+    [(row, recipients)] = kudos_rows(sessions, bot.team)
+    assert recipients == [ana] and row.reason.startswith("for the payload docs")
