@@ -90,7 +90,7 @@ def _follow_zone(ctx: JobContext, claimed: Claimed, user: dict[str, Any]) -> str
 
 
 def _refused(ctx: JobContext, claimed: Claimed, code: str) -> str:
-    if code in PERSON_GONE:
+    if code in PERSON_GONE and not (code in WORKSPACE_ERRORS and _token_refused(ctx)):
         return _gone(ctx, claimed, code)
     if code in WORKSPACE_ERRORS:
         log.warning("workspace %s: %s; stopping its work", claimed.nudge.team_id, code)
@@ -102,6 +102,18 @@ def _refused(ctx: JobContext, claimed: Claimed, code: str) -> str:
     log.warning("%s %s: Slack said %s", claimed.nudge.kind, claimed.nudge.id, code)
     record(ctx, claimed, "failed")
     return code
+
+
+def _token_refused(ctx: JobContext) -> bool:
+    """`account_inactive` says either the person or the bot's own account is gone: ask
+    Slack about the bot's token (auth.test) to tell which."""
+    try:
+        ctx.client.auth_test()
+    except SlackApiError as err:
+        return slack_code(err) in WORKSPACE_ERRORS
+    except OSError:
+        return False
+    return False
 
 
 def _gone(ctx: JobContext, claimed: Claimed, code: str) -> str:

@@ -347,6 +347,23 @@ def test_a_person_who_left_has_their_habit_stopped(bot: SlackDriver, how: str, r
         assert workspace is not None and workspace.inactive_reason is None
 
 
+def test_account_inactive_for_the_bot_itself_stops_the_workspace_not_the_habit(
+    bot: SlackDriver,
+) -> None:
+    """Slack says `account_inactive` when the person is deactivated, and also when the
+    bot's own account is (the app was removed): auth.test tells which."""
+    habit = make_habit(bot, datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    bot.slack.fail("chat.postMessage", "account_inactive", channel=bot.user)
+    bot.slack.fail("auth.test", "account_inactive")
+    send_pass(bot, due(bot) + 5 * SECOND)
+    with bot.sessions() as session:
+        workspace = session.get(Workspace, bot.team)
+        assert workspace is not None and workspace.inactive_reason == "account_inactive"
+    still = habit_of(bot)
+    assert still is not None and still.status == "active"
+    assert days_of(bot, habit.id) == [(date(2026, 3, 3), "failed")]
+
+
 def test_a_stopped_habit_says_so_and_can_be_turned_back_on(bot: SlackDriver) -> None:
     make_habit(bot, datetime.now(UTC) - timedelta(days=2))
     bot.slack.remove_user(bot.user)

@@ -98,6 +98,8 @@ def days_text(days: tuple[int, ...]) -> str:
     if days == _GROUPS["weekends"]:
         return "weekends"
     names = [DAY_NAMES[d] for d in days]
+    if not names:
+        return "no day"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
