@@ -15,10 +15,10 @@ from bot.habits.commands import HABITS, ME
 from bot.help import render as help_render
 from bot.privacy.commands import EXPORT, FORGET_ME
 from bot.progress.commands import PROGRESS
-from bot.reflection.commands import REFLECT
 from bot.progress.commands import share as share_progress
 from bot.prompts.commands import LOGS, NOW, WIN
 from bot.recognition.commands import KUDOS
+from bot.reflection.commands import REFLECT
 from bot.scheduling.commands import SCHEDULE
 from bot.statements.commands import GUIDELINES, VISION
 

@@ -29,6 +29,7 @@ FEATURES = (
     "progress",
     "prompts",
     "recognition",
+    "reflection",
     "scheduling",
     "shared",
     "statements",
