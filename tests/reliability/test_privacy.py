@@ -252,8 +252,8 @@ def test_after_forget_me_no_row_or_message_holds_the_person(
     reply_to_recognition_prompt(bot, sessions, f"<@{ana}> for the release notes")
     command(bot, "schedule add heart weekly mon 09:00", user=you)
     with sessions() as s:
-        schedule_id = s.scalar(select(Schedule.id).where(Schedule.team_id == bot.team))
-    command(bot, f"schedule pause {schedule_id}")
+        number = s.scalar(select(Schedule.number).where(Schedule.team_id == bot.team))
+    assert "paused" in command(bot, f"schedule pause {number}")
     # Others mention me in their kudos, wins, worries and commitments.
     command(bot, f"<@{ana}> for pairing with <@{me}|meg> all week", user=you, name="/kudos")
     command(bot, f"Shipped the export with <@{me}>", user=you, name="/win")
