@@ -301,6 +301,8 @@ def _said(
         source="command",
         **kw,
     )
+    if kind in ("idea", "hope", "pilot"):  # shown as a message of its own, with a thread
+        row.message_ts = f"{row.created_at.timestamp() if row.created_at else 0:.6f}"
     s.add(row)
     s.flush()
     return row

@@ -224,6 +224,7 @@ def add(
     answered: datetime | None = None,
     parent_id: int | None = None,
     user: str | None = "U0ANA",
+    shown: bool = True,
 ) -> int:
     practice = "vision" if kind in ("hope", "fear") else "challenge"
     row = Response(
@@ -238,6 +239,8 @@ def add(
         created_at=created,
         answered_at=answered,
         parent_id=parent_id,
+        # Shown as a message of its own, with a thread to answer in (not a worry).
+        message_ts=f"{created.timestamp():.6f}" if shown and kind != "fear" else None,
     )
     s.add(row)
     s.flush()
@@ -258,6 +261,7 @@ def test_unanswered_ideas_and_hopes(sessions: Sessions) -> None:
         add(s, team, here, "fear", ago(10))
         add(s, team, other, "idea", ago(10))  # a channel not asked about
         oldest = add(s, team, here, "hope", ago(37))
+        add(s, team, here, "idea", ago(10), shown=False)  # no thread to answer in
         elsewhere = slack_id("T")
         ensure_workspace(s, elsewhere)
         add(s, elsewhere, here, "idea", ago(10))  # another workspace
@@ -289,6 +293,7 @@ def test_pilots_without_learning(sessions: Sessions) -> None:
         add(s, team, other, "pilot", ago(40))
         edge = add(s, team, here, "pilot", ago(120))
         unrelated = add(s, team, here, "pilot", ago(60))
+        add(s, team, here, "pilot", ago(40), shown=False)  # no thread to learn in
         add(s, team, here, "learning", ago(59))  # a learning, but not from this pilot
 
     with sessions() as s:

@@ -136,7 +136,8 @@ def unanswered(
     within_days: int = 37,
 ) -> list[Waiting]:
     """Ideas and hopes shared in these channels between `within_days` and `days` days ago
-    that nobody else answered within `days` days of being shared (or at all), oldest first."""
+    that nobody else answered within `days` days of being shared (or at all), oldest first.
+    Only those shown as a message of their own count: the others had no thread to answer in."""
     if not channel_ids:
         return []
     wait = timedelta(days=days)
@@ -146,6 +147,7 @@ def unanswered(
             Response.team_id == team_id,
             Response.channel_id.in_(list(channel_ids)),
             Response.kind.in_(("idea", "hope")),
+            Response.message_ts.is_not(None),
             Response.created_at >= now - timedelta(days=within_days),
             Response.created_at <= now - wait,
         )
@@ -169,7 +171,7 @@ def pilots_without_learning(
 ) -> list[Waiting]:
     """Pilots proposed in these channels between `within_days` and `days` days ago with no
     learning tied to them and no reply in their thread by anyone but their author, oldest
-    first."""
+    first. Only pilots shown as a message of their own count: the others had no thread."""
     if not channel_ids:
         return []
     learning = aliased(Response)
@@ -180,6 +182,7 @@ def pilots_without_learning(
             Response.team_id == team_id,
             Response.channel_id.in_(list(channel_ids)),
             Response.kind == "pilot",
+            Response.message_ts.is_not(None),
             Response.created_at >= now - timedelta(days=within_days),
             Response.created_at <= now - timedelta(days=days),
             Response.answered_at.is_(None),
