@@ -22,12 +22,12 @@ from datetime import timedelta
 from bot.habits import delivery
 from bot.habits.delivery import Claimed
 from models.db import reads_for
-from schedules import habit_job
+from schedules import habit_job, reflection_job
 from schedules.context import JobContext
 
 log = logging.getLogger(__name__)
 
-WORKER = f"{socket.gethostname()}:{os.getpid()}"
+WORKER = f"{socket.gethostname()}:{os.getpid()}"[-64:]  # fits claimed_by
 GRACE = timedelta(hours=1)  # later than this after its time, a day is skipped, not sent
 BATCH = 5_000  # nudges read per pass
 CLAIMS = 100  # nudges claimed per transaction
@@ -36,6 +36,7 @@ THREADS = 48  # sends in flight at once
 # kind -> what sends one claimed day; returns the outcome recorded on the day.
 DELIVER: dict[str, Callable[[JobContext, Claimed], str]] = {
     "habit": habit_job.deliver,
+    "reflection": reflection_job.deliver,
 }
 
 
