@@ -31,7 +31,7 @@ from schedules.posters import POSTERS
 
 log = logging.getLogger(__name__)
 
-WORKER = f"{socket.gethostname()}:{os.getpid()}"
+WORKER = f"{socket.gethostname()}:{os.getpid()}"[-64:]  # fits claimed_by
 
 
 def claim(session: Session, schedule_id: int, occurs_at: datetime) -> Claimed | str:
