@@ -85,7 +85,7 @@ def answer_commitment(rt: Runtime, req: Request, action: dict[str, Any], respond
     """Kept it, Not yet or Dropped it, from the commitment's author only, once."""
     choice = commitments_render.ACTIONS[action["action_id"]]
     raw = str(action.get("value") or "")
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:  # ids are 32-bit
         raise UserError("That button is out of date; there's nothing to answer.")
     with rt.sessions.begin() as session:
         result = commitments.answer(

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot import catalogue
 from bot.command import Request
 from bot.errors import UserError
-from bot.habits import modals, notes, practised, render, service
+from bot.habits import away, modals, notes, practised, render, service
 from bot.habits.commands import open_form
 from bot.habits.modals import FormErrors
 from bot.recognition import service as recognition
@@ -26,7 +26,7 @@ log = logging.getLogger("nudgebot")
 
 def _day_id(action: dict[str, Any]) -> int:
     raw = str(action.get("value") or "")
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:  # ids are 32-bit
         raise UserError("That button is out of date; there's nothing to answer.")
     return int(raw)
 
@@ -94,7 +94,8 @@ def setup_submitted(
         ack(response_action="errors", errors=err.errors)
         return
     tell = _Direct(client, req.user_id)
-    if queue(rt, tell, lambda: save(rt, req, plan, channel, tell)):
+    typed = f"{plan.cue}: {plan.action}"  # given back if saving fails
+    if queue(rt, tell, lambda: save(rt, client, req, plan, channel, tell), typed=typed):
         ack()
     else:
         ack(response_action="errors", errors={modals.PRACTICE: BUSY})
@@ -103,7 +104,11 @@ def setup_submitted(
 BUSY = "I'm very busy right now and didn't take this. Please save it again in a minute."
 
 
-def save(rt: Runtime, req: Request, plan: service.Plan, channel: str, tell: Any) -> None:
+def save(
+    rt: Runtime, client: WebClient, req: Request, plan: service.Plan, channel: str, tell: Any
+) -> None:
+    """Save the habit and say when it comes; warn when the person's do-not-disturb hours
+    would swallow it (a reminder then is skipped as "away")."""
     with rt.sessions.begin() as session:
         habit = service.save(
             session,
@@ -115,7 +120,14 @@ def save(rt: Runtime, req: Request, plan: service.Plan, channel: str, tell: Any)
             channel_id=channel or None,
         )
     log.info("habit %s set up", habit.id)
-    tell(**render.saved(habit).kwargs())
+    quiet = False
+    if habit.next_at is not None:
+        try:
+            info = client.dnd_info(user=req.user_id).data
+            quiet = isinstance(info, dict) and away.quiet_at(info, habit.next_at)
+        except Exception:  # only a warning is at stake
+            log.info("dnd.info unavailable when a habit was set up", exc_info=True)
+    tell(**render.saved(habit, quiet=quiet).kwargs())
 
 
 def answered(
@@ -204,7 +216,10 @@ def add_note(rt: Runtime, client: WebClient, req: Request, note: notes.Note, tel
             session, team_id=req.team_id, user_id=req.user_id, day_id=note.day_id, text=text
         )
         if logged is None:
-            raise UserError("That check-in isn't there any more, so there's nothing to add to.")
+            raise UserError(
+                "There's nothing to add to: what you did for that day is saved already "
+                "(as kudos, if you picked people), or the check-in is gone."
+            )
         if note.people:
             recognition.give_kudos(
                 session,

@@ -134,9 +134,9 @@ AWAY: dict[str, tuple[str, dict[str, Any]]] = {
     "do-not-disturb snoozed": ("dnd", {"snooze_enabled": True, "snooze_end": 1800}),
     "holiday emoji": ("profile", {"status_emoji": ":palm_tree:", "status_text": ""}),
     "out of office": ("profile", {"status_emoji": ":calendar:", "status_text": "Out of office"}),
-    "a status until later": (
+    "a status for the rest of the day": (
         "profile",
-        {"status_emoji": ":spiral_calendar_pad:", "status_text": "In a meeting", "until": 900},
+        {"status_emoji": ":microphone:", "status_text": "At a conference", "until": 6 * 3600},
     ),
 }
 

@@ -410,7 +410,7 @@ def test_what_you_did_for_someone_is_one_kudos_for_them(bot: SlackDriver) -> Non
     assert habit_rows_left == [], "counted once: as the kudos it became"
     # The same form sent again (a double click on Save) gives no second kudos.
     submit(bot, NOTE, meta, note_values(line, [ana]))
-    bot.slack.wait_for(lambda: [c for c in dms(bot) if "isn't there any more" in said(c.params)])
+    bot.slack.wait_for(lambda: [c for c in dms(bot) if "nothing to add to" in said(c.params)])
     with bot.sessions() as session:
         assert (
             len(session.scalars(select(Recognition).where(Recognition.team_id == bot.team)).all())
@@ -521,6 +521,7 @@ def test_a_note_on_someone_elses_day_adds_nothing(bot: SlackDriver) -> None:
     _day, meta = done_with_note_form(bot)
     other = slack_id("U")
     assert submit(bot, NOTE, meta, note_values("not mine", []), user=other).body == ""
-    bot.slack.wait_for(lambda: [c for c in dms(bot, other) if "isn't there" in said(c.params)])
+    told = "nothing to add to"
+    bot.slack.wait_for(lambda: [c for c in dms(bot, other) if told in said(c.params)])
     [logged] = check_ins(bot)
     assert logged.text == "thank one person for one specific thing"

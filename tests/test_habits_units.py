@@ -259,9 +259,12 @@ STAMP = NOW.timestamp()
         {"status_text": "on vacation"},
         {"status_text": "Annual leave"},
         {"status_text": "off sick"},
-        {"status_emoji": ":spiral_calendar_pad:", "status_text": "In a meeting",
-         "status_expiration": STAMP + 3600},
-        {"status_emoji": ":train:", "status_expiration": str(int(STAMP) + 60)},
+        # Set to last the rest of the day, or days: out, whatever it says.
+        {"status_emoji": ":microphone:", "status_text": "At a conference",
+         "status_expiration": STAMP + 4 * 3600},
+        {"status_emoji": ":train:", "status_expiration": str(int(STAMP) + 3 * 86400)},
+        # Away words win over a short expiry.
+        {"status_emoji": ":palm_tree:", "status_expiration": STAMP + 60},
     ],
 )  # fmt: skip
 def test_a_status_that_says_away(profile: dict[str, object]) -> None:
@@ -284,6 +287,11 @@ def test_a_status_that_says_away(profile: dict[str, object]) -> None:
          "status_expiration": STAMP - 60},
         {"status_emoji": ":coffee:", "status_expiration": "garbage"},
         {"status_emoji": ":coffee:", "status_expiration": None},
+        # A meeting or a commute is not being away: a reminder at that time would never come.
+        {"status_emoji": ":spiral_calendar_pad:", "status_text": "In a meeting",
+         "status_expiration": STAMP + 3600},
+        {"status_emoji": ":bus:", "status_text": "Commuting",
+         "status_expiration": STAMP + 4 * 3600 - 1},
     ],
 )  # fmt: skip
 def test_a_status_that_does_not_say_away(profile: dict[str, object]) -> None:

@@ -41,6 +41,7 @@ HELPERS = {
     "bot.digest.render.few": "a section of a few lines, part of the digest",
     "bot.digest.render.span": "the digest's days, part of its header",
     "bot.habits.modals.field": "reads one field of a submitted form",
+    "bot.habits.modals.metadata": "reads a submitted form's private metadata",
     "bot.habits.modals.form_again": "the open habit form as it stands, redrawn by setup_view",
     "bot.habits.modals.read_setup": "reads the submitted habit form back",
     "bot.home.render.next_step": "a line of App Home",

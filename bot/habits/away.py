@@ -47,16 +47,25 @@ def _number(value: Any) -> float:
         return 0.0
 
 
+# A status set to last at least this long from now is a day (or more) out, whatever it says
+# ("Out today", "Conference"); a shorter one (a meeting, a commute) is not being away.
+AWAY_FOR = 4 * 3600
+
+
 def status_away(profile: Mapping[str, Any], now: datetime) -> bool:
-    """A status that says the person is out (an away emoji or words), or any status with
-    an expiry still ahead (in a meeting until 3, on a train until 6)."""
+    """A status that says the person is out (an away emoji or words), or any status set to
+    last at least four more hours. A meeting or a commute is not being away: a habit
+    reminder set for that time would otherwise never come."""
     emoji = str(profile.get("status_emoji") or "")
     text = str(profile.get("status_text") or "")
     expires = _number(profile.get("status_expiration"))
     if not emoji and not text:
         return False
     if expires:  # a status whose time ran out says nothing any more (Slack clears it soon)
-        return expires > now.timestamp()
+        if expires <= now.timestamp():
+            return False
+        if expires - now.timestamp() >= AWAY_FOR:
+            return True
     return emoji in AWAY_EMOJI or bool(_AWAY_WORDS.search(text))
 
 
@@ -72,6 +81,15 @@ def dnd_on(info: Mapping[str, Any], now: datetime) -> bool:
     # Inside the quiet hours Slack may name the window under way or already the next one
     # (a start after the end it names): either way they end at `end`, still ahead.
     return start <= now.timestamp() or start > end
+
+
+def quiet_at(info: Mapping[str, Any], moment: datetime) -> bool:
+    """`moment` falls in the next do-not-disturb window Slack names (to warn someone whose
+    reminder time their quiet hours would swallow)."""
+    if not info.get("dnd_enabled"):
+        return False
+    start, end = _number(info.get("next_dnd_start_ts")), _number(info.get("next_dnd_end_ts"))
+    return bool(start and end) and start <= moment.timestamp() < end
 
 
 def person_gone(user: Mapping[str, Any]) -> bool:

@@ -196,7 +196,7 @@ def field(values: dict[str, Any], block: str) -> dict[str, Any]:
 
 def read_setup(view: dict[str, Any]) -> tuple[Plan, str]:
     """The plan and the channel from a submitted form; FormErrors if a field is wrong."""
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = metadata(view)
     values = view.get("state", {}).get("values", {})
     errors: dict[str, str] = {}
     practice = (field(values, PRACTICE).get("selected_option") or {}).get("value")
@@ -219,13 +219,7 @@ def read_setup(view: dict[str, Any]) -> tuple[Plan, str]:
             cue = suggestions.CUES[int(index)]
         else:
             errors[CUE] = "Pick a moment in your routine, or write your own below."
-    days = tuple(
-        sorted(
-            int(o["value"])
-            for o in field(values, DAYS).get("selected_options") or []
-            if str(o.get("value", "")).isdigit() and int(o["value"]) < 7
-        )
-    )
+    days = _days(values)
     if not days:
         errors[DAYS] = "Pick at least one day."
     minute = when.picked_time(field(values, TIME).get("selected_time"))
@@ -254,16 +248,10 @@ def read_setup(view: dict[str, Any]) -> tuple[Plan, str]:
 def form_again(view: dict[str, Any], practice: str) -> Form:
     """The open form, as it stands, redrawn for another practice (views.update keeps what
     was typed in blocks whose ids don't change)."""
-    meta = json.loads(view.get("private_metadata") or "{}")
-    least = meta.get("l") if meta.get("l") in catalogue.PRACTICE_KEYS else practice
+    meta = metadata(view)
+    least = str(meta["l"]) if meta.get("l") in catalogue.PRACTICE_KEYS else practice
     values = view.get("state", {}).get("values", {})
-    days = tuple(
-        sorted(
-            int(o["value"])
-            for o in field(values, DAYS).get("selected_options") or []
-            if str(o.get("value", "")).isdigit() and int(o["value"]) < 7
-        )
-    )
+    days = _days(values)
     slack_zone = str(meta.get("z") or "UTC")
     zone = str(field(values, ZONE).get("value") or "").strip()[:64] or slack_zone
     return Form(
@@ -272,8 +260,37 @@ def form_again(view: dict[str, Any], practice: str) -> Form:
         least=least,
         zone=zone,
         days=days or DEFAULT_DAYS,
-        at_minute=when.picked_time(field(values, TIME).get("selected_time")) or DEFAULT_MINUTE,
+        at_minute=_minute_or_default(field(values, TIME).get("selected_time")),
         # A zone typed by hand stays the person's own: the redrawn form remembers it as
         # theirs, so Slack's zone never replaces it.
         zone_from_slack=bool(meta.get("s", True)) and zone == slack_zone,
+    )
+
+
+def _minute_or_default(value: object) -> int:
+    minute = when.picked_time(value)
+    return DEFAULT_MINUTE if minute is None else minute
+
+
+def metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """The form's private_metadata, or {} when it is unreadable (it is ours, but arrives
+    in a request like any other)."""
+    try:
+        found = json.loads(view.get("private_metadata") or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _days(values: dict[str, Any]) -> tuple[int, ...]:
+    """The weekdays ticked in the form, Monday 0."""
+    picked = field(values, DAYS).get("selected_options") or []
+    return tuple(
+        sorted(
+            {
+                int(o["value"])
+                for o in picked
+                if isinstance(o, dict) and str(o.get("value", "")).isdigit() and int(o["value"]) < 7
+            }
+        )
     )

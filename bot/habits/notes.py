@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk.models.blocks import InputBlock, PlainTextInputElement, UserMultiSelectElement
 from slack_sdk.models.views import View
 
-from bot.habits.modals import FormErrors, field
+from bot.habits.modals import FormErrors, field, metadata
 from bot.text import clean
 
 NOTE_CALLBACK = "habit_note_modal"
@@ -41,10 +41,7 @@ def note_view(day_id: int) -> View:
                 block_id=PEOPLE,
                 label="Was it for someone?",
                 optional=True,
-                hint=(
-                    "They get it as kudos from you, counted under your habit's practice and "
-                    "shown in the channel's weekly digest like any kudos."
-                ),
+                hint="They get it as kudos from you, under your habit's practice.",
                 element=UserMultiSelectElement(
                     action_id="people", placeholder="Pick people", max_selected_items=MAX_PEOPLE
                 ),
@@ -63,7 +60,7 @@ class Note:
 def read_note(view: dict[str, Any]) -> Note:
     """The line and the people picked; FormErrors when the line is blank or too many people
     are picked."""
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = metadata(view)
     values = view.get("state", {}).get("values", {})
     text = clean(field(values, NOTE).get("value") or "").strip()
     if not text:
@@ -73,4 +70,4 @@ def read_note(view: dict[str, Any]) -> Note:
     if len(people) > MAX_PEOPLE:
         raise FormErrors({PEOPLE: f"Pick up to {MAX_PEOPLE} people."})
     day = str(meta.get("d") or "")
-    return Note(int(day) if day.isdigit() else 0, text, people)
+    return Note(int(day) if day.isdigit() and len(day) <= 9 else 0, text, people)

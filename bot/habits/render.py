@@ -161,7 +161,7 @@ def kept() -> Message:
 def not_yours() -> Message:
     return message(
         "That button belongs to someone else.",
-        [section("That button is someone else's habit; only they can answer it.")],
+        [section("That button is for someone else's habit; only they can answer it.")],
     )
 
 
@@ -194,12 +194,23 @@ def invitation(leader: str, channel_id: str) -> Message:
     )
 
 
-def saved(nudge: Nudge) -> Message:
+def saved(nudge: Nudge, quiet: bool = False) -> Message:
+    """The habit is set. `quiet`: its first time falls in the person's do-not-disturb
+    hours, when a reminder is skipped: say so, so it isn't skipped without their knowing."""
     when = f"I'll remind you {_when(nudge)}."
     if nudge.next_at is not None:
         when += f" First: {local_time(nudge.next_at)}."
     text = f":seedling: *Your habit is set.*\n>{clip(intention(nudge), 600)}\n{when}"
-    return message(f"Your habit is set: {clip(intention(nudge), 200)}", [section(text)])
+    blocks: list[Block] = [section(text)]
+    if quiet:
+        blocks.append(
+            context(
+                ":zzz: That time is inside your do-not-disturb hours, and I don't send "
+                "reminders then. Pick a time outside them with `/nudge me` and *Change*, "
+                "or keep it if the quiet hours were a one-off."
+            )
+        )
+    return message(f"Your habit is set: {clip(intention(nudge), 200)}", blocks)
 
 
 def status(nudge: Nudge | None, log: list[LogDay], today: date) -> Message:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.habits import when
@@ -271,21 +271,3 @@ def log(session: Session, *, nudge_id: int, since: date) -> list[LogDay]:
         .order_by(NudgeDay.day)
     )
     return [LogDay(day, status) for day, status in rows if status != "claimed"]
-
-
-def forget(session: Session, *, team_id: str, user_id: str) -> int:
-    """Delete the person's nudges and their days; how many nudges went."""
-    ids = select(PersonalNudge.id).where(
-        PersonalNudge.team_id == team_id, PersonalNudge.user_id == user_id
-    )
-    session.execute(
-        delete(NudgeDay)
-        .where(NudgeDay.nudge_id.in_(ids))
-        .execution_options(synchronize_session=False)
-    )
-    gone = session.execute(
-        delete(PersonalNudge)
-        .where(PersonalNudge.team_id == team_id, PersonalNudge.user_id == user_id)
-        .execution_options(synchronize_session=False)
-    )
-    return gone.rowcount or 0  # type: ignore[attr-defined]

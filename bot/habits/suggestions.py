@@ -59,18 +59,13 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 
 CUES: tuple[str, ...] = (
-    "after our Monday stand-up",
+    "after our stand-up",
     "when I open my laptop in the morning",
     "after my first coffee",
     "after lunch",
     "before my last meeting of the day",
-    "before I close my laptop on Friday",
+    "before I close my laptop for the day",
 )
-
-
-def actions_for(commitment: str) -> tuple[str, ...]:
-    """The tiny actions suggested for a commitment (none for an unknown key)."""
-    return ACTIONS.get(commitment, ())
 
 
 def commitment_of(practice: str, action_index: int) -> tuple[str, str]:

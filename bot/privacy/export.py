@@ -61,6 +61,7 @@ COMMITMENT_HOME = ("model", "example")
 # Kinds exported without who wrote them: a worry is anonymous, a habit check-in private (its
 # text and channel are left out too: the export says only that one was done, and when).
 PRIVATE_KINDS = ("fear", "habit")
+PERSONAL_KINDS = ("habit",)
 # Spreadsheets run a cell that starts with one of these as a formula: prefix a quote.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -151,12 +152,12 @@ def read_log(session: Session, *, team_id: str) -> Log:
                 resp.kind,
                 resp.created_at,
                 resp.id,
-                "" if resp.kind == "habit" else resp.channel_id,
+                "" if resp.kind in PERSONAL_KINDS else resp.channel_id,
                 None if private else resp.user_id,
                 (),
                 resp.practice,
                 resp.commitment,
-                text="" if resp.kind == "habit" else resp.text,
+                text="" if resp.kind in PERSONAL_KINDS else resp.text,
             )
         )
     for com in session.scalars(select(Commitment).where(Commitment.team_id == team_id)):
