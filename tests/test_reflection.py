@@ -22,7 +22,6 @@ from bot.habits import delivery, practised
 from bot.habits.delivery import Claimed, Due
 from bot.reflection import service
 from bot.reflection.audience import Audience, Audiences
-from bot.reflection.commands import REFLECT
 from bot.reflection.parsing import (
     DUE,
     REFLECT_USAGE,
@@ -35,7 +34,6 @@ from bot.reflection.parsing import (
 from bot.settings import Settings
 from bot.slack.client import make_client
 from handlers import reflection as reflection_handlers
-from handlers.command_table import NUDGE
 from models.nudges import NudgeDay, PersonalNudge
 from models.queries import ensure_workspace
 from models.tables import (
@@ -50,36 +48,17 @@ from models.tables import (
 from schedules import reflection_job
 from schedules.context import JobContext
 from schedules.followups import run_followups
-from tests.driver import IN_PROCESS, SlackDriver, blocks_text, slack_id
+from schedules.nudges import NudgeSender
+from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.fake_slack import Call, Scripted
 from tests.shown import shown, stray_controls
 
 ZONE = "Europe/Berlin"
 NOW = datetime(2026, 3, 13, 15, 0, tzinfo=UTC)  # Friday, 16:00 in Berlin
-_REGISTERED: set[int] = set()
 
 
 @pytest.fixture
-def wired(make_bot: Callable[..., SlackDriver], monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Start an app with `/nudge reflect` in the command table and the reflection's button
-    and form listened to (as app.py and handlers/command_table.py wire them)."""
-    monkeypatch.setitem(NUDGE, "reflect", REFLECT)
-    monkeypatch.setattr(reflection_job, "AUDIENCES", Audiences())
-
-    def start(**overrides: Any) -> SlackDriver:
-        bot = make_bot(**overrides)
-        app = IN_PROCESS[bot.url]
-        if id(app) not in _REGISTERED:
-            reflection_handlers.register(app)
-            _REGISTERED.add(id(app))
-        return bot
-
-    return start
-
-
-@pytest.fixture
-def leader(wired: Callable[..., SlackDriver]) -> SlackDriver:
-    bot = wired()
+def leader(bot: SlackDriver) -> SlackDriver:
     bot.slack.add_user(bot.user, is_admin=True, tz=ZONE)
     return bot
 
@@ -220,9 +199,9 @@ def test_a_leader_turns_it_on_sees_it_and_turns_it_off(
 
 
 def test_without_a_slack_zone_the_workspace_zone_is_used(
-    wired: Callable[..., SlackDriver], sessions: sessionmaker[Session]
+    make_bot: Callable[..., SlackDriver], sessions: sessionmaker[Session]
 ) -> None:
-    bot = wired(timezone="Asia/Tokyo")
+    bot = make_bot(timezone="Asia/Tokyo")
     bot.slack.add_user(bot.user, is_owner=True)
     _reply, key = bot.command("/nudge", "reflect on thu 9:00")
     assert "(Asia/Tokyo, following your Slack profile)" in said(bot.slack.wait_response(key))
@@ -231,19 +210,18 @@ def test_without_a_slack_zone_the_workspace_zone_is_used(
 
 
 def test_nudgebot_leaders_may_turn_it_on(
-    wired: Callable[..., SlackDriver], sessions: sessionmaker[Session]
+    make_bot: Callable[..., SlackDriver], sessions: sessionmaker[Session]
 ) -> None:
     chosen = slack_id("U")
-    bot = wired(leaders=frozenset({chosen}))
+    bot = make_bot(leaders=frozenset({chosen}))
     _reply, key = bot.command("/nudge", "reflect on fri 16:00", user=chosen)
     assert "is on" in said(bot.slack.wait_response(key))
     assert [r.user_id for r in nudges(sessions, bot.team)] == [chosen]
 
 
 def test_someone_else_may_not_turn_it_on_but_may_ask_and_turn_it_off(
-    wired: Callable[..., SlackDriver], sessions: sessionmaker[Session]
+    bot: SlackDriver, sessions: sessionmaker[Session]
 ) -> None:
-    bot = wired()
     reply, key = bot.command("/nudge", "reflect on fri 16:00")
     assert reply.status == 200 and reply.body == ""
     refusal = said(bot.slack.wait_response(key))
@@ -522,6 +500,43 @@ def test_the_reflection_is_claimed_then_sent_once_to_whoever_opted_in(leader: Sl
     assert day.message_ts and day.message_ts.startswith("1700000000.")
 
 
+def reflections_to(bot: SlackDriver, user: str) -> list[Call]:
+    return [
+        c
+        for c in dms(bot, user)
+        if str(c.params.get("text", "")).startswith("Your weekly reflection")
+    ]
+
+
+def test_the_scheduler_sends_a_due_reflection_once(leader: SlackDriver) -> None:
+    """Through the sender the scheduler runs: claimed, sent as one DM, recorded; a second
+    pass (another process, or the next tick) sends nothing."""
+    row = turn_on(leader)
+    assert row.next_at is not None
+    now = row.next_at + timedelta(seconds=5)
+    script_audience(leader, [leader.user, slack_id("U")])
+    first = NudgeSender(context(leader, now), threads=4)
+    try:
+        first.run()
+    finally:
+        first.stop()
+    [dm] = reflections_to(leader, leader.user)
+    assert "Your week, looking back" in said(dm.params)
+    with leader.sessions() as s:
+        [day] = s.scalars(select(NudgeDay).where(NudgeDay.nudge_id == row.id)).all()
+    assert (day.status, day.channel_id) == ("sent", leader.user)
+    assert day.message_ts and day.message_ts.startswith("1700000000.")
+
+    again = NudgeSender(context(leader, now + timedelta(seconds=15)), threads=4)
+    try:
+        again.run()
+    finally:
+        again.stop()
+    assert len(reflections_to(leader, leader.user)) == 1
+    with leader.sessions() as s:
+        assert len(s.scalars(select(NudgeDay).where(NudgeDay.nudge_id == row.id)).all()) == 1
+
+
 def _dnd_on(bot: SlackDriver) -> None:
     bot.slack.dnd[bot.user] = {"snooze_enabled": True, "snooze_endtime": 4102444800}
 
@@ -757,10 +772,10 @@ def test_the_audience_never_raises_for_slack(leader: SlackDriver) -> None:
 
 
 def test_a_zone_slack_wont_tell_is_the_workspace_zone(
-    wired: Callable[..., SlackDriver], sessions: sessionmaker[Session]
+    make_bot: Callable[..., SlackDriver], sessions: sessionmaker[Session]
 ) -> None:
     chosen = slack_id("U")
-    bot = wired(leaders=frozenset({chosen}), timezone="Asia/Tokyo")
+    bot = make_bot(leaders=frozenset({chosen}), timezone="Asia/Tokyo")
     bot.slack.fail("users.info", "internal_error")
     _reply, key = bot.command("/nudge", "reflect on fri 16:00", user=chosen)
     assert "is on" in said(bot.slack.wait_response(key))
