@@ -11,6 +11,7 @@ its work (bot/slack/workspaces.py).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,9 @@ from bot.slack.errors import WORKSPACE_ERRORS, slack_code
 from schedules.context import JobContext
 
 log = logging.getLogger(__name__)
+
+_TOLD: set[tuple[str, str]] = set()  # (workspace, dnd.info error) already logged
+_TOLD_LOCK = threading.Lock()
 
 # Slack's answers that mean this person can't be reached, now or later.
 PERSON_GONE = frozenset(
@@ -50,7 +54,8 @@ def send(ctx: JobContext, claimed: Claimed, compose: Callable[[str], Message]) -
         if away.person_gone(user):
             return _gone(ctx, claimed, "account_inactive")
         zone = _follow_zone(ctx, claimed, user)
-        if away.status_away(user.get("profile") or {}, ctx.now()) or _dnd(ctx, nudge.user_id):
+        gone_quiet = _dnd(ctx, nudge.team_id, nudge.user_id)
+        if away.status_away(user.get("profile") or {}, ctx.now()) or gone_quiet:
             return record(ctx, claimed, "away")
         posted = ctx.client.chat_postMessage(channel=nudge.user_id, **compose(zone).kwargs())
     except SlackApiError as err:
@@ -63,16 +68,22 @@ def send(ctx: JobContext, claimed: Claimed, compose: Callable[[str], Message]) -
     )
 
 
-def _dnd(ctx: JobContext, user_id: str) -> bool:
+def _dnd(ctx: JobContext, team_id: str, user_id: str) -> bool:
     """Do-not-disturb is on; when Slack won't say, the nudge goes (it is quiet anyway:
-    Slack itself holds notifications back during do-not-disturb)."""
+    Slack itself holds notifications back during do-not-disturb). Why not is logged once
+    per workspace and reason (an app installed before `dnd:read` was asked for says
+    `missing_scope` every time until it is reinstalled)."""
     try:
         return away.dnd_on(ctx.client.dnd_info(user=user_id).data or {}, ctx.now())  # type: ignore[arg-type]
     except SlackApiError as err:
         code = slack_code(err)
         if code in WORKSPACE_ERRORS or code in PERSON_GONE:
             raise
-        log.warning("dnd.info failed (%s); sending the nudge", code)
+        with _TOLD_LOCK:
+            first = (team_id, code) not in _TOLD
+            _TOLD.add((team_id, code))
+        if first:
+            log.warning("workspace %s: dnd.info says %s; sending nudges anyway", team_id, code)
         return False
 
 
