@@ -20,7 +20,8 @@ from bot.commitments import service as commitments
 from bot.errors import UserError
 from bot.habits import delivery, practised
 from bot.habits.delivery import Claimed, Due
-from bot.reflection import service
+from bot.prompts.threads import Waiting
+from bot.reflection import render, service
 from bot.reflection.audience import Audience, Audiences
 from bot.reflection.parsing import (
     DUE,
@@ -339,6 +340,8 @@ def test_gather_reads_the_leaders_week(sessions: sessionmaker[Session]) -> None:
         )  # fmt: skip
         _said(s, team, three, ana, "idea", "Elsewhere", created_at=NOW - 10 * day)
         _said(s, team, one, ana, "idea", "Too new to chase", created_at=NOW - 3 * day)
+        _said(s, team, one, ana, "idea", "Asked about last week", created_at=NOW - 15 * day)
+        _said(s, team, one, ben, "pilot", "Asked about last week", created_at=NOW - 38 * day)
         pilot = _said(s, team, one, ben, "pilot", "Pair on reviews", created_at=NOW - 35 * day)
         taught = _said(s, team, two, ben, "pilot", "Async stand-ups", created_at=NOW - 40 * day)
         _said(
@@ -372,6 +375,7 @@ def test_gather_reads_the_leaders_week(sessions: sessionmaker[Session]) -> None:
     assert [p.text for p in found.overdue] == ["Overdue one"]
     assert (found.recognised, found.recognised_members, found.members) == (2, 1, 3)
     assert [w.id for w in found.unanswered] == [late.id, waiting.id]
+    assert found.shared == 3  # the two, and the idea answered within a week
     assert [w.id for w in found.pilots] == [pilot.id]
     # model: 6 made + 1 kept; vision: 1 hope; heart: 3 kudos; challenge and enable: none.
     assert (found.least, found.least_count, least) == ("challenge", 0, "challenge")
@@ -382,7 +386,67 @@ def test_gather_reads_the_leaders_week(sessions: sessionmaker[Session]) -> None:
             s, team_id=team, user_id=lead, now=NOW, zone=ZONE, channel_ids=[], members=None
         )
     assert (unknown.recognised, unknown.recognised_members, unknown.members) == (2, None, None)
-    assert unknown.unanswered == () and unknown.pilots == ()
+    assert unknown.unanswered == () and unknown.pilots == () and unknown.shared == 0
+
+
+def test_an_idea_or_pilot_is_brought_up_in_one_reflection_only(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Ten weekly reflections in a row, each a week after the last: an idea nobody ever
+    answers is in one of them, a pilot that never taught anything in one; the leader's own
+    commitment, still open after its due date, is in every one."""
+    team, lead, ana = slack_id("T"), slack_id("U"), slack_id("U")
+    channel = "C0ONE"
+    with sessions.begin() as s:
+        ensure_workspace(s, team)
+        _said(s, team, channel, ana, "idea", "Demo Fridays", created_at=NOW - timedelta(hours=30))
+        _said(s, team, channel, ana, "pilot", "Pair on reviews", created_at=NOW - timedelta(days=4))
+        _promise(s, team, lead, "Share the numbers", date(2026, 3, 12))
+    seen: list[tuple[int, ...]] = []
+    for week in range(10):
+        with sessions() as s:
+            found = service.gather(
+                s,
+                team_id=team,
+                user_id=lead,
+                now=NOW + timedelta(weeks=week),
+                zone=ZONE,
+                channel_ids=[channel],
+            )
+        seen.append((len(found.unanswered), len(found.pilots), len(found.overdue)))
+        assert found.shared == len(found.unanswered)  # nobody answers, ever
+    assert [w for w, _p, _o in seen] == [0, 1, 0, 0, 0, 0, 0, 0, 0, 0], seen
+    assert [p for _w, p, _o in seen] == [0, 0, 0, 0, 1, 0, 0, 0, 0, 0], seen
+    assert [o for _w, _p, o in seen] == [1] * 10
+
+
+def _rendered(found: service.Reflection) -> str:
+    message = render.reflection(found)
+    return shown(message.text + "\n" + blocks_text(message.kwargs()["blocks"]))
+
+
+@pytest.mark.parametrize(
+    ("shared", "waiting", "says"),
+    [
+        (0, 0, None),
+        (1, 0, "The idea or hope shared in your channels last week got an answer within a week"),
+        (3, 0, "All 3 ideas and hopes shared in your channels last week got an answer"),
+        (3, 1, "Shared last week, with no reply within a week"),
+    ],
+)
+def test_all_answered_is_said_only_when_something_was_shared(
+    shared: int, waiting: int, says: str | None
+) -> None:
+    item = Waiting(1, "C0ONE", "idea", "Demo Fridays", NOW - timedelta(days=9), "UANA")
+    found = service.Reflection(
+        user_id="ULEAD", zone=ZONE, today=NOW.date(), kept=(), dropped=(), overdue=(),
+        recognised=0, recognised_members=None, members=None, channel_ids=("C0ONE",),
+        shared=shared, unanswered=(item,) * waiting, pilots=(), least="model", least_count=0,
+    )  # fmt: skip
+    text = _rendered(found)
+    assert ("got an answer" in text) == (says is not None and waiting == 0), text
+    if says:
+        assert says in text
 
 
 def test_active_channels_are_where_something_happened_lately(

@@ -75,8 +75,8 @@ def _commitments(r: Reflection) -> str:
     )
     if r.overdue:
         lines.append(
-            "Say how they went in their threads (kept, not yet or dropped): it keeps "
-            "everyone's picture honest."
+            "They stay on this list until you say how they went in their threads: kept, not "
+            "yet or dropped. A quick, honest word is plenty."
         )
     elif r.kept:
         lines.append("Doing what you said you'd do is how trust is built. Thank you.")
@@ -111,20 +111,30 @@ def _waiting_line(r: Reflection, item: Waiting, verb: str) -> str:
 
 
 def _channels(r: Reflection) -> list[str]:
+    """Ideas and hopes shared last week, and pilots proposed a month ago: each is shown in
+    one reflection only (see bot/reflection/service.py)."""
     if not r.channel_ids:
         return []
-    if not r.unanswered and not r.pilots:
-        return [":sparkles: Every idea and hope in your channels got an answer within a week."]
     found = []
     if r.unanswered:
         verbs = {"idea": "shared an idea", "hope": "shared a hope"}
-        lines = [":speech_balloon: *Waiting for an answer*: nobody replied within a week"]
+        lines = [":speech_balloon: *Shared last week, with no reply within a week*"]
         lines += [_waiting_line(r, w, verbs.get(w.kind, "shared")) for w in r.unanswered[:SHOWN]]
         lines += _more(len(r.unanswered))
-        lines.append("A reply in the thread is all it takes.")
+        lines.append("A reply in the thread is all it takes, even now.")
         found.append("\n".join(lines))
+    elif r.shared == 1:
+        found.append(
+            ":sparkles: The idea or hope shared in your channels last week got an answer "
+            "within a week."
+        )
+    elif r.shared > 1:
+        found.append(
+            f":sparkles: All {r.shared:,} ideas and hopes shared in your channels last week got "
+            "an answer within a week."
+        )
     if r.pilots:
-        lines = [":test_tube: *Experiments with nothing learned yet*, a month on"]
+        lines = [":test_tube: *Experiments a month on, with nothing learned yet*"]
         lines += [_waiting_line(r, p, "proposed a small experiment") for p in r.pilots[:SHOWN]]
         lines += _more(len(r.pilots))
         lines.append("Ask what it taught them: a reply in the thread is logged as a learning.")

@@ -4,6 +4,12 @@ reflection says: the leader's commitments kept, dropped and overdue, the people 
 recognised, ideas and hopes left unanswered, pilots that taught nothing yet, and the
 practice they logged least.
 
+An idea, hope or pilot is shown in one reflection only: the one that comes after it
+crossed its threshold (a week with no answer; a month with nothing learned). Each
+reflection looks at the week of items that crossed it since the previous one would have
+looked, so nobody's idea is brought up week after week. The leader's own commitments still
+open after their due date are listed every week until they say how they went.
+
 Session and plain values in, frozen dataclasses out; nothing here commits or calls Slack.
 """
 
@@ -13,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, select, union
+from sqlalchemy import ColumnElement, func, select, union
 from sqlalchemy.orm import Session
 
 from bot.habits import practised
@@ -35,6 +41,9 @@ KIND = nudges.REFLECTION
 WEEK_DAYS = 7  # commitments kept or dropped, ideas and hopes waiting: a week
 RECOGNISED_DAYS = 30
 PILOT_DAYS = 30
+# Ideas and hopes shared, and pilots proposed, within this many days before their
+# threshold: the week since the previous reflection.
+SINCE_LAST_DAYS = 7
 PRACTICE_DAYS = 90
 ACTIVE_DAYS = 90  # a channel with something in it this recently is one where the bot is active
 SHOWN = 5  # items of each kind shown; the rest are counted
@@ -126,7 +135,10 @@ class Reflection:
     """What a leader's weekly reflection says. `members` is how many people (the leader
     and bots left out) are in the leader's channels where the bot is active, None when
     Slack didn't say; `recognised` counts the different people they gave kudos to in 30
-    days, `recognised_members` those of them among the members."""
+    days, `recognised_members` those of them among the members. `shared` counts the ideas
+    and hopes shared in those channels in the week before last (with a thread to answer
+    in), `unanswered` those of them nobody answered within a week; `pilots` are the pilots
+    proposed there that turned a month old this week with nothing learned."""
 
     user_id: str
     zone: str
@@ -138,10 +150,32 @@ class Reflection:
     recognised_members: int | None
     members: int | None
     channel_ids: tuple[str, ...]
+    shared: int
     unanswered: tuple[Waiting, ...]
     pilots: tuple[Waiting, ...]
     least: str
     least_count: int
+
+
+def shared(session: Session, *, team_id: str, channel_ids: Collection[str], now: datetime) -> int:
+    """How many ideas and hopes were shared in these channels, as a message with a thread,
+    between two weeks and a week ago: those the reflection asks about this week (see
+    `threads.unanswered`, which uses the same bounds)."""
+    if not channel_ids:
+        return 0
+    found = session.scalar(
+        select(func.count())
+        .select_from(Response)
+        .where(
+            Response.team_id == team_id,
+            Response.channel_id.in_(list(channel_ids)),
+            Response.kind.in_(("idea", "hope")),
+            Response.message_ts.is_not(None),
+            Response.created_at >= now - timedelta(days=WEEK_DAYS + SINCE_LAST_DAYS),
+            Response.created_at <= now - timedelta(days=WEEK_DAYS),
+        )
+    )
+    return int(found or 0)
 
 
 def _promises(session: Session, *conditions: ColumnElement[bool]) -> tuple[Promise, ...]:
@@ -187,6 +221,7 @@ def gather(
         recognised_members=None if people is None else len(thanked & people),
         members=None if people is None else len(people),
         channel_ids=channels,
+        shared=shared(session, team_id=team_id, channel_ids=channels, now=now),
         unanswered=tuple(
             threads.unanswered(
                 session,
@@ -194,12 +229,17 @@ def gather(
                 channel_ids=channels,
                 now=now,
                 days=WEEK_DAYS,
-                within_days=WEEK_DAYS + 30,
+                within_days=WEEK_DAYS + SINCE_LAST_DAYS,
             )
         ),
         pilots=tuple(
             threads.pilots_without_learning(
-                session, team_id=team_id, channel_ids=channels, now=now, days=PILOT_DAYS
+                session,
+                team_id=team_id,
+                channel_ids=channels,
+                now=now,
+                days=PILOT_DAYS,
+                within_days=PILOT_DAYS + SINCE_LAST_DAYS,
             )
         ),
         least=least,

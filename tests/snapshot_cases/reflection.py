@@ -34,6 +34,7 @@ WEEK = Reflection(
     recognised_members=3,
     members=7,
     channel_ids=(CHANNEL, "CSALES"),
+    shared=5,
     unanswered=(
         Waiting(
             11,
@@ -50,7 +51,7 @@ WEEK = Reflection(
     ),
     pilots=(
         Waiting(
-            21, CHANNEL, "pilot", "Pair on every incident review for a month", ago(days=41), BEN
+            21, CHANNEL, "pilot", "Pair on every incident review for a month", ago(days=33), BEN
         ),
     ),
     least="enable",
@@ -63,6 +64,7 @@ QUIET = replace(
     overdue=(),
     recognised=0,
     recognised_members=0,
+    shared=0,
     unanswered=(),
     pilots=(),
     least="model",
@@ -78,6 +80,11 @@ def full_week() -> Message:
 @case(render.reflection, "a quiet week")
 def quiet_week() -> Message:
     return render.reflection(QUIET)
+
+
+@case(render.reflection, "the one idea shared was answered")
+def one_answered() -> Message:
+    return render.reflection(replace(QUIET, shared=1))
 
 
 @case(render.reflection, "everyone recognised")
@@ -108,7 +115,9 @@ def more_than_fit() -> Message:
     ideas = tuple(
         Waiting(40 + n, CHANNEL, "idea", f"Idea number {n}", ago(days=10), EVA) for n in range(7)
     )
-    return render.reflection(replace(WEEK, kept=(), dropped=(), overdue=many, unanswered=ideas))
+    return render.reflection(
+        replace(WEEK, kept=(), dropped=(), overdue=many, shared=9, unanswered=ideas)
+    )
 
 
 @case(modals.next_form)
