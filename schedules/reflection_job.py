@@ -1,5 +1,12 @@
 """One leader's weekly reflection: their week gathered and sent as a direct message
-(schedules/direct.py checks the person is here and not away, and records the outcome)."""
+(schedules/direct.py checks the person is here and not away, and records the outcome).
+
+The leaders' channels and the people in them are cached here for every reflection this
+process sends, but only for AUDIENCE_TTL_SECONDS (five minutes). This cache lives in the
+scheduler's process, and `/nudge forget-me` is answered by the web process, which cannot
+clear it: a short life keeps a forgotten person's id from staying here for long, and is
+still long enough for the reflections due in the same minute to ask Slack once per channel.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,8 @@ from models.db import reads_for
 from schedules import direct
 from schedules.context import JobContext
 
-# The leaders' channels and their members, cached for every reflection this process sends.
-AUDIENCES = Audiences()
+AUDIENCE_TTL_SECONDS = 300.0
+AUDIENCES = Audiences(ttl_seconds=AUDIENCE_TTL_SECONDS)
 
 
 def deliver(ctx: JobContext, claimed: Claimed) -> str:

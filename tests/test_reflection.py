@@ -6,8 +6,10 @@ and the follow-up asked in the DM thread on the due date."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +35,7 @@ from bot.reflection.parsing import (
     read_next,
 )
 from bot.settings import Settings
+from bot.slack import cache
 from bot.slack.client import make_client
 from handlers import reflection as reflection_handlers
 from models.nudges import NudgeDay, PersonalNudge
@@ -833,6 +836,40 @@ def test_the_audience_never_raises_for_slack(leader: SlackDriver) -> None:
     assert audiences.not_people(client, team) == frozenset({"USLACKBOT", "UGONE"})
     assert audiences.not_people(client, team) == frozenset({"USLACKBOT", "UGONE"})  # cached
     assert len(leader.slack.calls_to("users.list")) >= 2
+
+
+def test_the_schedulers_audience_cache_forgets_within_five_minutes(
+    leader: SlackDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """forget-me can't reach the scheduler's process: what it caches about people is asked
+    again of Slack after five minutes, so a forgotten person's id doesn't stay there."""
+    clock = [time.monotonic()]
+    monkeypatch.setattr(cache, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    client, ana = context(leader, NOW).client, slack_id("U")
+
+    def asked() -> tuple[int, int]:
+        theirs = [
+            c
+            for c in leader.slack.calls_to("users.conversations")
+            if c.params.get("user") == leader.user
+        ]
+        members = [
+            c
+            for c in leader.slack.calls_to("conversations.members")
+            if c.params.get("channel") == leader.channel
+        ]
+        return len(theirs), len(members)
+
+    script_audience(leader, [leader.user, ana])
+    found = reflection_job.AUDIENCES.of(client, leader.team, leader.user, [leader.channel])
+    assert found.members == frozenset({ana}) and asked() == (1, 1)
+    clock[0] += 299
+    assert reflection_job.AUDIENCES.of(client, leader.team, leader.user, [leader.channel]) == found
+    assert asked() == (1, 1)  # still cached
+    clock[0] += 2
+    script_audience(leader, [leader.user])  # Ana asked to be forgotten, and left
+    again = reflection_job.AUDIENCES.of(client, leader.team, leader.user, [leader.channel])
+    assert asked() == (2, 2) and again.members == frozenset()
 
 
 def test_a_zone_slack_wont_tell_is_the_workspace_zone(
