@@ -6,8 +6,10 @@ and the follow-up asked in the DM thread on the due date."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -827,15 +829,55 @@ def test_the_audience_never_raises_for_slack(leader: SlackDriver) -> None:
     found = audiences.of(client, team, lead, [leader.channel, "C0ELSE"])
     assert found == Audience((leader.channel,), None)  # in it, but its members unknown
 
+    members = {"ok": True, "members": [lead, "UANA", "UHELPERBOT"], **page}
+    leader.slack.script("conversations.members", Scripted(body=members))
     leader.slack.fail("users.list", "ratelimited")
-    assert audiences.not_people(client, team) == frozenset({"USLACKBOT"})  # not kept
-    leader.slack.script(
-        "users.list",
-        Scripted(body={"ok": True, "members": [{"id": "UGONE", "deleted": True}], **page}),
-    )
-    assert audiences.not_people(client, team) == frozenset({"USLACKBOT", "UGONE"})
-    assert audiences.not_people(client, team) == frozenset({"USLACKBOT", "UGONE"})  # cached
-    assert len(leader.slack.calls_to("users.list")) >= 2
+    found = audiences.of(client, team, lead, [leader.channel])
+    assert found == Audience((leader.channel,), frozenset({"UANA", "UHELPERBOT"}))  # bots unknown
+
+
+def test_users_list_is_asked_once_per_workspace_however_many_reflections_wait(
+    leader: SlackDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """48 reflections due together (the sender's threads) need the workspace's bots: one
+    users.list, the others wait for it. A refusal is kept for a minute, then asked again."""
+    clock = [time.monotonic()]
+    monkeypatch.setattr(cache, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    client, audiences = context(leader, NOW).client, Audiences()
+    page = {"response_metadata": {"next_cursor": ""}}
+    bots = {"ok": True, "members": [{"id": "UHELPERBOT", "is_bot": True}], **page}
+
+    def all_at_once(team: str) -> set[frozenset[str]]:
+        start = threading.Barrier(48)
+
+        def one() -> frozenset[str]:
+            start.wait()
+            return audiences.not_people(client, team)
+
+        with ThreadPoolExecutor(48) as pool:
+            return set(pool.map(lambda _: one(), range(48)))
+
+    def asked() -> int:
+        return len(leader.slack.calls_to("users.list"))
+
+    before = asked()
+    leader.slack.script("users.list", Scripted(body=bots, delay=0.3))
+    assert all_at_once(leader.team) == {frozenset({"USLACKBOT", "UHELPERBOT"})}
+    assert asked() == before + 1
+
+    limited = slack_id("T")  # another workspace, rate limited
+    refused = Scripted(body={"ok": False, "error": "ratelimited"}, delay=0.3)
+    leader.slack.script("users.list", refused)
+    assert all_at_once(limited) == {frozenset({"USLACKBOT"})}
+    assert asked() == before + 2
+    clock[0] += 59
+    assert audiences.not_people(client, limited) == frozenset({"USLACKBOT"})
+    assert asked() == before + 2  # the refusal is kept a minute
+    clock[0] += 2
+    leader.slack.script("users.list", Scripted(body=bots))
+    assert audiences.not_people(client, limited) == frozenset({"USLACKBOT", "UHELPERBOT"})
+    assert audiences.not_people(client, limited) == frozenset({"USLACKBOT", "UHELPERBOT"})
+    assert asked() == before + 3
 
 
 def test_the_schedulers_audience_cache_forgets_within_five_minutes(
