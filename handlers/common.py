@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -36,6 +38,19 @@ QUOTE_CHUNK = 2800  # characters of quoted text per section (Slack allows 3,000)
 
 # Replies to the person: a Bolt `respond`, or anything taking its keyword arguments.
 Reply = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class DirectReply:
+    """A Reply for when a form has closed (a view has no response_url): a message in
+    `channel`, the direct message the form came from, or the person's user id (Slack opens
+    the DM with them)."""
+
+    client: WebClient
+    channel: str
+
+    def __call__(self, *, text: str, blocks: list[Any] | None = None, **_: Any) -> None:
+        self.client.chat_postMessage(channel=self.channel, text=text, blocks=blocks)
 
 
 def attach_runtime(app: App, rt: Runtime) -> None:

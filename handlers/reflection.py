@@ -5,7 +5,6 @@ the ack, confirmed in the reflection's direct message, where the follow-up asks 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -18,7 +17,7 @@ from bot.reflection.modals import FORM_CALLBACK
 from bot.reflection.parsing import WHAT, FormContext, FormError, read_next
 from bot.reflection.render import NEXT_ACTION
 from bot.text import escape
-from handlers.common import later, queue, runtime
+from handlers.common import DirectReply, later, queue, runtime
 
 BUSY_IN_FORM = "I'm very busy right now and didn't take this. Please send it again in a minute."
 
@@ -57,7 +56,7 @@ def next_submitted(
     except FormError as err:
         ack(response_action="errors", errors={err.field: err.message})
         return
-    tell = _Direct(client, meta.channel_id or req.user_id)
+    tell = DirectReply(client, meta.channel_id or req.user_id)
 
     def work() -> None:
         commands.commit_next(
@@ -68,18 +67,6 @@ def next_submitted(
         ack()
     else:  # the pool is full: the form stays open, with what they wrote
         ack(response_action="errors", errors={WHAT: BUSY_IN_FORM})
-
-
-@dataclass(frozen=True)
-class _Direct:
-    """Replies to the person after the form has closed (a view has no response_url): in
-    the direct message the reflection came in."""
-
-    client: WebClient
-    channel: str
-
-    def __call__(self, *, text: str, blocks: list[Any] | None = None, **_: Any) -> None:
-        self.client.chat_postMessage(channel=self.channel, text=text, blocks=blocks)
 
 
 def register(app: App) -> None:

@@ -23,8 +23,10 @@ from bot.commitments import dates
 from bot.commitments import service as commitments
 from bot.errors import UserError
 from bot.habits import delivery, practised
+from bot.habits.commands import person_zone
 from bot.habits.delivery import Claimed, Due
 from bot.prompts.threads import Waiting
+from bot.reflection import commands as reflection_commands
 from bot.reflection import render, service
 from bot.reflection.audience import Audience, Audiences
 from bot.reflection.parsing import (
@@ -40,6 +42,7 @@ from bot.settings import Settings
 from bot.slack import cache
 from bot.slack.client import make_client
 from handlers import reflection as reflection_handlers
+from handlers.common import DirectReply
 from models.nudges import NudgeDay, PersonalNudge
 from models.queries import ensure_workspace
 from models.tables import (
@@ -943,3 +946,18 @@ def test_a_step_that_cannot_be_saved_is_taken_back_and_said(
     )
     assert "Thank Ana for the launch" in said(apology[0].params)  # their words, given back
     assert commitment_rows(leader) == []
+
+
+def test_replies_after_the_form_closed_go_through_the_shared_direct_reply(
+    leader: SlackDriver,
+) -> None:
+    """One reply-by-DM for every form (handlers.common.DirectReply), and one Slack zone
+    lookup for every personal nudge (bot.habits.commands.person_zone)."""
+    assert reflection_handlers.DirectReply is DirectReply
+    assert not hasattr(reflection_handlers, "_Direct")
+    assert reflection_commands.person_zone is person_zone
+    assert not hasattr(reflection_commands, "slack_zone")
+    dm = "D" + leader.user[1:]
+    DirectReply(context(leader, NOW).client, dm)(text="Saved.", blocks=None, replace_original=False)
+    [posted] = dms(leader, dm)
+    assert posted.params.get("text") == "Saved."

@@ -11,7 +11,8 @@ from slack_sdk import WebClient
 from bot.command import Call, Command, plain
 from bot.commitments import service as commitments
 from bot.commitments.service import CommitmentView
-from bot.habits.when import local_day, zone_or_none
+from bot.habits.commands import person_zone
+from bot.habits.when import local_day
 from bot.reflection import modals, render, service
 from bot.reflection.parsing import (
     REFLECT_USAGE,
@@ -24,15 +25,6 @@ from bot.runtime import Runtime
 from bot.text import escape
 
 log = logging.getLogger(__name__)
-
-
-def slack_zone(rt: Runtime, client: WebClient, team_id: str, user_id: str) -> str | None:
-    """The person's zone from their Slack profile (users.info `tz`), if it is one we know."""
-    try:
-        return zone_or_none(rt.directory.user(client, team_id, user_id).get("tz"))
-    except Exception:  # Slack didn't say: the workspace's zone will do, and can be typed
-        log.info("no Slack time zone for a reflection in %s", team_id, exc_info=True)
-        return None
 
 
 def run(call: Call, args: ReflectRequest) -> None:
@@ -49,7 +41,7 @@ def run(call: Call, args: ReflectRequest) -> None:
         call.tell(render.turned_off(was))
         return
     assert args.day is not None and args.at_minute is not None
-    zone = args.zone or slack_zone(rt, call.client, req.team_id, req.user_id)
+    zone = args.zone or person_zone(rt, call.client, req.team_id, req.user_id)
     with rt.sessions.begin() as session:
         nudge = service.turn_on(
             session,
@@ -57,7 +49,7 @@ def run(call: Call, args: ReflectRequest) -> None:
             user_id=req.user_id,
             day=args.day,
             at_minute=args.at_minute,
-            zone=zone or rt.settings.timezone,
+            zone=zone,
             zone_from_slack=args.zone is None,
             now=now,
         )
