@@ -1,7 +1,8 @@
 """The weekly reflection's **What will you do next week?** button and its form. The button
 opens the form after the ack; the form's own checks (blank, a day past or more than a year
 away) answer in the form; a good answer closes it at once and becomes a commitment after
-the ack, confirmed in the reflection's direct message, where the follow-up asks on the day."""
+the ack, confirmed in the reflection's direct message, where the follow-up asks on the day.
+A form whose private_metadata can't be read back stays open with a friendly error."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bot.command import Request
 from bot.habits.when import local_day
 from bot.reflection import commands
 from bot.reflection.modals import FORM_CALLBACK
-from bot.reflection.parsing import WHAT, FormContext, FormError, read_next
+from bot.reflection.parsing import FORM_UNREADABLE, WHAT, FormContext, FormError, read_next
 from bot.reflection.render import NEXT_ACTION
 from bot.text import escape
 from handlers.common import DirectReply, later, queue, runtime
@@ -49,7 +50,10 @@ def next_submitted(
     """Check the form (errors keep it open, with what was typed), close it, and save the
     step after the ack; what can't be saved, and why, reaches the person in the DM."""
     rt, req = runtime(context), Request.of(body, context.team_id)
-    meta = FormContext.load(str(view.get("private_metadata") or ""), rt.settings.timezone)
+    meta = FormContext.load(str(view.get("private_metadata") or ""))
+    if meta is None:
+        ack(response_action="errors", errors={WHAT: FORM_UNREADABLE})
+        return
     values = (view.get("state") or {}).get("values") or {}
     try:
         step = read_next(values, local_day(rt.now(), meta.zone))

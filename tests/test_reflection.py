@@ -31,6 +31,7 @@ from bot.reflection import render, service
 from bot.reflection.audience import Audience, Audiences
 from bot.reflection.parsing import (
     DUE,
+    FORM_UNREADABLE,
     REFLECT_USAGE,
     WHAT,
     FormContext,
@@ -167,10 +168,28 @@ def test_the_form_refuses_by_field(
 def test_the_form_reads_back() -> None:
     step = read_next(_values(" Thank Ana\x00 ", "2026-03-13"), date(2026, 3, 13))
     assert (step.text, step.due_on) == ("Thank Ana", date(2026, 3, 13))
-    meta = FormContext("D0DM", ZONE)
-    assert FormContext.load(meta.dump(), "UTC") == meta
-    assert FormContext.load("not json", "UTC") == FormContext("", "UTC")
-    assert FormContext.load('{"c": "<bad>", "z": "Mars/Base"}', "UTC") == FormContext("", "UTC")
+    for meta in (FormContext("D0DM", ZONE), FormContext("", "UTC")):
+        assert FormContext.load(meta.dump()) == meta
+
+
+UNREADABLE = [
+    "",
+    "not json",
+    "[]",
+    "null",
+    "[" * 3000,
+    '{"c": 5, "z": "Europe/Berlin"}',
+    '{"c": "C0TEAM", "z": "Europe/Berlin"}',  # a channel, where others would read the step
+    '{"c": "<bad>", "z": "Europe/Berlin"}',
+    '{"c": "D0DM"}',
+    '{"c": "D0DM", "z": "Mars/Base"}',
+    '{"c": "D0DM", "z": 2147483648}',
+]
+
+
+@pytest.mark.parametrize("raw", UNREADABLE)
+def test_what_the_form_remembers_is_read_back_or_refused(raw: str) -> None:
+    assert FormContext.load(raw) is None
 
 
 # -- /nudge reflect --------------------------------------------------------------------------
@@ -720,7 +739,7 @@ def test_next_week_button_to_commitment_to_follow_up_in_the_dm(leader: SlackDriv
     due = today + timedelta(days=7)
     assert f'"initial_date": "{due.isoformat()}"' in json.dumps(view)
     meta = view["private_metadata"]
-    assert FormContext.load(meta, "UTC") == FormContext(dm, ZONE)
+    assert FormContext.load(meta) == FormContext(dm, ZONE)
 
     for what, on, field in (
         ("  ", due, WHAT),
@@ -750,6 +769,36 @@ def test_next_week_button_to_commitment_to_follow_up_in_the_dm(leader: SlackDriv
     assert run_followups(context(leader, asked_at)) >= 1
     [question] = [c for c in dms(leader, dm) if c.params.get("thread_ts") == row.message_ts]
     assert "how did your commitment go" in said(question.params).lower()
+
+
+@pytest.mark.parametrize("raw", UNREADABLE[:8])
+def test_a_form_that_cant_be_read_back_stays_open_with_a_kind_word(
+    leader: SlackDriver, raw: str
+) -> None:
+    due = (dates.today_in(ZONE, datetime.now(UTC)) + timedelta(days=3)).isoformat()
+    refused = submit_next(leader, raw, "Thank Ana", due)
+    assert refused.status == 200 and refused.json["response_action"] == "errors", refused.body
+    assert refused.json["errors"] == {WHAT: FORM_UNREADABLE}
+    assert "can't read this form" in FORM_UNREADABLE
+    assert commitment_rows(leader) == []
+
+
+def test_a_button_outside_a_direct_message_confirms_the_step_in_the_dm(
+    leader: SlackDriver,
+) -> None:
+    turn_on(leader)
+    key = slack_id("R")
+    assert click_next(leader, leader.channel, key).status == 200
+    [opened] = leader.slack.wait_for(
+        lambda: [
+            c
+            for c in leader.slack.calls_to("views.open")
+            if c.params.get("trigger_id") == f"trigger-{key}"
+        ]
+    )
+    view = opened.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert FormContext.load(view["private_metadata"]) == FormContext("", ZONE)
 
 
 def test_a_full_pool_keeps_the_form_open(

@@ -70,11 +70,13 @@ REFLECT = Command[ReflectRequest](
 def open_form(
     rt: Runtime, client: WebClient, *, team_id: str, user_id: str, channel_id: str, trigger_id: str
 ) -> None:
-    """The next-week form, due a week from today in the leader's zone."""
+    """The next-week form, due a week from today in the leader's zone. The step is
+    confirmed where the button was, a direct message (else in the person's DM): never in a
+    channel, where others would read it."""
     with rt.reads() as session:
         found = service.get(session, team_id=team_id, user_id=user_id)
     zone = found.zone if found is not None else rt.settings.timezone
-    meta = FormContext(channel_id, zone)
+    meta = FormContext(channel_id if channel_id.startswith("D") else "", zone)
     client.views_open(trigger_id=trigger_id, view=modals.next_form(meta, local_day(rt.now(), zone)))
 
 

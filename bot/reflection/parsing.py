@@ -103,11 +103,19 @@ class NextStep:
     due_on: date
 
 
+# The next-week form came back with what it remembers unreadable: never from Slack as we
+# wrote it, but said kindly (the form stays open, with what they wrote, to copy).
+FORM_UNREADABLE = (
+    "Sorry, I can't read this form any more. Copy what you wrote, close the form and press "
+    "What will you do next week? again."
+)
+
+
 @dataclass(frozen=True)
 class FormContext:
     """What the next-week form remembers (private_metadata): the direct message the
-    reflection was sent in, where the commitment is confirmed and later asked about, and
-    the leader's zone."""
+    reflection was sent in ("" for the person's DM, whichever it is), where the commitment
+    is confirmed and later asked about, and the leader's zone."""
 
     channel_id: str
     zone: str
@@ -116,20 +124,20 @@ class FormContext:
         return json.dumps({"c": self.channel_id, "z": self.zone})
 
     @classmethod
-    def load(cls, raw: str, default_zone: str) -> FormContext:
-        """Read back what `dump` wrote; anything unreadable falls back to no channel (the
-        person's DM) and `default_zone`."""
+    def load(cls, raw: str) -> FormContext | None:
+        """Read back what `dump` wrote; None when it is anything else (not JSON, a channel
+        that isn't a direct message, a zone we don't know)."""
         try:
             data = json.loads(raw)
-        except ValueError:
-            data = {}
-        data = data if isinstance(data, dict) else {}
-        channel = data.get("c")
-        channel = (
-            channel if isinstance(channel, str) and re.fullmatch(r"[A-Z0-9]{1,32}", channel) else ""
-        )
-        zone = when.zone_or_none(data.get("z") if isinstance(data.get("z"), str) else None)
-        return cls(channel, zone or default_zone)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        channel, zone = data.get("c"), data.get("z")
+        if not isinstance(channel, str) or not re.fullmatch(r"(D[A-Z0-9]{1,31})?", channel):
+            return None
+        zone = when.zone_or_none(zone) if isinstance(zone, str) else None
+        return None if zone is None else cls(channel, zone)
 
 
 def default_due(today: date) -> date:
