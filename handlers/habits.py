@@ -19,7 +19,7 @@ from bot.habits.modals import FormErrors
 from bot.recognition import service as recognition
 from bot.runtime import Runtime
 from bot.text import escape
-from handlers.common import later, queue, runtime
+from handlers.common import DirectReply, later, queue, runtime
 
 log = logging.getLogger("nudgebot")
 
@@ -93,7 +93,7 @@ def setup_submitted(
     except FormErrors as err:
         ack(response_action="errors", errors=err.errors)
         return
-    tell = _Direct(client, req.user_id)
+    tell = DirectReply(client, req.user_id)
     typed = f"{plan.cue}: {plan.action}"  # given back if saving fails
     if queue(rt, tell, lambda: save(rt, client, req, plan, channel, tell), typed=typed):
         ack()
@@ -197,7 +197,7 @@ def note_submitted(
     except FormErrors as err:
         ack(response_action="errors", errors=err.errors)
         return
-    tell = _Direct(client, req.user_id)
+    tell = DirectReply(client, req.user_id)
     if queue(rt, tell, lambda: add_note(rt, client, req, note, tell), typed=note.text):
         ack()
     else:
@@ -247,16 +247,6 @@ def keep_clicked(ack: Ack, body: dict[str, Any], context: BoltContext, respond: 
         respond(replace_original=False, **render.kept().kwargs())
 
     later(rt, respond, keep)
-
-
-class _Direct:
-    """Replies after a form has closed (a view has no response_url): a direct message."""
-
-    def __init__(self, client: WebClient, user: str) -> None:
-        self.client, self.user = client, user
-
-    def __call__(self, *, text: str, blocks: list[Any] | None = None, **_: Any) -> None:
-        self.client.chat_postMessage(channel=self.user, text=text, blocks=blocks)
 
 
 def register(app: App) -> None:
