@@ -21,10 +21,16 @@ def build_scheduler(
     sessions: sessionmaker[Session],
     client: WebClient,
     poll_seconds: float = 5.0,
+    nudge_seconds: float = 15.0,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> PromptScheduler:
-    """The prompt scheduler for this process (not started)."""
+    """The prompt scheduler for this process (not started); it looks for personal nudges
+    that are due every `nudge_seconds`."""
     ctx = JobContext(sessions=sessions, client=client, now=now)
     return PromptScheduler(
-        ctx, engine, grace_seconds=settings.misfire_grace_seconds, poll_seconds=poll_seconds
+        ctx,
+        engine,
+        grace_seconds=settings.misfire_grace_seconds,
+        poll_seconds=poll_seconds,
+        nudge_seconds=nudge_seconds,
     )

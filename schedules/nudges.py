@@ -75,17 +75,12 @@ class NudgeSender:
 
     def _claim(self, items: list[delivery.Due]) -> list[Claimed]:
         now = self.ctx.now()
-        claimed = []
         try:
             with self.ctx.sessions.begin() as session:
-                for item in items:
-                    got = delivery.claim(session, item, now=now, grace=self.grace, worker=WORKER)
-                    if got is not None:
-                        claimed.append(got)
+                return delivery.claim_all(session, items, now=now, grace=self.grace, worker=WORKER)
         except Exception:  # a database hiccup: nothing of this batch was claimed
             log.exception("claiming %d personal nudges failed; retrying next pass", len(items))
             return []
-        return claimed
 
     def _send(self, claimed: Claimed) -> str:
         deliver = DELIVER.get(claimed.nudge.kind)
