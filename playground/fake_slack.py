@@ -1,10 +1,9 @@
 """A fake Slack Web API server on 127.0.0.1 for tests, benchmarks and the playground.
 
 It records every call, answers the methods nudgebot uses with plausible bodies, serves
-`response_url` posts, and can be told to fail: a Slack error, an HTTP status, a 429 with
-Retry-After, or a delay. A response_url can be scripted too (`script_response`,
-`fail_response`, `drop_response`): a scripted answer that is not a 2xx records nothing in
-`responses`, as Slack shows nothing; `response_attempts` counts every post, answered or not.
+`response_url` posts, and can be told to fail (a Slack error, an HTTP status, a 429 with
+Retry-After, a delay), response_urls too: a scripted answer that is not a 2xx records
+nothing in `responses`, as Slack shows nothing; `response_attempts` counts every post.
 The playground's workspace (playground/workspace.py) extends it; this one stays small and fast.
 """
 
@@ -161,12 +160,8 @@ class FakeSlack:
     def add_user(self, user_id: str, **flags: Any) -> None:
         """Make users.info know `user_id` with flags such as is_bot=True or is_admin=True,
         tz="Europe/Paris" or profile={"status_emoji": ":palm_tree:"}."""
-        self.users[user_id] = {
-            "id": user_id,
-            "team_id": self.team_id,
-            "name": user_id.lower(),
-            **flags,
-        }
+        self.users[user_id] = {"id": user_id, "team_id": self.team_id, "name": user_id.lower()}
+        self.users[user_id].update(flags)  # type: ignore[union-attr]
 
     def remove_user(self, user_id: str) -> None:
         """users.info answers user_not_found for this id."""
@@ -292,9 +287,13 @@ class FakeSlack:
                 return {"ok": False, "error": "user_not_found"}
             user = self.users.get(user_id) or {"id": user_id, "name": user_id.lower()}
             return {"ok": True, "user": user}
-        if method == "dnd.info":  # quiet unless told otherwise
-            dnd = self.dnd.get(str(params.get("user")), {})
-            return {"ok": True, "dnd_enabled": False, "snooze_enabled": False, **dnd}
+        if method in ("dnd.info", "dnd.teamInfo"):  # quiet unless told otherwise
+            users = str(params.get("user") or params.get("users") or "").split(",")
+            quiet = {"dnd_enabled": False, "snooze_enabled": False}
+            dnd = {u: {**quiet, **self.dnd.get(u, {})} for u in users}
+            if method == "dnd.info":
+                return {"ok": True, **dnd[users[0]]}
+            return {"ok": True, "users": dnd}
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{next(self._ts):08d}"}}
         return {"ok": True}

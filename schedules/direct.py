@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -26,6 +27,11 @@ from bot.slack.errors import WORKSPACE_ERRORS, slack_code
 from schedules.context import JobContext
 
 log = logging.getLogger(__name__)
+
+# This process's writes about nudges, one at a time: on SQLite, forty-eight threads recording
+# at once would wait on the database's own lock and some give up after its 2 s; here they
+# queue for a moment instead (each write is one short transaction).
+WRITES = threading.Lock()
 
 _TOLD: set[tuple[str, str]] = set()  # (workspace, dnd.info error) already logged
 _TOLD_LOCK = threading.Lock()
@@ -54,7 +60,11 @@ def send(ctx: JobContext, claimed: Claimed, compose: Callable[[str], Message]) -
         if away.person_gone(user):
             return _gone(ctx, claimed, "account_inactive")
         zone = _follow_zone(ctx, claimed, user)
-        gone_quiet = _dnd(ctx, nudge.team_id, nudge.user_id)
+        gone_quiet = (
+            away.dnd_on(claimed.dnd, ctx.now())
+            if claimed.dnd is not None
+            else _dnd(ctx, nudge.team_id, nudge.user_id)
+        )
         if away.status_away(user.get("profile") or {}, ctx.now()) or gone_quiet:
             return record(ctx, claimed, "away")
         posted = ctx.client.chat_postMessage(channel=nudge.user_id, **compose(zone).kwargs())
@@ -66,6 +76,33 @@ def send(ctx: JobContext, claimed: Claimed, compose: Callable[[str], Message]) -
     return record(
         ctx, claimed, "sent", channel_id=posted.get("channel"), message_ts=posted.get("ts")
     )
+
+
+TEAM_INFO_USERS = 50  # people per dnd.teamInfo call
+
+
+def with_dnd(ctx: JobContext, batch: list[Claimed]) -> list[Claimed]:
+    """The batch with each person's do-not-disturb read for many at once (dnd.teamInfo,
+    fifty people a call, per workspace) instead of a call each; anyone Slack doesn't answer
+    for is asked alone when their nudge is sent."""
+    by_team: dict[str, list[str]] = {}
+    for claimed in batch:
+        by_team.setdefault(claimed.nudge.team_id, []).append(claimed.nudge.user_id)
+    found: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for team_id, users in by_team.items():
+        for start in range(0, len(users), TEAM_INFO_USERS):
+            chunk = users[start : start + TEAM_INFO_USERS]
+            try:
+                answer = ctx.client.dnd_teamInfo(users=",".join(chunk)).get("users")
+            except (SlackApiError, OSError):
+                continue  # each is asked alone
+            if isinstance(answer, dict):
+                for user_id, info in answer.items():
+                    if isinstance(info, dict):
+                        found[(team_id, user_id)] = info
+    return [
+        replace(c, dnd=found.get((c.nudge.team_id, c.nudge.user_id))) if found else c for c in batch
+    ]
 
 
 def _dnd(ctx: JobContext, team_id: str, user_id: str) -> bool:
@@ -95,7 +132,7 @@ def _follow_zone(ctx: JobContext, claimed: Claimed, user: dict[str, Any]) -> str
     if not zone or not nudge.zone_from_slack:
         return nudge.zone
     if zone != nudge.zone:
-        with ctx.sessions.begin() as session:
+        with WRITES, ctx.sessions.begin() as session:
             delivery.follow_zone(session, nudge_id=nudge.id, zone=zone, now=ctx.now())
     return zone
 
@@ -105,7 +142,7 @@ def _refused(ctx: JobContext, claimed: Claimed, code: str) -> str:
         return _gone(ctx, claimed, code)
     if code in WORKSPACE_ERRORS:
         log.warning("workspace %s: %s; stopping its work", claimed.nudge.team_id, code)
-        with ctx.sessions.begin() as session:
+        with WRITES, ctx.sessions.begin() as session:
             workspaces.deactivate(
                 session, team_id=claimed.nudge.team_id, reason=code, now=ctx.now()
             )
@@ -130,7 +167,7 @@ def _token_refused(ctx: JobContext) -> bool:
 def _gone(ctx: JobContext, claimed: Claimed, code: str) -> str:
     """The person can't be reached: stop their nudge (they can turn it on again)."""
     log.info("%s %s stopped: %s", claimed.nudge.kind, claimed.nudge.id, code)
-    with ctx.sessions.begin() as session:
+    with WRITES, ctx.sessions.begin() as session:
         delivery.stop(session, nudge_id=claimed.nudge.id, reason=code, now=ctx.now())
         delivery.record(session, day_id=claimed.day_id, status="failed", now=ctx.now())
     return "stopped"
@@ -138,6 +175,6 @@ def _gone(ctx: JobContext, claimed: Claimed, code: str) -> str:
 
 def record(ctx: JobContext, claimed: Claimed, status: str, **where: Any) -> str:
     """Record what happened to a claimed day, in a transaction of its own."""
-    with ctx.sessions.begin() as session:
+    with WRITES, ctx.sessions.begin() as session:
         delivery.record(session, day_id=claimed.day_id, status=status, now=ctx.now(), **where)
     return status

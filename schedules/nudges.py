@@ -22,7 +22,7 @@ from datetime import timedelta
 from bot.habits import delivery
 from bot.habits.delivery import Claimed
 from models.db import reads_for
-from schedules import habit_job, reflection_job
+from schedules import direct, habit_job, reflection_job
 from schedules.context import JobContext
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class NudgeSender:
                 wait(futures, timeout=0.05, return_when=FIRST_COMPLETED)
             if self._stopping.is_set():
                 break
-            for claimed in self._claim(due[start : start + CLAIMS]):
+            for claimed in direct.with_dnd(ctx, self._claim(due[start : start + CLAIMS])):
                 futures.append(self.pool.submit(self._send, claimed))
         wait(futures)
         outcomes = Counter(f.result() for f in futures)
@@ -76,7 +76,7 @@ class NudgeSender:
     def _claim(self, items: list[delivery.Due]) -> list[Claimed]:
         now = self.ctx.now()
         try:
-            with self.ctx.sessions.begin() as session:
+            with direct.WRITES, self.ctx.sessions.begin() as session:
                 return delivery.claim_all(session, items, now=now, grace=self.grace, worker=WORKER)
         except Exception:  # a database hiccup: nothing of this batch was claimed
             log.exception("claiming %d personal nudges failed; retrying next pass", len(items))
@@ -105,7 +105,7 @@ class NudgeSender:
 
 def _record(ctx: JobContext, claimed: Claimed, status: str) -> None:
     try:
-        with ctx.sessions.begin() as session:
+        with direct.WRITES, ctx.sessions.begin() as session:
             delivery.record(session, day_id=claimed.day_id, status=status, now=ctx.now())
     except Exception:
         log.exception("recording personal nudge %s failed", claimed.nudge.id)

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -86,8 +87,7 @@ class PromptScheduler:
         )
         self.scheduler.add_job(
             send_nudges,
-            "interval",
-            seconds=self.nudge_seconds,
+            **nudge_trigger(self.nudge_seconds),
             args=[self],
             id="nudges",
             replace_existing=True,
@@ -221,6 +221,16 @@ def follow_up(runner: PromptScheduler) -> None:
         asked = run_followups(runner.ctx)
         if asked:
             log.info("asked about %s commitments", asked)
+
+
+def nudge_trigger(seconds: float) -> dict[str, Any]:
+    """When to look for personal nudges: at second 0 of every minute and every `seconds`
+    after (a reminder is due on a minute, so it is found at once, not up to an interval
+    late); plainly every `seconds` when that does not divide a minute."""
+    whole = int(seconds)
+    if whole == seconds and 1 <= whole <= 60 and 60 % whole == 0:
+        return {"trigger": "cron", "second": f"*/{whole}"}
+    return {"trigger": "interval", "seconds": seconds}
 
 
 def send_nudges(runner: PromptScheduler) -> None:

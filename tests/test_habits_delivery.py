@@ -448,3 +448,28 @@ def test_off_is_never_and_resume_schedules_the_next(bot: SlackDriver) -> None:
     assert datetime.now(UTC) < nxt <= datetime.now(UTC) + timedelta(days=1)
     send_pass(bot, nxt + 5 * SECOND)
     assert len(reminders(bot)) == 1
+
+
+def test_do_not_disturb_is_read_for_the_batch_at_once_or_alone_when_slack_wont_say(
+    bot: SlackDriver,
+) -> None:
+    """dnd.teamInfo answers for everyone due together; when it fails, each is asked alone
+    (dnd.info) and do-not-disturb is still respected."""
+    quiet, here = bot.user, slack_id("U")
+    first = make_habit(bot, datetime(2026, 2, 16, 12, 0, tzinfo=UTC))
+    make_habit(bot, datetime(2026, 2, 16, 12, 0, tzinfo=UTC), user=here)
+    at = due(bot) + 5 * SECOND
+    bot.slack.dnd[quiet] = {"snooze_enabled": True, "snooze_endtime": at.timestamp() + 3 * 86400}
+    send_pass(bot, at)
+    asked = [c.params.get("users", "") for c in bot.slack.calls_to("dnd.teamInfo")]
+    assert any(quiet in users and here in users for users in asked)
+    alone = [c for c in bot.slack.calls_to("dnd.info") if c.params.get("user") in (quiet, here)]
+    assert alone == []
+    assert dms(bot, quiet) == [] and len(reminders(bot, here)) == 1
+    assert days_of(bot, first.id)[-1][1] == "away"
+
+    bot.slack.fail("dnd.teamInfo", "ratelimited")
+    send_pass(bot, due(bot) + 5 * SECOND)
+    alone = [c for c in bot.slack.calls_to("dnd.info") if c.params.get("user") in (quiet, here)]
+    assert {c.params["user"] for c in alone} == {quiet, here}
+    assert dms(bot, quiet) == [] and len(reminders(bot, here)) == 2

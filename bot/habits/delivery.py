@@ -9,8 +9,10 @@ reminder a day. A batch of nudges is claimed in three statements, however many i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -24,11 +26,14 @@ from models.tables import Workspace
 
 @dataclass(frozen=True)
 class Claimed:
-    """A day claimed by this process: send it, then record what happened."""
+    """A day claimed by this process: send it, then record what happened. `dnd` is the
+    person's do-not-disturb as Slack gave it for the whole batch (dnd.teamInfo), or None
+    when it must be asked for them alone."""
 
     day_id: int
     day: date
     nudge: Nudge
+    dnd: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
