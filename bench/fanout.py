@@ -54,7 +54,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -115,7 +115,6 @@ class RateLimitedSlack(FakeSlack):
         super().__init__()
         self.delay = delay
         self.interval = interval
-        self.delays = defaultdict(lambda: delay)  # every other method: the default answer, late
         self.posts: list[Post] = []
         self._last_ok: dict[str, float] = {}
 
@@ -147,6 +146,10 @@ class RateLimitedSlack(FakeSlack):
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         if request.path.split("?", 1)[0] != "/api/chat.postMessage":
+            # Every other method: the default answer, late. (Not through `delays`: FakeSlack
+            # reads it with .get(method, 0), which a defaultdict answers with 0, so users.info
+            # and the like were answered at once.)
+            time.sleep(self.delay)
             super()._handle(request)
             return
         arrived = time.time()
