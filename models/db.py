@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import threading
 import time
 import weakref
@@ -130,7 +131,11 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_conn.cursor()
         if ":memory:" not in url:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # WAL is kept in the file: the first connection sets it. One that finds another
+            # process holding the file's lock (a first start migrating) goes on without, and
+            # waits for the lock where it needs it (BEGIN IMMEDIATE, below).
+            with contextlib.suppress(sqlite3.OperationalError):
+                cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
