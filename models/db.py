@@ -25,12 +25,11 @@ Slack ack fails soon and says so rather than hanging:
   `DB_TIMEOUT + 0.5` s of silence: it closes, raises, and the pool drops it. For as long
   again, new connections to that server fail at once instead of waiting for it too, so a
   silent server costs a request 2.5 s (a pooled connection) or 2 s (a new one), not more.
-- There is no `idle_in_transaction_session_timeout`: the scheduler's leader keeps one
-  connection, holding its advisory lock, in a transaction between its checks.
+- No `idle_in_transaction_session_timeout`: the scheduler's leader holds its advisory lock
+  in a transaction between its checks.
 
-Work that may legitimately wait longer (migrations, which also wait for another process's
-migration lock) uses `unhurried(engine)`, which lifts these limits for its transactions.
-`ping(engine)` is the readiness check: `SELECT 1` within a time limit, never hanging.
+Migrations may wait longer (for another process's migration too): `unhurried(engine)`
+lifts these limits. `ping(engine)` is the readiness check: `SELECT 1`, never hanging.
 """
 
 from __future__ import annotations
@@ -57,10 +56,9 @@ UNHURRIED = "nudgebot_unhurried"  # execution option: no time limits
 
 
 def normalise_url(url: str) -> str:
-    """`url` naming the driver we ship: `postgresql://` and `postgres://` become
-    `postgresql+psycopg://`. Plain `postgresql://` would make SQLAlchemy look for psycopg2,
-    which is not a dependency, and it no longer knows `postgres://` (as some hosts hand
-    out) at all. Every other URL is returned as it is."""
+    """`url` naming the driver we ship: `postgresql://` and `postgres://` (as some hosts
+    hand out; SQLAlchemy would look for psycopg2, or not know it) become
+    `postgresql+psycopg://`. Every other URL is returned as it is."""
     for scheme in ("postgresql://", "postgres://"):
         if url.startswith(scheme):
             return PSYCOPG + url[len(scheme) :]
@@ -131,9 +129,7 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_conn.cursor()
         if ":memory:" not in url:
-            # WAL is kept in the file: the first connection sets it. One that finds another
-            # process holding the file's lock (a first start migrating) goes on without, and
-            # waits for the lock where it needs it (BEGIN IMMEDIATE, below).
+            # The file keeps WAL once set; while another process migrates, go on without.
             with contextlib.suppress(sqlite3.OperationalError):
                 cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
