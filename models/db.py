@@ -25,8 +25,7 @@ Slack ack fails soon and says so rather than hanging:
   `DB_TIMEOUT + 0.5` s of silence: it closes, raises, and the pool drops it. For as long
   again, new connections to that server fail at once instead of waiting for it too, so a
   silent server costs a request 2.5 s (a pooled connection) or 2 s (a new one), not more.
-- No `idle_in_transaction_session_timeout`: the scheduler's leader holds its advisory lock
-  in a transaction between its checks.
+- No `idle_in_transaction_session_timeout`: the scheduler's leader idles in a transaction.
 
 Migrations may wait longer (for another process's migration too): `unhurried(engine)`
 lifts these limits. `ping(engine)` is the readiness check: `SELECT 1`, never hanging.
@@ -66,8 +65,8 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url` (normalised first), with the time limits above. SQLite gets WAL,
-    foreign keys on, and files only their owner can read."""
+    """An engine for `url` (normalised first), with the limits above. SQLite: WAL, foreign
+    keys on, files only their owner can read."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
