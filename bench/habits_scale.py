@@ -18,9 +18,10 @@ Retry-After: 1). A reminder is posted to the person's user id, so its channel is
    same minute, the others at least 30 minutes away from it. Each run has a fresh database
    and minute:
    - scheduler: `schedules.build_scheduler(..., nudge_seconds=N)`, once for each N of
-     --nudge-seconds (default 15, the app's, and 5), started so that its "nudges" job passes
-     0.5 s before the minute, the worst phase: the reminders are found one interval later.
-     APScheduler's own timing throughout.
+     --nudge-seconds (default 15, the app's, and 5), started 0.5 s (plus whole intervals)
+     before the minute: with a plain interval trigger that is the worst phase, the reminders
+     found one interval late; the app's trigger (schedules.runner.nudge_trigger) passes at
+     second 0 of each minute whenever it was started. APScheduler's own timing throughout.
    - direct: `schedules.nudges.NudgeSender.run()` called at the minute: the send alone.
    Reported: lag from the minute to each DM answered by the fake (first, p50, p99, all), when
    the claims were written, 429s, Slack calls, doubles counted two ways (successful DMs per
@@ -308,7 +309,8 @@ def run_fanout(
                         passes.append((begun - boundary, time.time() - boundary))
 
                 runner.scheduler.add_listener(heard, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-                # Start so that a pass comes PHASE_S before the minute: the worst phase.
+                # Start PHASE_S (plus whole intervals) before the minute: an interval
+                # trigger's worst phase; a minute-aligned one passes at :00 regardless.
                 step = nudge_seconds
                 start_at = (
                     boundary - PHASE_S - step * int((boundary - PHASE_S - time.time()) // step)
