@@ -60,13 +60,16 @@ class NudgeSender:
         with reads_for(ctx.sessions)() as session:
             due = delivery.due(session, now=ctx.now(), limit=BATCH)
         futures: list[Future[str]] = []
+        pending: set[Future[str]] = set()
         for start in range(0, len(due), CLAIMS):
-            while sum(not f.done() for f in futures) > self.threads + CLAIMS:
-                wait(futures, timeout=0.05, return_when=FIRST_COMPLETED)
+            while len(pending) > self.threads + CLAIMS:  # wait for sends to catch up
+                pending = wait(pending, return_when=FIRST_COMPLETED).not_done
             if self._stopping.is_set():
                 break
             for claimed in direct.with_dnd(ctx, self._claim(due[start : start + CLAIMS])):
-                futures.append(self.pool.submit(self._send, claimed))
+                future = self.pool.submit(self._send, claimed)
+                futures.append(future)
+                pending.add(future)
         wait(futures)
         outcomes = Counter(f.result() for f in futures)
         if outcomes:
