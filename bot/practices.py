@@ -1,63 +1,11 @@
 """The Five Practices as data: each practice's two commitments and their prompts, in the
-project's own words. `bot.catalogue` is how the rest of the code reads them.
-"""
+project's own words (their shapes: bot/practice_types.py). `bot.catalogue` reads them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bot.practice_types import RESPONSE_KINDS, Commitment, Practice, Prompt, prompt
 
-RESPONSE_KINDS = (
-    "kudos",
-    "win",
-    "vision",
-    "hope",
-    "fear",
-    "goal",
-    "pilot",
-    "idea",
-    "learning",
-    "reflection",
-    "habit",
-)
-
-
-@dataclass(frozen=True)
-class Prompt:
-    key: str
-    text: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class Commitment:
-    key: str
-    name: str
-    summary: str
-    prompts: tuple[Prompt, ...]
-
-
-@dataclass(frozen=True)
-class Practice:
-    key: str
-    name: str
-    emoji: str
-    summary: str
-    commitments: tuple[Commitment, ...]
-    aliases: tuple[str, ...]
-    # The commitment a kudos or win tagged with this practice counts under.
-    tag_commitment: str
-
-    def commitment(self, key: str) -> Commitment:
-        return next(c for c in self.commitments if c.key == key)
-
-    @property
-    def prompts(self) -> tuple[Prompt, ...]:
-        return tuple(p for c in self.commitments for p in c.prompts)
-
-
-def _p(key: str, kind: str, text: str) -> Prompt:
-    return Prompt(key=key, text=text, kind=kind)
-
+__all__ = ["PRACTICES", "RESPONSE_KINDS", "Commitment", "Practice", "Prompt"]
 
 PRACTICES: tuple[Practice, ...] = (
     Practice(
@@ -73,20 +21,20 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Develop your voice",
                 summary="Decide what you stand for and say it in a way that suits you.",
                 prompts=(
-                    _p(
+                    prompt(
                         "model.voice.1",
                         "reflection",
                         "If your team heard only one message from you this month, what should it "
                         "be? Write it in a sentence or two.",
                     ),
-                    _p(
+                    prompt(
                         "model.voice.2",
                         "reflection",
                         "Which way of sharing your thinking feels most like you: a short post, a "
                         "longer write-up, a recorded update, a live chat? What will you share "
                         "that way this week?",
                     ),
-                    _p(
+                    prompt(
                         "model.voice.3",
                         "reflection",
                         "Whose way of communicating do you admire, inside or outside the company? "
@@ -99,19 +47,19 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Lead by example",
                 summary="Do first what you ask of others, in the open.",
                 prompts=(
-                    _p(
+                    prompt(
                         "model.example.1",
                         "reflection",
                         "Think of something you asked of the team lately. Where did you do it "
                         "yourself this week, where everyone could see?",
                     ),
-                    _p(
+                    prompt(
                         "model.example.2",
                         "kudos",
                         "Who here acted on our values this week without being asked? Tell us "
                         "who and what they did.",
                     ),
-                    _p(
+                    prompt(
                         "model.example.3",
                         "reflection",
                         "What did you share with the whole team this week that usually stays "
@@ -134,19 +82,19 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Imagine the possibilities",
                 summary="Describe the future worth working for, then write down the plan.",
                 prompts=(
-                    _p(
+                    prompt(
                         "vision.imagine.1",
                         "vision",
                         "Picture this team five years from now, at its best. What is different "
                         "about how we work?",
                     ),
-                    _p(
+                    prompt(
                         "vision.imagine.2",
                         "goal",
                         "Name one thing this team should have achieved a year from now. How "
                         "would we know we got there?",
                     ),
-                    _p(
+                    prompt(
                         "vision.imagine.3",
                         "idea",
                         "What belongs on our plan that nobody has written down yet?",
@@ -158,18 +106,18 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Enlist others",
                 summary="Listen for people's hopes and worries and make them part of the plan.",
                 prompts=(
-                    _p(
+                    prompt(
                         "vision.enlist.1",
                         "hope",
                         "What do you most hope this team gets right in the coming months?",
                     ),
-                    _p(
+                    prompt(
                         "vision.enlist.2",
                         "fear",
                         "What worries you about where we are heading? Answers are anonymous: "
                         "your name is never stored.",
                     ),
-                    _p(
+                    prompt(
                         "vision.enlist.3",
                         "hope",
                         "Which part of our vision matters most to you personally, and why?",
@@ -191,19 +139,19 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Make room for change",
                 summary="Question old habits and open the channels between teams.",
                 prompts=(
-                    _p(
+                    prompt(
                         "challenge.change.1",
                         "idea",
                         "Which of our habits would we never start today if we were beginning "
                         "from scratch? What would you do instead?",
                     ),
-                    _p(
+                    prompt(
                         "challenge.change.2",
                         "idea",
                         "Where does information get stuck between teams? Suggest one way to "
                         "open that up.",
                     ),
-                    _p(
+                    prompt(
                         "challenge.change.3",
                         "idea",
                         "What question about how we work have you been holding back? Ask it here.",
@@ -215,18 +163,18 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Experiment and take risks",
                 summary="Run small pilots, learn from what fails, build on small wins.",
                 prompts=(
-                    _p(
+                    prompt(
                         "challenge.experiment.1",
                         "pilot",
                         "What small experiment could we start this week, with little to lose "
                         "if it fails?",
                     ),
-                    _p(
+                    prompt(
                         "challenge.experiment.2",
                         "learning",
                         "Something didn't work out lately. What did it teach you?",
                     ),
-                    _p(
+                    prompt(
                         "challenge.experiment.3",
                         "win",
                         "What small win moved us forward this week, however modest?",
@@ -248,18 +196,18 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Fuel buy-in",
                 summary="Let teams set their own goals and share them across the company.",
                 prompts=(
-                    _p(
+                    prompt(
                         "enable.buyin.1",
                         "goal",
                         "What goal did your team set for itself this quarter? Share it so "
                         "other teams can help.",
                     ),
-                    _p(
+                    prompt(
                         "enable.buyin.2",
                         "kudos",
                         "Who from another team helped you lately? Give them the credit.",
                     ),
-                    _p(
+                    prompt(
                         "enable.buyin.3",
                         "win",
                         "Where did trusting someone with a decision pay off recently?",
@@ -271,18 +219,18 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Empower people",
                 summary="Make time for learning, be clear on guidelines, measure what matters.",
                 prompts=(
-                    _p(
+                    prompt(
                         "enable.empower.1",
                         "learning",
                         "What did you learn this week, and where did you learn it?",
                     ),
-                    _p(
+                    prompt(
                         "enable.empower.2",
                         "idea",
                         "Which question about our guidelines or tools do you keep hearing? "
                         "Where should people go for the answer?",
                     ),
-                    _p(
+                    prompt(
                         "enable.empower.3",
                         "goal",
                         "What would you like to get better at this month, and who could help you?",
@@ -304,17 +252,17 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Recognise individual excellence",
                 summary="Find the heroes, tell their stories, reward the work.",
                 prompts=(
-                    _p(
+                    prompt(
                         "heart.recognise.1",
                         "kudos",
                         "Who went above and beyond this week? Name them and say what they did.",
                     ),
-                    _p(
+                    prompt(
                         "heart.recognise.2",
                         "win",
                         "Tell us a success story from this week that more people should hear.",
                     ),
-                    _p(
+                    prompt(
                         "heart.recognise.3",
                         "kudos",
                         "Whose quiet work made your week easier? Thank them here.",
@@ -326,17 +274,17 @@ PRACTICES: tuple[Practice, ...] = (
                 name="Build community",
                 summary="Celebrate milestones and stay close to the people doing the work.",
                 prompts=(
-                    _p(
+                    prompt(
                         "heart.community.1",
                         "win",
                         "Which milestone did we reach lately that deserves a celebration?",
                     ),
-                    _p(
+                    prompt(
                         "heart.community.2",
                         "idea",
                         "How should we mark our next milestone together? Suggest something fun.",
                     ),
-                    _p(
+                    prompt(
                         "heart.community.3",
                         "reflection",
                         "When did you last talk face to face with someone whose work you rely "

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "handlers", "schedules", "models", "playground")
 # The practices, their commitments and prompts are data, not code.
-LONG_DATA = {"bot/practices.py"}
+LONG_DATA: set[str] = set()  # data modules allowed past the limit: none now
 MAX_LINES = 300
 
 # What each top-level part may import from the project (besides itself).
@@ -33,6 +33,7 @@ SHARED = {
     "bot.text",
     "bot.catalogue",
     "bot.practices",
+    "bot.practice_types",
     "bot.tags",
     "bot.blocks",
     "bot.runtime",
