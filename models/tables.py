@@ -81,6 +81,8 @@ class Recognition(Base):
     prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="SET NULL"))
     dedupe_key: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The team value the kudos shows (`+<value>`), as it was named when given.
+    team_value: Mapped[str | None] = mapped_column(String(64))
 
     recipients: Mapped[list[RecognitionRecipient]] = relationship(
         back_populates="recognition",
@@ -142,6 +144,8 @@ class Response(Base):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("responses.id", ondelete="SET NULL"), index=True
     )
+    # The team value a win shows (`+<value>`), as it was named when shared.
+    team_value: Mapped[str | None] = mapped_column(String(64))
 
 
 class Statement(Base):
@@ -254,3 +258,15 @@ class Milestone(Base):
     user_id: Mapped[str | None] = mapped_column(SlackId)
     reached_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     celebrated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PrivateHint(Base):
+    """When a person was last given a private hint of a kind (how to make praise specific),
+    so that it comes at most once a week. Deleted with the person (forget me)."""
+
+    __tablename__ = "private_hints"
+
+    team_id: Mapped[str] = mapped_column(SlackId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(SlackId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
