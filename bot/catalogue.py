@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from bot.practices import PRACTICES, RESPONSE_KINDS, Commitment, Practice, Prompt
+from bot.practice_types import RESPONSE_KINDS, Commitment, Practice, Prompt
+from bot.practices import PRACTICES
 
 __all__ = ["PRACTICES", "RESPONSE_KINDS", "Commitment", "Practice", "Prompt"]
 

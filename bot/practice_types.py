@@ -20,11 +20,26 @@ RESPONSE_KINDS = (
 )
 
 
+# What a prompt may refer to that a workspace holds only once someone publishes it.
+NEEDS = ("values", "vision")
+
+
 @dataclass(frozen=True)
 class Prompt:
     key: str
+    # The question as it reads when it names nothing the workspace holds.
     text: str
     kind: str
+    # Asked only where the workspace holds this (see NEEDS): the team's values, its vision.
+    needs: str | None = None
+    # The question naming one of the team's values, `{value}` where it goes.
+    naming: str | None = None
+
+    def ask(self, value: str | None = None) -> str:
+        """The question as posted: naming `value` when the prompt names one."""
+        if value and self.naming:
+            return self.naming.replace("{value}", value)
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,9 @@ class Practice:
         return tuple(p for c in self.commitments for p in c.prompts)
 
 
-def prompt(key: str, kind: str, text: str) -> Prompt:
-    """A prompt, written as the catalogue lists them: key, kind of answer, text."""
-    return Prompt(key=key, text=text, kind=kind)
+def prompt(
+    key: str, kind: str, text: str, *, needs: str | None = None, naming: str | None = None
+) -> Prompt:
+    """A prompt, written as the catalogue lists them: key, kind of answer, text; what it
+    needs the workspace to hold, and its wording naming a value."""
+    return Prompt(key=key, text=text, kind=kind, needs=needs, naming=naming)

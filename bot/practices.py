@@ -3,9 +3,7 @@ project's own words (their shapes: bot/practice_types.py). `bot.catalogue` reads
 
 from __future__ import annotations
 
-from bot.practice_types import RESPONSE_KINDS, Commitment, Practice, Prompt, prompt
-
-__all__ = ["PRACTICES", "RESPONSE_KINDS", "Commitment", "Practice", "Prompt"]
+from bot.practice_types import Commitment, Practice, prompt
 
 PRACTICES: tuple[Practice, ...] = (
     Practice(
@@ -58,6 +56,9 @@ PRACTICES: tuple[Practice, ...] = (
                         "kudos",
                         "Who here acted on our values this week without being asked? Tell us "
                         "who and what they did.",
+                        needs="values",
+                        naming="Who here acted on *{value}* this week without being asked? "
+                        "Tell us who and what they did.",
                     ),
                     prompt(
                         "model.example.3",
@@ -80,7 +81,7 @@ PRACTICES: tuple[Practice, ...] = (
             Commitment(
                 key="imagine",
                 name="Imagine the possibilities",
-                summary="Describe the future worth working for, then write down the plan.",
+                summary="Describe the future worth working for, and the first steps to it.",
                 prompts=(
                     prompt(
                         "vision.imagine.1",
@@ -97,14 +98,14 @@ PRACTICES: tuple[Practice, ...] = (
                     prompt(
                         "vision.imagine.3",
                         "idea",
-                        "What belongs on our plan that nobody has written down yet?",
+                        "What step toward where we're heading has nobody named yet?",
                     ),
                 ),
             ),
             Commitment(
                 key="enlist",
                 name="Enlist others",
-                summary="Listen for people's hopes and worries and make them part of the plan.",
+                summary="Listen for people's hopes and worries and let them shape where we go.",
                 prompts=(
                     prompt(
                         "vision.enlist.1",
@@ -121,6 +122,7 @@ PRACTICES: tuple[Practice, ...] = (
                         "vision.enlist.3",
                         "hope",
                         "Which part of our vision matters most to you personally, and why?",
+                        needs="vision",
                     ),
                 ),
             ),
@@ -255,7 +257,8 @@ PRACTICES: tuple[Practice, ...] = (
                     prompt(
                         "heart.recognise.1",
                         "kudos",
-                        "Who went above and beyond this week? Name them and say what they did.",
+                        "Whose work made a difference this week? Say what they did and what "
+                        "it made possible.",
                     ),
                     prompt(
                         "heart.recognise.2",

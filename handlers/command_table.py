@@ -21,6 +21,7 @@ from bot.recognition.commands import KUDOS
 from bot.reflection.commands import REFLECT
 from bot.scheduling.commands import SCHEDULE
 from bot.statements.commands import GUIDELINES, VISION
+from bot.values.commands import VALUES
 
 
 def _no_args(_rest: str) -> None:
@@ -56,6 +57,7 @@ NUDGE_ROWS: tuple[Command[Any], ...] = (
     PROGRESS,
     PRACTICES,
     GUIDELINES,
+    VALUES,
     DIGEST,
     MILESTONES,
     EXPORT,

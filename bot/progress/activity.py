@@ -6,8 +6,9 @@ practice, its kind (see bot.progress.parts), when it happened and who did it.
 - an answer (win, hope, worry, goal, pilot, idea, learning, ...), under its practice; a
   worry has no author;
 - a commitment made (when made) and kept (when answered kept): Model the Way;
-- the vision or the guidelines published: Inspire a Shared Vision. Statements belong to
-  the workspace, so they count in every channel of it.
+- the vision or the guidelines published: Inspire a Shared Vision; the team's values
+  published: Model the Way (parts.PUBLISHED_PRACTICE). Statements belong to the workspace,
+  so they count in every channel of it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, func, literal, select, union_all
+from sqlalchemy import String, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.progress import parts
@@ -81,8 +82,12 @@ def selects(
         Commitment.answered_at,
         Commitment.user_id,
     ).where(*mine, Commitment.status == "kept", *_between(Commitment.answered_at, since, until))
+    homes = parts.PUBLISHED_PRACTICE.items()
     published = select(
-        literal(parts.VISION, String),
+        case(
+            *((Statement.kind == kind, literal(practice, String)) for kind, practice in homes),
+            else_=literal(parts.VISION, String),
+        ),
         literal("published_", String) + Statement.kind,
         Statement.created_at,
         Statement.author_id,

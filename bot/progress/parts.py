@@ -16,11 +16,18 @@ from bot.blocks import plural
 # Kinds that are not answers: a commitment made or kept, a statement published.
 MADE = "commitment"
 KEPT = "kept"
-PUBLISHED = {"vision": "published_vision", "guidelines": "published_guidelines"}
+PUBLISHED = {
+    "vision": "published_vision",
+    "guidelines": "published_guidelines",
+    "values": "published_values",
+}
 
 # The practice each of those counts under.
 MODEL = "model"
 VISION = "vision"
+# A statement published counts under Inspire a Shared Vision, but the team's values:
+# clarifying them is Model the Way.
+PUBLISHED_PRACTICE = {"vision": VISION, "guidelines": VISION, "values": MODEL}
 
 # Kind -> (one, many), as the catalogue words them.
 NOUNS = catalogue.KIND_NOUNS
@@ -29,6 +36,7 @@ NOUNS = catalogue.KIND_NOUNS
 ORDER = (
     PUBLISHED["vision"],
     PUBLISHED["guidelines"],
+    PUBLISHED["values"],
     MADE,
     KEPT,
     "kudos",
@@ -60,7 +68,7 @@ def words(part: Part, *, after_made: bool = False, given: bool = False) -> str:
     if part.kind == "kudos" and given:
         return plural(n, "kudos", "kudos") + " given"
     if part.kind in PUBLISHED.values():
-        what = "vision" if part.kind == PUBLISHED["vision"] else "guidelines"
+        what = part.kind.removeprefix("published_")
         return f"{what} published" + TIMES.get(n, f" {n:,} times")
     if part.kind == MADE:
         return plural(n, "commitment") + " made"

@@ -1,4 +1,5 @@
-"""Versioned workspace statements: the vision and the guidelines. The newest is current."""
+"""Versioned workspace statements: the vision, the guidelines and the team's values (one a
+line, bot/values). The newest is current."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from models.queries import ensure_workspace
 from models.tables import Statement
 
-KINDS = ("vision", "guidelines")
+KINDS = ("vision", "guidelines", "values")
 
 
 @dataclass(frozen=True)
