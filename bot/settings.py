@@ -36,6 +36,8 @@ class Settings:
     kudos_daily_cap: int | None = None
     leaders: frozenset[str] = field(default_factory=frozenset)
     misfire_grace_seconds: int = 3600
+    # The practice pulse shows results only from this many answers (at least 3).
+    pulse_min_group: int = 5
 
     @property
     def socket_mode(self) -> bool:
@@ -149,6 +151,19 @@ def load_settings(env: Mapping[str, str] | None = None, role: str = "all") -> Se
         "use a number of seconds, such as 3600 (one hour)",
     )
 
+    min_group = _int(
+        env,
+        "NUDGEBOT_PULSE_MIN_GROUP",
+        0,
+        100_000,
+        "use a whole number of answers, 3 or more (default 5)",
+    )
+    if min_group is not None and min_group < 3:
+        raise SettingsError(
+            f"NUDGEBOT_PULSE_MIN_GROUP={min_group} is too small: with fewer than 3 answers "
+            "people could tell who rated what. Use 3 or more (default 5)."
+        )
+
     leaders_raw = _get(env, "NUDGEBOT_LEADERS") or ""
     leaders = frozenset(part for part in re.split(r"[\s,]+", leaders_raw) if part)
     for user_id in leaders:
@@ -170,4 +185,5 @@ def load_settings(env: Mapping[str, str] | None = None, role: str = "all") -> Se
         kudos_daily_cap=cap or None,
         leaders=leaders,
         misfire_grace_seconds=3600 if grace is None else grace,
+        pulse_min_group=5 if min_group is None else min_group,
     )

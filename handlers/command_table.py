@@ -17,6 +17,7 @@ from bot.privacy.commands import EXPORT, FORGET_ME
 from bot.progress.commands import PROGRESS
 from bot.progress.commands import share as share_progress
 from bot.prompts.commands import LOGS, NOW, WIN
+from bot.pulse.commands import PULSE
 from bot.recognition.commands import KUDOS
 from bot.reflection.commands import REFLECT
 from bot.scheduling.commands import SCHEDULE
@@ -55,6 +56,7 @@ NUDGE_ROWS: tuple[Command[Any], ...] = (
     HABITS,
     REFLECT,
     PROGRESS,
+    PULSE,
     PRACTICES,
     GUIDELINES,
     VALUES,

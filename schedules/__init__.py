@@ -26,7 +26,9 @@ def build_scheduler(
 ) -> PromptScheduler:
     """The prompt scheduler for this process (not started); it looks for personal nudges
     that are due every `nudge_seconds`."""
-    ctx = JobContext(sessions=sessions, client=client, now=now)
+    ctx = JobContext(
+        sessions=sessions, client=client, now=now, pulse_min_group=settings.pulse_min_group
+    )
     return PromptScheduler(
         ctx,
         engine,

@@ -21,6 +21,8 @@ class JobContext:
     sessions: sessionmaker[Session]
     client: WebClient
     now: Callable[[], datetime]
+    # The practice pulse's minimum group (NUDGEBOT_PULSE_MIN_GROUP), for rounds it opens.
+    pulse_min_group: int = 5
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from schedules.context import Claimed, JobContext
 from schedules.digest_job import plan_digest, post_digest
 from schedules.prompt_job import plan_prompt, post_prompt
+from schedules.pulse_job import plan_pulse, post_pulse
 
 P = TypeVar("P")
 
@@ -32,4 +33,5 @@ class Poster(Generic[P]):
 POSTERS: Mapping[str, Poster[Any]] = {
     "prompt": Poster(plan_prompt, post_prompt),
     "digest": Poster(plan_digest, post_digest),
+    "pulse": Poster(plan_pulse, post_pulse),
 }

@@ -29,6 +29,7 @@ from schedules.followups import run_followups
 from schedules.jobs import active_schedules, post_occurrence
 from schedules.leader import Leadership
 from schedules.nudges import NudgeSender
+from schedules.pulse_job import run_pulse
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,12 @@ class PromptScheduler:
         workers: int = 20,
         followup_seconds: float = 60.0,
         nudge_seconds: float = 15.0,
+        pulse_seconds: float = 30.0,
     ) -> None:
         changes.listen()  # a schedule change committed in this process wakes the sync loop
         self.followup_seconds = followup_seconds
         self.nudge_seconds = nudge_seconds
+        self.pulse_seconds = pulse_seconds
         self.nudges = NudgeSender(ctx)
         self.ctx = ctx
         self.grace = timedelta(seconds=grace_seconds)
@@ -90,6 +93,15 @@ class PromptScheduler:
             **nudge_trigger(self.nudge_seconds),
             args=[self],
             id="nudges",
+            replace_existing=True,
+            next_run_time=self.ctx.now(),
+        )
+        self.scheduler.add_job(
+            pulse_pass,
+            "interval",
+            seconds=self.pulse_seconds,
+            args=[self],
+            id="pulse",
             replace_existing=True,
             next_run_time=self.ctx.now(),
         )
@@ -237,3 +249,11 @@ def send_nudges(runner: PromptScheduler) -> None:
     """Send the personal nudges that are due (leader only; each day is claimed once)."""
     if runner.leadership.is_leader:
         runner.nudges.run()
+
+
+def pulse_pass(runner: PromptScheduler) -> None:
+    """The practice pulse's pass: reminders, closes and results (leader only)."""
+    if runner.leadership.is_leader:
+        done = run_pulse(runner.ctx)
+        if done:
+            log.info("practice pulse: %s", dict(done))

@@ -76,6 +76,8 @@ def _named(count: Forgotten) -> str:
         parts.append(plural(count.prompts, "prompt") + " you posted")
     if count.schedules:
         parts.append(plural(count.schedules, "schedule") + " you made")
+    if count.pulse_rounds:
+        parts.append(plural(count.pulse_rounds, "pulse round") + " you opened")
     if count.team_milestones:
         parts.append(plural(count.team_milestones, "team milestone") + " you reached")
     if len(parts) <= 1:
@@ -93,6 +95,10 @@ def _held_lines(held: Forgotten) -> list[str]:
         else "",
         f"• *delete* {plural(held.commitments, 'commitment')} you made" if held.commitments else "",
         "• *delete* your habit and reminders, with their log" if held.habits else "",
+        "• *delete* your pulse choices and your own pulse ratings (the team's anonymous "
+        "answers hold no names)"
+        if held.pulse_ratings or held.pulse_optouts or held.pulse_invites
+        else "",
         f"• *delete* {plural(held.milestones, 'milestone')} about you" if held.milestones else "",
         f"• keep {_kudos(held, 'the ')} in the team's counts, *without your name*"
         if held.kudos_given or held.kudos_received
@@ -160,6 +166,9 @@ def forget_done(done: Forgotten) -> Message:
         f"• {plural(done.answers, 'answer')} deleted" if done.answers else "",
         f"• {plural(done.commitments, 'commitment')} deleted" if done.commitments else "",
         "• your habit and reminders deleted, with their log" if done.habits else "",
+        "• your pulse choices and your own pulse ratings deleted"
+        if done.pulse_ratings or done.pulse_optouts or done.pulse_invites
+        else "",
         f"• {plural(done.milestones, 'milestone')} about you deleted" if done.milestones else "",
         f"• {_kudos(done, '')} kept without your name"
         if done.kudos_given or done.kudos_received

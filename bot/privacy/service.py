@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.digest.milestones import FIRST_PILOT, RECOGNITIONS
 from bot.privacy import mentions
 from models.nudges import PersonalNudge
+from models.pulse import PulseInvite, PulseLeaderRating, PulseOptOut, PulseRound
 from models.tables import (
     Commitment,
     Milestone,
@@ -40,6 +41,12 @@ class Forgotten:
     team_milestones: int = 0  # the team's (the first pilot) that name them: name removed
     mentions: int = 0  # texts others wrote that mention them: mention replaced
     habits: int = 0  # their habit or weekly reflection, with its log: deleted
+    # The practice pulse: a leader's own ratings, "Not for me", invitations of an open
+    # round (deleted); rounds they opened (their name removed). Answers hold no one.
+    pulse_ratings: int = 0
+    pulse_optouts: int = 0
+    pulse_invites: int = 0
+    pulse_rounds: int = 0
 
     @property
     def total(self) -> int:
@@ -74,6 +81,22 @@ def _filters(team_id: str, user_id: str) -> dict[str, tuple[type, tuple]]:  # ty
         ),
         "statements": (Statement, (Statement.team_id == team_id, Statement.author_id == user_id)),
         "prompts": (Prompt, (Prompt.team_id == team_id, Prompt.posted_by == user_id)),
+        "pulse_ratings": (
+            PulseLeaderRating,
+            (PulseLeaderRating.team_id == team_id, PulseLeaderRating.user_id == user_id),
+        ),
+        "pulse_optouts": (
+            PulseOptOut,
+            (PulseOptOut.team_id == team_id, PulseOptOut.user_id == user_id),
+        ),
+        "pulse_invites": (
+            PulseInvite,
+            (PulseInvite.team_id == team_id, PulseInvite.user_id == user_id),
+        ),
+        "pulse_rounds": (
+            PulseRound,
+            (PulseRound.team_id == team_id, PulseRound.opened_by == user_id),
+        ),
         "schedules": (Schedule, (Schedule.team_id == team_id, Schedule.created_by == user_id)),
         "milestones": (
             Milestone,
@@ -117,6 +140,7 @@ _CLEARS: dict[str, dict[str, None]] = {
     "statements": {"author_id": None},
     "prompts": {"posted_by": None},
     "schedules": {"created_by": None},
+    "pulse_rounds": {"opened_by": None},
     "team_milestones": {"user_id": None},
 }
 

@@ -1,0 +1,166 @@
+"""The end of a pulse round: the one reminder to those who have not answered, the close
+that forgets who answered, and the claim on posting the result.
+
+The close runs in one transaction: status closed, the secret gone, the keyed hashes and the
+invitations deleted, and the round's ratings and comments rewritten in a random order, so
+their ids say nothing about which ratings came together or in what order answers arrived.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot.pulse.rounds import Invite, voter_key
+from bot.text import clip
+from models.pulse import (
+    PulseComment,
+    PulseInvite,
+    PulseOptOut,
+    PulseRating,
+    PulseRound,
+    PulseVoter,
+)
+
+_shuffle = random.SystemRandom().shuffle
+
+
+def due_reminders(session: Session, now: datetime) -> list[int]:
+    return list(
+        session.scalars(
+            select(PulseRound.id).where(
+                PulseRound.status == "open",
+                PulseRound.reminded_at.is_(None),
+                PulseRound.remind_at <= now,
+                PulseRound.closes_at > now,
+            )
+        )
+    )
+
+
+def claim_reminder(session: Session, *, round_id: int, now: datetime) -> list[Invite]:
+    """Claim the round's one reminder (only the process whose update sets reminded_at
+    sends it) and return whom to remind: the invitations sent whose keyed hash is not
+    among those who answered, less anyone who said "Not for me" since. Who answered is
+    worked out here, per invitation, and never written down."""
+    claimed = session.execute(
+        update(PulseRound)
+        .where(PulseRound.id == round_id, PulseRound.reminded_at.is_(None))
+        .where(PulseRound.status == "open")
+        .values(reminded_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return []
+    rnd = session.get(PulseRound, round_id)
+    if rnd is None or rnd.secret is None:
+        return []
+    voters = set(session.scalars(select(PulseVoter.voter).where(PulseVoter.round_id == round_id)))
+    out = set(
+        session.scalars(
+            select(PulseOptOut.user_id).where(
+                PulseOptOut.team_id == rnd.team_id, PulseOptOut.channel_id == rnd.channel_id
+            )
+        )
+    )
+    invites = session.execute(
+        select(PulseInvite.id, PulseInvite.user_id, PulseInvite.dm_channel).where(
+            PulseInvite.round_id == round_id, PulseInvite.status == "sent"
+        )
+    ).all()
+    secret = rnd.secret
+    return [
+        Invite(id=i, round_id=round_id, team_id=rnd.team_id, user_id=u, dm_channel=d)
+        for i, u, d in invites
+        if u not in out and voter_key(secret, u) not in voters
+    ]
+
+
+def due_closes(session: Session, now: datetime) -> list[int]:
+    return list(
+        session.scalars(
+            select(PulseRound.id).where(PulseRound.status == "open", PulseRound.closes_at <= now)
+        )
+    )
+
+
+def close(session: Session, *, round_id: int, now: datetime) -> bool:
+    """Close an open round, in one transaction: status closed, the secret gone, the keyed
+    hashes and the invitations deleted, the ratings and comments rewritten in a random
+    order. False if it was not open (closed by someone else)."""
+    closed = session.execute(
+        update(PulseRound)
+        .where(PulseRound.id == round_id, PulseRound.status == "open")
+        .values(status="closed", closed_at=now, secret=None)
+    )
+    if closed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.execute(delete(PulseVoter).where(PulseVoter.round_id == round_id))
+    session.execute(delete(PulseInvite).where(PulseInvite.round_id == round_id))
+    _reshuffle(session, round_id)
+    return True
+
+
+def _reshuffle(session: Session, round_id: int) -> None:
+    ratings = [
+        {"round_id": round_id, "team_id": t, "practice": p, "commitment": c, "rating": r}
+        for t, p, c, r in session.execute(
+            select(
+                PulseRating.team_id,
+                PulseRating.practice,
+                PulseRating.commitment,
+                PulseRating.rating,
+            ).where(PulseRating.round_id == round_id)
+        )
+    ]
+    comments = [
+        {"round_id": round_id, "team_id": t, "text": text}
+        for t, text in session.execute(
+            select(PulseComment.team_id, PulseComment.text).where(PulseComment.round_id == round_id)
+        )
+    ]
+    _shuffle(ratings)
+    _shuffle(comments)
+    session.execute(delete(PulseRating).where(PulseRating.round_id == round_id))
+    session.execute(delete(PulseComment).where(PulseComment.round_id == round_id))
+    if ratings:
+        session.execute(insert(PulseRating), ratings)
+    if comments:
+        session.execute(insert(PulseComment), comments)
+
+
+def unposted(session: Session) -> list[int]:
+    """Closed rounds whose result is not posted yet (the close's post was cut short)."""
+    return list(
+        session.scalars(
+            select(PulseRound.id).where(
+                PulseRound.status == "closed", PulseRound.result_ts.is_(None)
+            )
+        )
+    )
+
+
+def claim_post(session: Session, *, round_id: int) -> bool:
+    """Claim posting a closed round's result: the one process whose update marks it posts."""
+    got = session.execute(
+        update(PulseRound)
+        .where(PulseRound.id == round_id, PulseRound.result_ts.is_(None))
+        .where(PulseRound.status == "closed")
+        .values(result_ts="posting")
+    )
+    return got.rowcount == 1  # type: ignore[attr-defined]
+
+
+def posted(session: Session, *, round_id: int, ts: str) -> None:
+    session.execute(
+        update(PulseRound).where(PulseRound.id == round_id).values(result_ts=clip(ts, 32))
+    )
+
+
+def channel_of(session: Session, round_id: int) -> str:
+    rnd = session.get(PulseRound, round_id)
+    if rnd is None:
+        raise KeyError(round_id)
+    return rnd.channel_id

@@ -1,0 +1,244 @@
+"""The start of a pulse round: opened with an invitation per member, and invitations
+claimed before they are sent. (The reminder and the close: bot/pulse/closing.py.)
+
+Nothing here writes a person next to an answer. Who answered is known only while the round
+is open, as HMAC(round secret, user id) in pulse_voters (bot/pulse/answers.py); the close
+deletes the secret, the hashes and the invitations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot.blocks import local_time
+from bot.errors import UserError
+from models.pulse import (
+    PulseInvite,
+    PulseOptOut,
+    PulseRound,
+)
+from models.queries import ensure_workspace
+from models.tables import Workspace
+
+REMIND_AFTER = timedelta(days=4)
+OPEN_FOR = timedelta(days=7)
+_shuffle = random.SystemRandom().shuffle
+
+
+@dataclass(frozen=True)
+class RoundView:
+    id: int
+    team_id: str
+    channel_id: str
+    number: int
+    status: str
+    opened_at: datetime
+    remind_at: datetime
+    closes_at: datetime
+    invited: int
+    answered: int
+    min_group: int
+
+
+@dataclass(frozen=True)
+class Invite:
+    """An invitation claimed for sending (or a reminder to send)."""
+
+    id: int
+    round_id: int
+    team_id: str
+    user_id: str
+    dm_channel: str | None = None
+
+
+def view(rnd: PulseRound) -> RoundView:
+    return RoundView(
+        id=rnd.id,
+        team_id=rnd.team_id,
+        channel_id=rnd.channel_id,
+        number=rnd.number,
+        status=rnd.status,
+        opened_at=rnd.opened_at,
+        remind_at=rnd.remind_at,
+        closes_at=rnd.closes_at,
+        invited=rnd.invited,
+        answered=rnd.answered,
+        min_group=rnd.min_group,
+    )
+
+
+def voter_key(secret: str, user_id: str) -> str:
+    """HMAC-SHA256 of the user id under the round's secret (64 hex characters)."""
+    return hmac.new(bytes.fromhex(secret), user_id.encode(), hashlib.sha256).hexdigest()
+
+
+def open_round(session: Session, team_id: str, channel_id: str) -> PulseRound | None:
+    return session.scalars(
+        select(PulseRound).where(
+            PulseRound.team_id == team_id,
+            PulseRound.channel_id == channel_id,
+            PulseRound.status == "open",
+        )
+    ).first()
+
+
+def already_open(rnd: PulseRound) -> UserError:
+    return UserError(
+        f"A pulse round is open here already: {rnd.answered} of {rnd.invited} have answered, "
+        f"and it closes {local_time(rnd.closes_at)}. A new one can start after that."
+    )
+
+
+def start(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    members: Iterable[str],
+    opened_by: str | None,
+    min_group: int,
+    now: datetime,
+    schedule_id: int | None = None,
+) -> RoundView:
+    """Open a round in the channel and an invitation (pending) for each member who has not
+    said "Not for me"; UserError if a round is open there already."""
+    ensure_workspace(session, team_id)
+    # One opening at a time per workspace (a row lock on PostgreSQL; SQLite's write
+    # transactions are serial), so two openings can't both find no open round.
+    session.execute(select(Workspace.team_id).where(Workspace.team_id == team_id).with_for_update())
+    current = open_round(session, team_id, channel_id)
+    if current is not None:
+        raise already_open(current)
+    out = set(
+        session.scalars(
+            select(PulseOptOut.user_id).where(
+                PulseOptOut.team_id == team_id, PulseOptOut.channel_id == channel_id
+            )
+        )
+    )
+    people = sorted(set(members) - out)
+    if not people:
+        raise UserError(
+            "There's nobody to ask here: everyone in this channel has said the pulse is not "
+            "for them (or I can't see anyone)."
+        )
+    highest = session.scalar(
+        select(func.max(PulseRound.number)).where(
+            PulseRound.team_id == team_id, PulseRound.channel_id == channel_id
+        )
+    )
+    rnd = PulseRound(
+        team_id=team_id,
+        channel_id=channel_id,
+        number=(highest or 0) + 1,
+        schedule_id=schedule_id,
+        opened_by=opened_by,
+        status="open",
+        opened_at=now,
+        remind_at=now + REMIND_AFTER,
+        closes_at=now + OPEN_FOR,
+        secret=secrets.token_hex(32),
+        invited=len(people),
+        answered=0,
+        min_group=min_group,
+    )
+    session.add(rnd)
+    session.flush()
+    session.execute(
+        insert(PulseInvite),
+        [
+            {
+                "round_id": rnd.id,
+                "team_id": team_id,
+                "user_id": user,
+                "status": "pending",
+                "updated_at": now,
+            }
+            for user in people
+        ],
+    )
+    return view(rnd)
+
+
+def claim_invites(session: Session, *, round_id: int, worker: str, limit: int) -> list[Invite]:
+    """Claim up to `limit` pending invitations of an open round for this worker: only the
+    worker whose update turned them from pending to claimed sends them, so a second
+    process or a restart never sends one twice (a process that dies after claiming loses
+    those invitations rather than risk doubling them)."""
+    ids = list(
+        session.scalars(
+            select(PulseInvite.id)
+            .join(PulseRound, PulseRound.id == PulseInvite.round_id)
+            .where(
+                PulseInvite.round_id == round_id,
+                PulseInvite.status == "pending",
+                PulseRound.status == "open",
+            )
+            .order_by(PulseInvite.id)
+            .limit(limit)
+        )
+    )
+    if not ids:
+        return []
+    got = session.execute(
+        update(PulseInvite)
+        .where(PulseInvite.id.in_(ids), PulseInvite.status == "pending")
+        .values(status="claimed", claimed_by=worker)
+        .returning(PulseInvite.id, PulseInvite.team_id, PulseInvite.user_id)
+    ).all()
+    return [Invite(id=i, round_id=round_id, team_id=t, user_id=u) for i, t, u in got]
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What happened to one claimed invitation: sent (with where), skipped or failed."""
+
+    invite_id: int
+    status: str
+    dm_channel: str | None = None
+    message_ts: str | None = None
+
+
+def record(session: Session, *, round_id: int, outcomes: list[Sent], now: datetime) -> None:
+    """Record what happened to sent invitations; a skipped one (a bot, someone gone) is
+    no longer counted as invited."""
+    for sent in outcomes:
+        session.execute(
+            update(PulseInvite)
+            .where(PulseInvite.id == sent.invite_id)
+            .values(
+                status=sent.status,
+                dm_channel=sent.dm_channel,
+                message_ts=sent.message_ts,
+                updated_at=now,
+            )
+        )
+    skipped = sum(1 for sent in outcomes if sent.status == "skipped")
+    if skipped:
+        # Each invitation is recorded once, so this never goes below nothing.
+        session.execute(
+            update(PulseRound)
+            .where(PulseRound.id == round_id)
+            .values(invited=PulseRound.invited - skipped)
+        )
+
+
+def with_pending(session: Session) -> list[int]:
+    """Open rounds that still have invitations to send (opening was cut short)."""
+    return list(
+        session.scalars(
+            select(PulseInvite.round_id)
+            .join(PulseRound, PulseRound.id == PulseInvite.round_id)
+            .where(PulseInvite.status == "pending", PulseRound.status == "open")
+            .distinct()
+        )
+    )

@@ -1,0 +1,115 @@
+"""The practice pulse on schedule, and the pulse's periodic pass.
+
+As a scheduled kind ("pulse", schedules/posters.py), an occurrence opens a round in the
+channel: post_occurrence has claimed it first, so each occurrence opens at most one round,
+and a channel never has two open at once (bot.pulse.rounds.start refuses).
+
+`run_pulse` (every 30 s, leader only, like the personal nudges) opens nothing: it sends
+invitations an opening left pending (a restart mid-send), sends each round's one reminder
+when due, closes rounds whose week is over and posts their results. Everything it needs is
+in the rows, so it picks up where a stopped process left off; each step is claimed first,
+so nothing is sent or posted twice. Logs name rounds and counts, never a person.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.errors import UserError
+from bot.pulse import closing, render, results, rounds, sending
+from bot.slack.errors import slack_code
+from bot.slack.members import MemberCache
+from models.db import reads_for
+from schedules.context import Claimed, JobContext, mark
+
+log = logging.getLogger(__name__)
+
+_MEMBERS = MemberCache(ttl_seconds=60.0)
+
+
+def plan_pulse(ctx: JobContext, session: Session, claimed: Claimed) -> None:
+    """Nothing to decide while claiming: the round opens once the claim has committed."""
+    return None
+
+
+def post_pulse(ctx: JobContext, claimed: Claimed, plan: None) -> None:
+    """Open a round in the channel, say so there, and send the invitations."""
+    _MEMBERS.forget(claimed.team_id, claimed.channel_id)
+    members = _MEMBERS.members(ctx.client, claimed.team_id, claimed.channel_id)
+    if members.ids is None:
+        mark(ctx, claimed.schedule_id, claimed.occurs_at, "failed", "members unknown")
+        return
+    try:
+        with ctx.sessions.begin() as session:
+            rnd = rounds.start(
+                session,
+                team_id=claimed.team_id,
+                channel_id=claimed.channel_id,
+                members=members.ids,
+                opened_by=None,
+                min_group=ctx.pulse_min_group,
+                now=ctx.now(),
+                schedule_id=claimed.schedule_id,
+            )
+    except UserError:  # a round is open already (or nobody to ask): this one is skipped
+        mark(ctx, claimed.schedule_id, claimed.occurs_at, "skipped", "a round is open")
+        return
+    log.info("pulse round %s opened on schedule: %d invited", rnd.id, rnd.invited)
+    posted = ctx.client.chat_postMessage(
+        channel=claimed.channel_id, **render.opened(rnd, None).kwargs()
+    )
+    mark(ctx, claimed.schedule_id, claimed.occurs_at, "posted", None, str(posted["ts"]))
+    sending.send_invites(ctx.sessions, ctx.client, rnd.id, now=ctx.now)
+
+
+def post_result(ctx: JobContext, round_id: int) -> str:
+    """Post a closed round's result in its channel, once (claimed first)."""
+    with ctx.sessions.begin() as session:
+        if not closing.claim_post(session, round_id=round_id):
+            return "claimed elsewhere"
+    with reads_for(ctx.sessions)() as session:
+        res = results.round_result(session, round_id)
+        channel = closing.channel_of(session, round_id)
+    try:
+        posted = ctx.client.chat_postMessage(channel=channel, **render.result(res).kwargs())
+        ts, outcome = str(posted["ts"]), "posted"
+    except SlackApiError as err:
+        outcome = slack_code(err)
+        ts = f"failed: {outcome}"
+        log.warning("pulse round %s: the result could not be posted: %s", round_id, outcome)
+    with ctx.sessions.begin() as session:
+        closing.posted(session, round_id=round_id, ts=ts)
+    return outcome
+
+
+def run_pulse(ctx: JobContext) -> Counter[str]:
+    """One pass: pending invitations, due reminders, due closes, unposted results."""
+    done: Counter[str] = Counter()
+    now = ctx.now()
+    with reads_for(ctx.sessions)() as session:
+        pending = rounds.with_pending(session)
+        reminders = closing.due_reminders(session, now)
+        closes = closing.due_closes(session, now)
+    for round_id in pending:
+        done["invited"] += sum(
+            sending.send_invites(ctx.sessions, ctx.client, round_id, now=ctx.now).values()
+        )
+    for round_id in reminders:
+        done["reminded"] += sum(
+            sending.send_reminder(ctx.sessions, ctx.client, round_id, now=ctx.now).values()
+        )
+    for round_id in closes:
+        with ctx.sessions.begin() as session:
+            if closing.close(session, round_id=round_id, now=ctx.now()):
+                done["closed"] += 1
+                log.info("pulse round %s closed", round_id)
+    with reads_for(ctx.sessions)() as session:
+        unposted = closing.unposted(session)
+    for round_id in unposted:
+        if post_result(ctx, round_id) == "posted":
+            done["posted"] += 1
+    return done
