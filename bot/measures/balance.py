@@ -1,0 +1,173 @@
+"""Balance across the five practices, and the team values named.
+
+- Answers per prompt: for each practice, the prompts of it posted in the channel in the
+  period, and the answers to them (an answer, a kudos or a worry logged against one of
+  those prompts, whenever it came). A practice with no prompt posted has no rate: it is
+  not "weak", it was not asked about.
+- Broad practice: how many people did something for at least three of the five practices
+  in the 90 days up to the end of the period (and up to its start), as progress counts
+  what a person did (bot.progress.activity: kudos given, answers with their name,
+  commitments made and kept, statements published).
+- Values named: per team value, how many kudos and wins named it in the period and the one
+  before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, case, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from bot import catalogue
+from bot.measures.window import BROAD_DAYS, Window
+from bot.progress import activity
+from models.tables import Prompt, Recognition, Response
+
+BROAD_PRACTICES = 3
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One practice in one period: `prompts` posted, `answers` to them."""
+
+    practice: str
+    prompts: int
+    answers: int
+
+    @property
+    def per_prompt(self) -> float | None:
+        return None if not self.prompts else self.answers / self.prompts
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Answers per prompt per practice (catalogue order), now and before."""
+
+    current: tuple[Rate, ...]
+    previous: tuple[Rate, ...]
+
+    def rate(self, practice: str, previous: bool = False) -> Rate:
+        found = self.previous if previous else self.current
+        return next(r for r in found if r.practice == practice)
+
+
+@dataclass(frozen=True)
+class Broad:
+    """People who did something for at least three practices in 90 days."""
+
+    people: int
+    previous: int
+
+
+@dataclass(frozen=True)
+class ValueNamed:
+    value: str
+    current: int
+    previous: int
+
+
+def balance(session: Session, *, team_id: str, channel_id: str, window: Window) -> Balance:
+    """Prompts posted per practice in the period and the one before, with their answers
+    (one query)."""
+    answers = union_all(
+        select(Response.prompt_id.label("prompt_id")).where(
+            Response.team_id == team_id,
+            Response.channel_id == channel_id,
+            Response.prompt_id.is_not(None),
+            Response.created_at >= window.previous_start,
+        ),
+        select(Recognition.prompt_id).where(
+            Recognition.team_id == team_id,
+            Recognition.channel_id == channel_id,
+            Recognition.prompt_id.is_not(None),
+            Recognition.created_at >= window.previous_start,
+        ),
+    ).subquery()
+    per_prompt = (
+        select(answers.c.prompt_id, func.count().label("n"))
+        .group_by(answers.c.prompt_id)
+        .subquery()
+    )
+    is_now = case((Prompt.created_at >= window.start, 1), else_=0)
+    rows = session.execute(
+        select(
+            Prompt.practice,
+            is_now.label("now"),
+            func.count(Prompt.id),
+            func.coalesce(func.sum(per_prompt.c.n), 0),
+        )
+        .outerjoin(per_prompt, per_prompt.c.prompt_id == Prompt.id)
+        .where(
+            Prompt.team_id == team_id,
+            Prompt.channel_id == channel_id,
+            Prompt.created_at >= window.previous_start,
+            Prompt.created_at < window.end,
+        )
+        .group_by(Prompt.practice, is_now)
+    ).all()
+    found = {(practice, bool(now)): (int(n), int(a)) for practice, now, n, a in rows}
+
+    def rates(now: bool) -> tuple[Rate, ...]:
+        return tuple(Rate(k, *found.get((k, now), (0, 0))) for k in catalogue.PRACTICE_KEYS)
+
+    return Balance(rates(True), rates(False))
+
+
+def broad(session: Session, *, team_id: str, channel_id: str, window: Window) -> Broad:
+    """People touching at least three practices in 90 days, to the end and to the start
+    (one query)."""
+    before_from, now_from, before_to = window.trailing(BROAD_DAYS)
+    done = activity.items(team_id, channel_id, min(before_from, now_from), window.end)
+    now_in = (done.c.created_at >= now_from) & (done.c.created_at < window.end)
+    before_in = (done.c.created_at >= before_from) & (done.c.created_at < before_to)
+    per_person = (
+        select(
+            func.count(func.distinct(case((now_in, done.c.practice)))).label("now"),
+            func.count(func.distinct(case((before_in, done.c.practice)))).label("before"),
+        )
+        .where(done.c.actor.is_not(None))
+        .group_by(done.c.actor)
+        .subquery()
+    )
+    wide = literal(BROAD_PRACTICES, Integer)
+    now, before = session.execute(
+        select(
+            func.coalesce(func.sum(case((per_person.c.now >= wide, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((per_person.c.before >= wide, 1), else_=0)), 0),
+        )
+    ).one()
+    return Broad(int(now), int(before))
+
+
+def values_named(
+    session: Session, *, team_id: str, channel_id: str, window: Window
+) -> tuple[ValueNamed, ...]:
+    """How often each team value was named, most named first (then by name); values named
+    only before the period are listed with 0 now."""
+    named = union_all(
+        select(Recognition.team_value.label("value"), Recognition.created_at.label("at")).where(
+            Recognition.team_id == team_id,
+            Recognition.channel_id == channel_id,
+            Recognition.team_value.is_not(None),
+            Recognition.created_at >= window.previous_start,
+            Recognition.created_at < window.end,
+        ),
+        select(Response.team_value, Response.created_at).where(
+            Response.team_id == team_id,
+            Response.channel_id == channel_id,
+            Response.team_value.is_not(None),
+            Response.created_at >= window.previous_start,
+            Response.created_at < window.end,
+        ),
+    ).subquery()
+    is_now = named.c.at >= window.start
+    rows = session.execute(
+        select(
+            named.c.value,
+            func.sum(case((is_now, 1), else_=0)),
+            func.sum(case((is_now, 0), else_=1)),
+        ).group_by(named.c.value)
+    ).all()
+    found = [ValueNamed(str(v), int(n or 0), int(b or 0)) for v, n, b in rows]
+    return tuple(sorted(found, key=lambda v: (-v.current, -v.previous, v.value.lower())))

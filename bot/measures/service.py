@@ -1,0 +1,65 @@
+"""Every team measure of a channel for a period and the one before, as one frozen value.
+
+Each measure is read with one or two set-based queries (see the modules beside this one);
+none is computed per person or per item. Nothing here names a person except
+`not_recognised`, which only a leader's App Home shows, privately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.measures import balance as balance_
+from bot.measures import follow, recognition
+from bot.measures.balance import Balance, Broad, ValueNamed
+from bot.measures.follow import Closed, FollowThrough, Pair
+from bot.measures.recognition import Concentration, Reach
+from bot.measures.window import Window
+from bot.slack.members import ChannelMembers
+
+
+@dataclass(frozen=True)
+class TeamMeasures:
+    """The measures of one channel over `window` (and the period before it). `members_note`
+    says why the channel's members are unknown, when they are."""
+
+    window: Window
+    reach: Reach
+    concentration: Concentration
+    follow_through: Pair[FollowThrough]
+    experiments: Pair[Closed]
+    voice: Pair[Closed]
+    balance: Balance
+    broad: Broad
+    values: tuple[ValueNamed, ...]
+    members_note: str | None = None
+
+
+def team_measures(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    window: Window,
+    members: ChannelMembers | None,
+    found_balance: Balance | None = None,
+) -> TeamMeasures:
+    """The channel's measures. `members`: the channel's (None or unknown: reach counts the
+    people recognised without a share). `found_balance`: the balance already read for the
+    same window (by the attention rule), so it is not read twice."""
+    t, c, w = team_id, channel_id, window
+    ids = None if members is None else members.ids
+    return TeamMeasures(
+        window=window,
+        reach=recognition.reach(session, team_id=t, channel_id=c, window=w, members=ids),
+        concentration=recognition.concentration(session, team_id=t, channel_id=c, window=w),
+        follow_through=follow.follow_through(session, team_id=t, channel_id=c, window=w),
+        experiments=follow.experiments(session, team_id=t, channel_id=c, window=w),
+        voice=follow.voice(session, team_id=t, channel_id=c, window=w),
+        balance=found_balance or balance_.balance(session, team_id=t, channel_id=c, window=w),
+        broad=balance_.broad(session, team_id=t, channel_id=c, window=w),
+        values=balance_.values_named(session, team_id=t, channel_id=c, window=w),
+        members_note=None if members is None else members.problem,
+    )
