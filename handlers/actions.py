@@ -19,10 +19,11 @@ from bot.errors import UserError
 from bot.privacy import render as privacy_render
 from bot.privacy import service as privacy
 from bot.prompts import service as prompts
-from bot.prompts.modals import ModalContext, response_modal
+from bot.prompts.modals import VALUE_KINDS, ModalContext, response_modal
 from bot.prompts.render import RESPOND_ACTION
 from bot.runtime import Runtime
 from bot.sharing import SHARE_ACTION, Shared
+from bot.values import service as values
 from handlers.command_table import SHARES
 from handlers.common import later, runtime
 
@@ -62,15 +63,19 @@ def open_modal(
         )
         return
     message_ts = body.get("container", {}).get("message_ts")
-    prompt_id = None
-    if message_ts:
-        with rt.reads() as session:
+    prompt_id, asked = None, None
+    with rt.reads() as session:
+        if message_ts:
             posted = prompts.find_posted(
                 session, team_id=req.team_id, channel_id=req.channel_id, message_ts=message_ts
             )
             prompt_id = posted.id if posted else None
+            if posted is not None and posted.prompt_key == found[2].key:
+                asked = posted.text  # as posted: it may name one of the team's values
+        names = values.names(session, team_id=req.team_id) if found[2].kind in VALUE_KINDS else ()
     context = ModalContext(req.channel_id, found[2].key, prompt_id, message_ts)
-    client.views_open(trigger_id=body["trigger_id"], view=response_modal(found[2], context))
+    view = response_modal(found[2], context, text=asked, values=names)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def answer_clicked(

@@ -8,11 +8,13 @@ uninstalls stop the workspace."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.blocks import Message
 from bot.command import Request
@@ -29,6 +31,8 @@ from bot.runtime import Runtime
 from bot.slack import workspaces
 from bot.slack.errors import slack_code
 from bot.text import MAX_TEXT, clean, clip
+from bot.values import service as values
+from bot.values.parsing import resolve
 from handlers.common import Busy, later, runtime
 
 log = logging.getLogger("nudgebot")
@@ -143,6 +147,7 @@ def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> 
     try:
         with rt.sessions.begin() as session:
             if kudos is not None:
+                kudos, team_value = _valued(session, team, kudos)
                 logged: object | None = recognition.give_kudos(
                     session,
                     team_id=team,
@@ -157,6 +162,7 @@ def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> 
                     prompt_id=prompt.id,
                     dedupe_key=dedupe,
                     announced=False,  # a thread reply is not reposted: celebrate in the digest
+                    team_value=team_value,
                 )
             else:
                 # A reply to a recognition prompt that names nobody is kept as a reflection.
@@ -183,6 +189,17 @@ def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> 
     _thank(client, channel, ts)
     if isinstance(logged, responses.Logged) and prompt.response_kind != "kudos":
         _not_kudos(rt, client, team, event, logged)
+
+
+def _valued(session: Session, team: str, kudos: Kudos) -> tuple[Kudos, str | None]:
+    """A reply's `+value` names one of the team's values, or stays in its text as typed
+    (a reply is in the thread already: nothing to refuse)."""
+    if kudos.value is None:
+        return kudos, None
+    try:
+        return kudos, resolve(values.names(session, team_id=team), kudos.value, "it")
+    except UserError:
+        return replace(kudos, reason=kudos.typed, value=None), None
 
 
 def _answer_shown(

@@ -20,14 +20,18 @@ from bot.prompts.modals import (
     ANSWER,
     CALLBACK_ID,
     RECIPIENTS,
+    VALUE_KINDS,
     Answer,
     ModalContext,
     read_answer,
 )
+from bot.recognition import praise
 from bot.recognition import render as recognition_render
 from bot.recognition import service as recognition
 from bot.runtime import Runtime
 from bot.text import escape
+from bot.values import service as values
+from bot.values.parsing import resolve
 from handlers.common import queue, runtime
 
 log = logging.getLogger("nudgebot")
@@ -100,6 +104,10 @@ def save_and_show(rt: Runtime, client: WebClient, sub: Submitted) -> None:
         recognition.check_recipients(user, sub.answer.recipients, bots)
     message: blocks.Message | None
     with rt.sessions.begin() as session:
+        team_value = None
+        if sub.answer.team_value and kind in VALUE_KINDS:
+            names = values.names(session, team_id=team)
+            team_value = resolve(names, sub.answer.team_value, f"your {kind}")
         if kind == "kudos":
             given = recognition.give_kudos(
                 session,
@@ -114,6 +122,7 @@ def save_and_show(rt: Runtime, client: WebClient, sub: Submitted) -> None:
                 zone=rt.settings.timezone,
                 prompt_id=sub.meta.prompt_id,
                 dedupe_key=sub.dedupe,
+                team_value=team_value,
             )
             message = recognition_render.kudos(given) if given else None
         else:
@@ -130,6 +139,7 @@ def save_and_show(rt: Runtime, client: WebClient, sub: Submitted) -> None:
                 now=rt.now(),
                 prompt_id=sub.meta.prompt_id,
                 dedupe_key=sub.dedupe,
+                team_value=team_value,
             )
             message = prompts_render.shared(logged) if logged else None
     if message is None:
@@ -138,6 +148,11 @@ def save_and_show(rt: Runtime, client: WebClient, sub: Submitted) -> None:
         _show(client, sub.meta, user, kind, message)
     except Exception:  # saved: not worth an apology that says it wasn't
         log.exception("could not show an answer given in a modal")
+    if kind == "kudos":  # once a week, how praise lands, when this one named no action
+        privately = _Ephemeral(client, sub.meta.channel_id, user)
+        praise.offer(
+            rt, team_id=team, giver_id=user, reason=sub.text, tell=lambda m: privately(**m.kwargs())
+        )
 
 
 def _show(

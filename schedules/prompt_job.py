@@ -3,26 +3,16 @@ posted, then recorded together with the occurrence's status."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.orm import Session
 
-from bot import catalogue
 from bot.prompts import render as prompts_render
 from bot.prompts import service as prompts
 from bot.scheduling.service import ROTATE
-from bot.statements import service as statements
 from schedules.context import Claimed, JobContext, set_status
 
-
-@dataclass(frozen=True)
-class PromptPlan:
-    """The prompt chosen for a claimed occurrence, decided in the claiming transaction."""
-
-    practice: str
-    commitment: catalogue.Commitment
-    item: catalogue.Prompt
-    vision: statements.Current | bool | None
+# The prompt chosen for a claimed occurrence, decided in the claiming transaction, worded
+# as `/nudge now` words it (bot.prompts.service.plan).
+PromptPlan = prompts.Planned
 
 
 def plan_prompt(ctx: JobContext, session: Session, claimed: Claimed) -> PromptPlan:
@@ -30,19 +20,13 @@ def plan_prompt(ctx: JobContext, session: Session, claimed: Claimed) -> PromptPl
     team, channel, practice = claimed.team_id, claimed.channel_id, claimed.practice
     if practice == ROTATE:
         practice = prompts.rotate_practice(session, team_id=team, channel_id=channel, now=ctx.now())
-    commitment, item = prompts.choose_prompt(
-        session, team_id=team, channel_id=channel, practice=practice
-    )
-    vision: statements.Current | bool | None = False
-    if practice == "vision":
-        vision = statements.current(session, team_id=team, kind="vision")
-    return PromptPlan(practice, commitment, item, vision)
+    return prompts.plan(session, team_id=team, channel_id=channel, practice=practice)
 
 
 def post_prompt(ctx: JobContext, claimed: Claimed, plan: PromptPlan) -> None:
     """Post the planned prompt, then record it and mark the occurrence posted, together."""
     message = prompts_render.prompt(
-        plan.practice, plan.commitment.key, plan.item, vision=plan.vision
+        plan.practice, plan.commitment.key, plan.item, vision=plan.vision, text=plan.text
     )
     posted = ctx.client.chat_postMessage(channel=claimed.channel_id, **message.kwargs())
     ts = str(posted["ts"])
@@ -57,5 +41,6 @@ def post_prompt(ctx: JobContext, claimed: Claimed, plan: PromptPlan) -> None:
             now=ctx.now(),
             schedule_id=claimed.schedule_id,
             workspace_known=True,
+            text=plan.text,
         )
         set_status(session, claimed.schedule_id, claimed.occurs_at, "posted", None, ts)

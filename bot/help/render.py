@@ -27,11 +27,13 @@ def help_text(commands: Sequence[Command], unknown: str | None = None) -> Messag
         blocks.append(
             section(f":thinking_face: I don't know `{clip(unknown, 40)}`. Here's what I do:")
         )
+    # A section per group, so the list never outgrows one section's limit.
     lines = [INTRO]
     for group in GROUPS:
         lines.append(f"*{group}*")
         lines += [f"• {c.help()}" for c in commands if c.group == group and c.listed]
-    blocks.append(section("\n".join(lines)))
+        blocks.append(section("\n".join(lines)))
+        lines = []
     blocks.append(context(f"Practices: {', '.join(catalogue.PRACTICE_KEYS)}"))
     return message("nudgebot commands", blocks)
 

@@ -21,6 +21,7 @@ from bot.home.service import HomePage
 from bot.progress.parts import describe
 from bot.statements.service import Current
 from bot.text import clip, quote
+from bot.values import render as values_render
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab
 
@@ -189,6 +190,18 @@ def _statement(page: HomePage, title: str, found: Current | None, hint: str) -> 
     )
 
 
+def _values(page: HomePage) -> Block:
+    found = page.values
+    if found is None:
+        hint = values_render.HOW_TO_SET
+        return section(f"*:gem: Our values*\n:seedling: Nothing published yet. {hint}")
+    by = f" by <@{found.author_id}>" if found.author_id else ""
+    return section(
+        f"*:gem: Our values*\n{values_render.listed(found)}\n"
+        f"_Version {found.version}, published{by} on {_day(page, found.created_at)}_"
+    )
+
+
 def _statements(page: HomePage) -> list[Block]:
     return [
         _statement(
@@ -197,6 +210,7 @@ def _statements(page: HomePage) -> list[Block]:
             page.vision,
             "Admins and the team's leaders can publish one with `/vision set <text>`.",
         ),
+        _values(page),
         _statement(
             page,
             ":scroll: Our guidelines",

@@ -22,6 +22,8 @@ from bot.progress import activity
 from bot.progress.parts import Part, ordered
 from bot.statements import service as statements
 from bot.statements.service import Current
+from bot.values import service as team_values
+from bot.values.service import TeamValues
 from models.tables import Commitment, Recognition, RecognitionRecipient
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,7 @@ class HomePage:
     schedules: tuple[ScheduleLine, ...] | None
     schedules_total: int
     habit: HabitSection | None = None
+    values: TeamValues | None = None  # the team's values, shown with the vision
 
     @property
     def is_new(self) -> bool:
@@ -226,6 +229,7 @@ def gather(
         schedules=schedules,
         schedules_total=schedules_total,
         habit=habits.gather(session, team_id=team_id, user_id=user_id, now=now, zone=zone),
+        values=team_values.current(session, team_id=team_id),
     )
 
 

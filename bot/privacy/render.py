@@ -99,6 +99,7 @@ def _held_lines(held: Forgotten) -> list[str]:
         "answers hold no names)"
         if held.pulse_ratings or held.pulse_optouts or held.pulse_invites
         else "",
+        "• *delete* when I last sent you a private tip" if held.hints else "",
         f"• *delete* {plural(held.milestones, 'milestone')} about you" if held.milestones else "",
         f"• keep {_kudos(held, 'the ')} in the team's counts, *without your name*"
         if held.kudos_given or held.kudos_received
@@ -169,6 +170,7 @@ def forget_done(done: Forgotten) -> Message:
         "• your pulse choices and your own pulse ratings deleted"
         if done.pulse_ratings or done.pulse_optouts or done.pulse_invites
         else "",
+        "• when I last sent you a private tip, deleted" if done.hints else "",
         f"• {plural(done.milestones, 'milestone')} about you deleted" if done.milestones else "",
         f"• {_kudos(done, '')} kept without your name"
         if done.kudos_given or done.kudos_received

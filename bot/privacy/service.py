@@ -17,6 +17,7 @@ from models.pulse import PulseInvite, PulseLeaderRating, PulseOptOut, PulseRound
 from models.tables import (
     Commitment,
     Milestone,
+    PrivateHint,
     Prompt,
     Recognition,
     RecognitionRecipient,
@@ -47,6 +48,7 @@ class Forgotten:
     pulse_optouts: int = 0
     pulse_invites: int = 0
     pulse_rounds: int = 0
+    hints: int = 0  # when they were last given a private hint: deleted
 
     @property
     def total(self) -> int:
@@ -80,6 +82,7 @@ def _filters(team_id: str, user_id: str) -> dict[str, tuple[type, tuple]]:  # ty
             (Commitment.team_id == team_id, Commitment.user_id == user_id),
         ),
         "statements": (Statement, (Statement.team_id == team_id, Statement.author_id == user_id)),
+        "hints": (PrivateHint, (PrivateHint.team_id == team_id, PrivateHint.user_id == user_id)),
         "prompts": (Prompt, (Prompt.team_id == team_id, Prompt.posted_by == user_id)),
         "pulse_ratings": (
             PulseLeaderRating,

@@ -11,7 +11,8 @@ from bot.command import Call, Command, plain
 from bot.progress import service as progress
 from bot.prompts import parsing, render, responses, service, threads
 from bot.slack.errors import CHANNEL_ERRORS, slack_code
-from bot.tags import Tagged
+from bot.values import service as values
+from bot.values.parsing import resolve
 
 log = logging.getLogger(__name__)
 
@@ -19,12 +20,18 @@ log = logging.getLogger(__name__)
 PROGRESS_DAYS_FOR_NOW = 28
 
 
-def share(call: Call, kind: str, text: str, practice: str | None = None) -> None:
+def share(
+    call: Call, kind: str, text: str, practice: str | None = None, value: str | None = None
+) -> None:
     """Log a win, hope, fear, goal, pilot, idea or learning, then show it to the channel
     with its author or, for a fear, thank the person privately. An idea, hope or pilot is
-    posted as a message of its own, so that replies in its thread can be read."""
+    posted as a message of its own, so that replies in its thread can be read. `value`: the
+    `+<value>` tag of a win, refused when it names none of the team's values."""
     rt, req = call.rt, call.req
     with rt.sessions.begin() as session:
+        team_value = None
+        if value is not None:
+            team_value = resolve(values.names(session, team_id=req.team_id), value, "your win")
         logged = responses.log_response(
             session,
             team_id=req.team_id,
@@ -35,6 +42,7 @@ def share(call: Call, kind: str, text: str, practice: str | None = None) -> None
             practice=practice,
             source="command",
             now=rt.now(),
+            team_value=team_value,
         )
     assert logged is not None  # no dedupe key: never a duplicate
     if kind == "fear":
@@ -92,10 +100,12 @@ def post_prompt(call: Call, practice: str | None) -> None:
                 days=PROGRESS_DAYS_FOR_NOW,
                 now=rt.now(),
             ).focus
-        commitment, item = service.choose_prompt(
+        chosen = service.plan(
             session, team_id=req.team_id, channel_id=req.channel_id, practice=practice
         )
-    message = render.prompt(practice, commitment.key, item)
+    message = render.prompt(
+        practice, chosen.commitment.key, chosen.item, vision=chosen.vision, text=chosen.text
+    )
     try:
         posted = call.client.chat_postMessage(channel=req.channel_id, **message.kwargs())
     except SlackApiError as err:
@@ -114,10 +124,11 @@ def post_prompt(call: Call, practice: str | None) -> None:
                 session,
                 team_id=req.team_id,
                 channel_id=req.channel_id,
-                prompt_key=item.key,
+                prompt_key=chosen.item.key,
                 message_ts=posted["ts"],
                 posted_by=req.user_id,
                 now=rt.now(),
+                text=chosen.text,
             )
     except Exception:
         # Unrecorded, its answers would count for nothing: take it back, as the apology
@@ -131,18 +142,19 @@ def post_prompt(call: Call, practice: str | None) -> None:
         raise
 
 
-def _share_win(call: Call, win: Tagged) -> None:
+def _share_win(call: Call, win: parsing.Win) -> None:
     """Share the win; tell the person privately when their #tag named no practice."""
-    share(call, "win", win.text, win.practice)
-    if win.unknown:
-        call.tell(render.unknown_tag(win.unknown))
+    tagged = win.tagged
+    share(call, "win", tagged.text, tagged.practice, win.value)
+    if tagged.unknown:
+        call.tell(render.unknown_tag(tagged.unknown))
 
 
 WIN = Command(
     name="/win",
     usage=parsing.WIN_USAGE,
     summary="share a win",
-    parse=plain(parsing.parse_win),
+    parse=plain(parsing.read_win),
     run=_share_win,
     group="Recognise and share",
 )

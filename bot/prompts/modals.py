@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -10,8 +11,10 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
+    Option,
     PlainTextInputElement,
     SectionBlock,
+    StaticSelectElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
@@ -20,10 +23,14 @@ from bot import catalogue
 from bot.errors import UserError
 from bot.recognition.parsing import MAX_RECIPIENTS
 from bot.text import MAX_TEXT, clean, clip
+from bot.values.parsing import STORED_CHARS
 
 CALLBACK_ID = "respond_modal"
 ANSWER = "answer"
 RECIPIENTS = "recipients"
+VALUE = "team_value"
+# The kinds of answer that may name one of the team's values.
+VALUE_KINDS = ("kudos", "win")
 
 _TITLES = {
     "kudos": "Give kudos",
@@ -62,11 +69,21 @@ class ModalContext:
 class Answer:
     text: str
     recipients: tuple[str, ...]
+    # The team value the kudos or win shows, as chosen in the modal (None: no value).
+    team_value: str | None = None
 
 
-def response_modal(item: catalogue.Prompt, context: ModalContext) -> View:
-    """A modal fitting the prompt's response kind: people and a reason for kudos, text else."""
-    blocks: list[Any] = [SectionBlock(text=MarkdownTextObject(text=clip(item.text, 3000)))]
+def response_modal(
+    item: catalogue.Prompt,
+    context: ModalContext,
+    text: str | None = None,
+    values: tuple[str, ...] = (),
+) -> View:
+    """A modal fitting the prompt's response kind: people and a reason for kudos, text else;
+    for kudos and wins, an optional choice of the team's `values` when it has any. `text` is
+    the question as it was posted (it may name a value)."""
+    question = clip(text or item.text, 3000)
+    blocks: list[Any] = [SectionBlock(text=MarkdownTextObject(text=question))]
     if item.kind == "kudos":
         blocks.append(
             InputBlock(
@@ -88,6 +105,8 @@ def response_modal(item: catalogue.Prompt, context: ModalContext) -> View:
             ),
         )
     )
+    if item.kind in VALUE_KINDS and values:
+        blocks.append(_value_choice(values))
     blocks.append(
         ContextBlock(
             elements=[
@@ -108,11 +127,29 @@ def response_modal(item: catalogue.Prompt, context: ModalContext) -> View:
     )
 
 
+def _value_choice(values: tuple[str, ...]) -> InputBlock:
+    return InputBlock(
+        block_id=VALUE,
+        label="Which of our values did it show?",
+        optional=True,
+        element=StaticSelectElement(
+            action_id=VALUE,
+            placeholder="Choose a value (optional)",
+            options=[
+                Option(text=clip(html.unescape(v), 75), value=v[:STORED_CHARS])
+                for v in values[:100]
+            ],
+        ),
+    )
+
+
 def read_answer(view: dict[str, Any]) -> Answer:
     """Pull the answer out of a submitted view; UserError if it is blank."""
     values = view.get("state", {}).get("values", {})
     text = clean(values.get(ANSWER, {}).get(ANSWER, {}).get("value") or "").strip()
     recipients = tuple(values.get(RECIPIENTS, {}).get(RECIPIENTS, {}).get("selected_users") or ())
+    chosen = (values.get(VALUE, {}).get(VALUE, {}).get("selected_option") or {}).get("value")
     if not text:
         raise UserError("Please write an answer.")
-    return Answer(text=text[:MAX_TEXT], recipients=recipients)
+    team_value = str(chosen)[:STORED_CHARS] if chosen else None
+    return Answer(text=text[:MAX_TEXT], recipients=recipients, team_value=team_value)

@@ -4,11 +4,13 @@ practice of `/nudge now`. Pure; bad input raises UserError."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 from bot import catalogue
 from bot.errors import UserError
 from bot.tags import Tagged, practices_hint, split_practice_tag, without_unknown_tag
 from bot.text import check_length, clean, clip_word
+from bot.values.parsing import split_value_tag
 
 WIN_USAGE = "/win <what went well> [#practice]"
 
@@ -19,13 +21,30 @@ NOW_USAGE = "/nudge now [practice]"
 LOG_KINDS = ("hope", "fear", "goal", "pilot", "idea", "learning")
 
 
-def parse_win(text: str) -> Tagged:
-    """`<text> [#practice]`; a #tag that names no practice stays in the text."""
+@dataclass(frozen=True)
+class Win:
+    """A win as typed: its text, its #practice (and a #tag naming none, kept in the text),
+    and the `+<value>` tag it names (as typed, without the `+`)."""
+
+    tagged: Tagged
+    value: str | None = None
+
+
+def read_win(text: str) -> Win:
+    """`[+value] <text> [#practice]`; a #tag that names no practice stays in the text; one
+    `+<value>` tag anywhere names the team value it shows (matched after the ack)."""
     tagged = split_practice_tag(clean(text).strip())
+    value = split_value_tag(tagged.text, "your win")
+    tagged = replace(tagged, text=value.text)
     if not re.sub(r"[\W_]+", "", without_unknown_tag(tagged)):
         raise UserError("Tell us what the win was.", WIN_USAGE)
     check_length(tagged.text, WIN_USAGE)
-    return tagged
+    return Win(tagged, value.word)
+
+
+def parse_win(text: str) -> Tagged:
+    """`<text> [#practice]`; a #tag that names no practice stays in the text."""
+    return read_win(text).tagged
 
 
 def parse_log(kind: str, rest: str) -> str:

@@ -18,6 +18,7 @@ from bot.digest.milestones import headline
 from bot.prompts.responses import Logged
 from bot.statements.service import Current
 from bot.text import clip, join_names, quote
+from bot.values.render import value_label
 
 RESPOND_ACTION = "respond"
 ANSWER_HINT = "answer with the Respond button or reply in this thread"
@@ -62,8 +63,11 @@ def shared(logged: Logged) -> Message:
     blocks: list[Block] = [
         section(f"{head}\n{quote(clip(logged.text, SECTION_LIMIT - len(head) - 50))}"),
     ]
+    labels = [value_label(logged.team_value)] if logged.team_value else []
     if logged.practice != catalogue.KIND_HOME[logged.kind][0]:
-        blocks.append(context(practice_label(logged.practice)))
+        labels.append(practice_label(logged.practice))
+    if labels:
+        blocks.append(context(*labels))
     celebrate = [headline(m) for m in logged.milestones if m.shown_now]
     if celebrate:
         blocks.append(section("\n".join(celebrate)))
@@ -103,12 +107,15 @@ def prompt(
     commitment_key: str,
     item: catalogue.Prompt,
     vision: Current | bool | None = False,
+    text: str | None = None,
 ) -> Message:
     """A practice prompt with a Respond button; the button carries the prompt's key.
 
-    Scheduled Inspire a Shared Vision prompts pass `vision` (the current one, or None when
-    there is none yet) to show it above the question.
+    Inspire a Shared Vision prompts pass `vision` (the current one, or None when there is
+    none yet) to show it above the question; `text` is the question as chosen to be posted
+    (naming one of the team's values), the prompt's own wording when not given.
     """
+    question = text or item.text
     blocks: list[Block] = []
     if vision is None:
         blocks.append(
@@ -125,10 +132,10 @@ def prompt(
             )
         )
     return message(
-        item.text,
+        question,
         [
             *blocks,
-            section(f"*{practice_label(practice_key)}*\n{item.text}"),
+            section(f"*{practice_label(practice_key)}*\n{question}"),
             ActionsBlock(
                 block_id="prompt_actions",
                 elements=[

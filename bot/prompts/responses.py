@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot import catalogue
 from bot.digest import milestones
 from bot.digest.milestones import Reached
+from bot.progress import rollups
 from bot.prompts import anonymous
 from models.queries import ensure_workspace, insert_once
 from models.tables import Prompt, Response
@@ -31,6 +32,8 @@ class Logged:
     text: str
     # Milestones this response reached (the first pilot); shown_now ones go in its message.
     milestones: tuple[Reached, ...] = ()
+    # The team value a win shows, as the team wrote it then.
+    team_value: str | None = None
 
 
 def log_response(
@@ -48,11 +51,13 @@ def log_response(
     prompt_id: int | None = None,
     dedupe_key: str | None = None,
     parent_id: int | None = None,
+    team_value: str | None = None,
 ) -> Logged | None:
     """Log one response; None if `dedupe_key` was logged already.
 
     Without a practice, the kind decides where it counts (a hope counts under Inspire a
-    Shared Vision). `parent_id` ties a learning to its pilot. A fear is stored without
+    Shared Vision). `parent_id` ties a learning to its pilot; `team_value` is the team value a
+    win shows. A fear is stored without
     any user id or dedupe key, whoever passes them: its double submits are caught in
     memory (bot/prompts/anonymous.py).
     """
@@ -84,9 +89,13 @@ def log_response(
         dedupe_key=dedupe_key,
         parent_id=parent_id,
         created_at=now,
+        team_value=team_value,
     )
     if not insert_once(session, row):
         return None
+    rollups.added(
+        session, team_id=team_id, channel_id=channel_id, practice=practice, kind=kind, at=now
+    )
     reached = milestones.after_response(
         session,
         team_id=team_id,
@@ -96,7 +105,7 @@ def log_response(
         now=now,
         announced=source != "thread",  # a thread reply gets a reaction, not a message
     )
-    return Logged(row.id, kind, practice, commitment, user_id, text, reached)
+    return Logged(row.id, kind, practice, commitment, user_id, text, reached, team_value)
 
 
 def mentioned(text: str, author: str | None) -> list[str]:

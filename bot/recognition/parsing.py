@@ -1,13 +1,15 @@
-"""Parsing `/kudos @a [@b ...] <reason> [#practice]`. Pure; bad input raises UserError."""
+"""Parsing `/kudos @a [@b ...] [+value] <reason> [#practice]`. Pure; bad input raises
+UserError."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.errors import UserError
 from bot.tags import split_practice_tag, without_unknown_tag
 from bot.text import check_length, clean, clip_word
+from bot.values.parsing import split_value_tag
 
 KUDOS_USAGE = "/kudos @ana [@ben ...] for <what they did> [#practice]"
 
@@ -31,11 +33,17 @@ class Kudos:
     practice: str | None
     # A trailing #tag that is no practice: left in the reason as typed, and told about.
     unknown_tag: str | None = None
+    # The `+<value>` tag as typed (without the `+`), taken off the reason; matched against
+    # the team's values after the ack (bot.values.parsing.resolve).
+    value: str | None = None
+    # The reason with its `+<value>` tag still in it, for where an unknown tag stays text.
+    typed: str = field(default="", compare=False)
 
 
 def parse_kudos(text: str) -> Kudos:
     """`@a [@b ...] <reason> [#practice]`: leading mentions are the people recognised. A
-    #tag that names no practice stays in the reason (the kudos counts untagged)."""
+    #tag that names no practice stays in the reason (the kudos counts untagged). One
+    `+<value>` tag anywhere in the reason names the value it shows."""
     text = _JOINED_MENTIONS.sub("> <@", clean(text))
     tagged = split_practice_tag(text.strip())
     words = tagged.text.split()
@@ -66,7 +74,9 @@ def parse_kudos(text: str) -> Kudos:
             f"That's {len(recipients)} people; kudos go to at most {MAX_RECIPIENTS} at once.",
             KUDOS_USAGE,
         )
-    reason = " ".join(words[index:])
+    typed = " ".join(words[index:])
+    value = split_value_tag(typed, "your kudos")
+    reason = value.text
     said = without_unknown_tag(replace(tagged, text=reason))
     if re.sub(r"[\W_]+", "", re.sub(r"^for\b", "", said, flags=re.IGNORECASE)) == "":
         raise UserError(
@@ -74,4 +84,4 @@ def parse_kudos(text: str) -> Kudos:
             KUDOS_USAGE,
         )
     check_length(reason, KUDOS_USAGE)
-    return Kudos(tuple(recipients), reason, tagged.practice, tagged.unknown)
+    return Kudos(tuple(recipients), reason, tagged.practice, tagged.unknown, value.word, typed)

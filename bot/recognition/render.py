@@ -10,6 +10,7 @@ from bot.digest.milestones import headline
 from bot.errors import UserError
 from bot.recognition.service import KudosGiven
 from bot.text import clip, join_names, quote
+from bot.values.render import value_label
 
 
 def kudos(given: KudosGiven) -> Message:
@@ -22,6 +23,7 @@ def kudos(given: KudosGiven) -> Message:
         section(f"{head}\n{quote(clip(given.reason, SECTION_LIMIT - len(head) - 50))}"),
         context(
             f"From <@{given.giver_id}>",
+            *([value_label(given.team_value)] if given.team_value else []),
             *([practice_label(given.practice)] if tagged else []),
         ),
     ]
@@ -29,6 +31,14 @@ def kudos(given: KudosGiven) -> Message:
     if celebrate:
         blocks.append(section("\n".join(celebrate)))
     return message(f"Kudos to {names} from <@{given.giver_id}>", blocks)
+
+
+def praise_hint() -> Message:
+    """Told privately, at most once a week, after a kudos whose reason named no action."""
+    return notice(
+        ":bulb: _Only you see this:_ praise lands best when it says what the person did and "
+        "what it made possible, like “for pairing on the flaky test, so we shipped on Friday”."
+    )
 
 
 def unknown_tag(word: str) -> Message:

@@ -13,6 +13,7 @@ from bot import catalogue
 from bot.digest import milestones
 from bot.digest.milestones import Reached
 from bot.errors import UserError
+from bot.progress import rollups
 from models.queries import ensure_workspace, insert_once
 from models.tables import Recognition, RecognitionRecipient, Workspace
 
@@ -27,6 +28,8 @@ class KudosGiven:
     commitment: str
     # Milestones this kudos reached; those with shown_now are celebrated in its message.
     milestones: tuple[Reached, ...] = ()
+    # The team value it shows, as the team wrote it then.
+    team_value: str | None = None
 
 
 def check_recipients(giver_id: str, recipients: tuple[str, ...], bots: set[str]) -> None:
@@ -72,6 +75,7 @@ def give_kudos(
     prompt_id: int | None = None,
     dedupe_key: str | None = None,
     announced: bool = True,
+    team_value: str | None = None,
 ) -> KudosGiven | None:
     """Log a kudos. Returns None when `dedupe_key` was logged already (a double submit).
 
@@ -84,6 +88,7 @@ def give_kudos(
 
     Untagged kudos count under Encourage the Heart. `announced`: the caller posts the returned
     kudos to the channel (so a milestone it reaches can be celebrated in that message).
+    `team_value`: the team value it shows, as resolved by the caller (bot.values.parsing).
     """
     check_recipients(giver_id, recipients, set())
     if dedupe_key is not None and session.scalar(
@@ -119,10 +124,14 @@ def give_kudos(
         prompt_id=prompt_id,
         dedupe_key=dedupe_key,
         created_at=now,
+        team_value=team_value,
         recipients=[RecognitionRecipient(team_id=team_id, user_id=u) for u in recipients],
     )
     if not insert_once(session, row):
         return None
+    rollups.added(
+        session, team_id=team_id, channel_id=channel_id, practice=practice_key, kind="kudos", at=now
+    )
     reached = milestones.after_kudos(
         session,
         team_id=team_id,
@@ -131,4 +140,6 @@ def give_kudos(
         now=now,
         announced=announced,
     )
-    return KudosGiven(row.id, giver_id, recipients, reason, practice_key, commitment, reached)
+    return KudosGiven(
+        row.id, giver_id, recipients, reason, practice_key, commitment, reached, team_value
+    )

@@ -29,8 +29,7 @@ def _publishing(names: tuple[str, ...] | None) -> bool:
 VALUES = Command(
     name="values",
     usage=parsing.VALUES_USAGE,
-    summary="the team's values; `set <value>; <value>; ...` publishes new ones (admins and "
-    "leaders)",
+    summary="the team's values, or publish new ones (admins and leaders)",
     parse=plain(parsing.parse_values),
     run=show_or_publish,
     leaders=_publishing,

@@ -15,6 +15,11 @@ from bot.values.service import TeamValues
 HOW_TO_SET = f"Admins and the team's leaders can set them with `{SET_EXAMPLE}`."
 
 
+def value_label(name: str) -> str:
+    """How a kudos or a win names the team value it shows."""
+    return f":gem: Shows our value *{name}*"
+
+
 def _author(found: TeamValues) -> str:
     """Who published them; an author who asked to be forgotten has no name left."""
     return f"<@{found.author_id}>" if found.author_id else "someone who has left"
