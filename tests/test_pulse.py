@@ -92,7 +92,13 @@ def test_a_round_from_open_to_result(bot: SlackDriver, caplog: pytest.LogCapture
 
     # A second answer changes nothing and says so.
     answer(bot, round_id, members[0], ratings(1))
-    bot.slack.wait_for(lambda: [c for c in bot.slack.calls_to("chat.postMessage") if "already answered" in said(c.params)])
+    bot.slack.wait_for(
+        lambda: [
+            c
+            for c in bot.slack.calls_to("chat.postMessage")
+            if "already answered" in said(c.params)
+        ]
+    )
     assert the_round(bot).answered == 5
     _reply, key = click(bot, render.ANSWER_ACTION, str(round_id), user=members[0])
     assert "already answered" in said(bot.slack.wait_response(key))
@@ -102,7 +108,9 @@ def test_a_round_from_open_to_result(bot: SlackDriver, caplog: pytest.LogCapture
     before = len(bot.slack.calls_to("chat.postMessage"))
     assert pass_at(bot, opened_at + timedelta(days=3))["reminded"] == 0
     assert pass_at(bot, opened_at + timedelta(days=4, minutes=1))["reminded"] == 1
-    reminders = [c for c in bot.slack.calls_to("chat.postMessage")[before:] if "reminder" in said(c.params)]
+    reminders = [
+        c for c in bot.slack.calls_to("chat.postMessage")[before:] if "reminder" in said(c.params)
+    ]
     assert [c.params["channel"] for c in reminders] == [bot.user]
     assert pass_at(bot, opened_at + timedelta(days=5))["reminded"] == 0  # once
 
