@@ -28,7 +28,7 @@ from bot.help.usage import SETTINGS_HINT, USAGE
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack.client import make_client
-from handlers import actions, commands, events, habits, pulse, reflection, views
+from handlers import actions, commands, events, habits, pilots, pulse, reflection, views
 from handlers.common import attach_runtime, report_failure
 from handlers.http import Check, SlackApp, bolt_logger, make_wsgi
 from handlers.server import HttpServer, on_signals
@@ -67,7 +67,7 @@ def create_app(
         logger=bolt_logger(),
     )
     attach_runtime(app, rt)
-    for surface in (commands, actions, views, events, habits, reflection, pulse):
+    for surface in (commands, actions, views, events, habits, reflection, pulse, pilots):
         surface.register(app)
 
     @app.error

@@ -58,7 +58,7 @@ def _show_threaded(call: Call, logged: responses.Logged) -> None:
     (not a member, say) or Slack fails, it is shown through the response_url as any other
     item: it is logged already, only its thread goes unread."""
     rt, req = call.rt, call.req
-    message = render.shared(logged)
+    message = render.shared(logged, learn=True)
     try:
         posted = call.client.chat_postMessage(channel=req.channel_id, **message.kwargs())
     except Exception as err:

@@ -15,6 +15,7 @@ from bot.blocks import (
     section,
 )
 from bot.digest.milestones import headline
+from bot.prompts.pilots import LEARNED_ACTION
 from bot.prompts.responses import Logged
 from bot.statements.service import Current
 from bot.text import clip, join_names, quote
@@ -53,10 +54,11 @@ SHARED_HEAD = {
 }
 
 
-def shared(logged: Logged) -> Message:
+def shared(logged: Logged, learn: bool = False) -> Message:
     """A win, hope, goal, pilot, idea or learning, shown to the channel with its author. The
     practice is named only when it isn't where this kind counts anyway (a tagged win, an
-    answer to a prompt of another practice)."""
+    answer to a prompt of another practice). With `learn`, a pilot shown as a message of its
+    own carries a **Log what we learned** button."""
     emoji, did = SHARED_HEAD.get(logged.kind, (":speech_balloon:", "shared an answer"))
     who = f"<@{logged.user_id}>" if logged.user_id else "Someone"
     head = f"{emoji} *{who} {did}*"
@@ -71,6 +73,11 @@ def shared(logged: Logged) -> Message:
     celebrate = [headline(m) for m in logged.milestones if m.shown_now]
     if celebrate:
         blocks.append(section("\n".join(celebrate)))
+    if learn and logged.kind == "pilot":
+        button = ButtonElement(
+            text="Log what we learned", action_id=LEARNED_ACTION, value=str(logged.id)
+        )
+        blocks.append(ActionsBlock(block_id="pilot_actions", elements=[button]))
     return message(f"{who} {did}", blocks)
 
 
