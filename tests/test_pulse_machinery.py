@@ -177,3 +177,35 @@ def test_the_export_holds_nothing_of_a_round(bot: SlackDriver) -> None:
     assert status.latest is not None and status.latest.shown
     with bot.sessions() as s:
         assert s.get(PulseRound, round_id).secret is None  # type: ignore[union-attr]
+
+
+def test_app_home_shows_shown_rounds_and_a_leaders_own_rating_to_them_alone(
+    bot: SlackDriver,
+) -> None:
+    from bot.home import pulse as home_pulse
+    from bot.pulse import closing
+
+    people = [bot.user, *(slack_id("U") for _ in range(3))]
+    hidden_round = start(bot, people)
+    assert _answer(bot, hidden_round, people[1]) == answers.OK
+    with bot.sessions.begin() as s:
+        closing.close(s, round_id=hidden_round, now=NOW + timedelta(days=7))
+    here = frozenset({bot.channel})
+    with bot.sessions() as s:  # under the minimum group: nothing on App Home
+        assert home_pulse.gather(s, team_id=bot.team, user_id=bot.user, channels=here) is None
+    shown_round = start(bot, people)
+    assert _answer(bot, shown_round, bot.user, leader=True) == answers.OK
+    for user in people[1:]:
+        assert _answer(bot, shown_round, user) == answers.OK
+    with bot.sessions.begin() as s:
+        closing.close(s, round_id=shown_round, now=NOW + timedelta(days=8))
+    with bot.sessions() as s:
+        mine = home_pulse.gather(s, team_id=bot.team, user_id=bot.user, channels=here)
+        theirs = home_pulse.gather(s, team_id=bot.team, user_id=people[1], channels=here)
+        elsewhere = home_pulse.gather(
+            s, team_id=bot.team, user_id=people[1], channels=frozenset({"COTHER"})
+        )
+    assert mine is not None and theirs is not None and elsewhere is None
+    assert "you: 6.0" in said({"blocks": [b.to_dict() for b in home_pulse.blocks(mine)]})
+    assert "you:" not in said({"blocks": [b.to_dict() for b in home_pulse.blocks(theirs)]})
+    assert theirs.lines[0].result.number == 2

@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 from bot import catalogue
 from bot.blocks import context, day, days, defused, local_time, plural, section, sections
 from bot.home.habit import blocks as habit_blocks
+from bot.home.pulse import blocks as pulse_blocks
 from bot.home.schedules import ScheduleLine
 from bot.home.service import HomePage
 from bot.progress.parts import describe
@@ -63,6 +64,8 @@ def home_view(page: HomePage) -> dict[str, Any]:
         blocks += [DividerBlock(), *_commitments(page)]
     if page.habit is not None:
         blocks += [DividerBlock(), *habit_blocks(page.habit)]
+    if page.pulse is not None:
+        blocks += [DividerBlock(), *pulse_blocks(page.pulse)]
     blocks += [DividerBlock(), *_statements(page)]
     if page.schedules is not None:
         blocks += [DividerBlock(), *_schedules(page)]

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from bot import catalogue
 from bot.home import habit as habits
 from bot.home.habit import HabitSection
+from bot.home.pulse import PulseSection
+from bot.home.pulse import gather as pulse_of
 from bot.home.schedules import ScheduleLine, schedule_lines
 from bot.progress import activity
 from bot.progress.parts import Part, ordered
@@ -96,6 +98,7 @@ class HomePage:
     schedules_total: int
     habit: HabitSection | None = None
     values: TeamValues | None = None  # the team's values, shown with the vision
+    pulse: PulseSection | None = None  # the latest shown pulse of their channels
 
     @property
     def is_new(self) -> bool:
@@ -230,6 +233,7 @@ def gather(
         schedules_total=schedules_total,
         habit=habits.gather(session, team_id=team_id, user_id=user_id, now=now, zone=zone),
         values=team_values.current(session, team_id=team_id),
+        pulse=pulse_of(session, team_id=team_id, user_id=user_id, channels=channels),
     )
 
 
