@@ -47,6 +47,9 @@ HELPERS = {
     "bot.home.render.next_step": "a line of App Home",
     "bot.progress.render.title": "the report's header",
     "bot.prompts.modals.read_answer": "reads a submitted modal back",
+    "bot.prompts.pilots.read_learning": "reads a submitted learning form back",
+    "bot.values.render.listed": "the values as lines, part of their messages and App Home",
+    "bot.values.render.value_label": "a line under a kudos or a win, shown with them",
 }
 READER = Reader(PEOPLE, CHANNELS, ZONE)
 

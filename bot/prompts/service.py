@@ -47,7 +47,7 @@ def plan(
         session, team_id=team_id, channel_id=channel_id, practice=practice, rng=rng, holds=holds
     )
     value = values.pick(names, rng) if item.needs == "values" else None
-    text = item.ask(f"*{value}*" if value else None)
+    text = item.ask(value)
     return Planned(practice, commitment, item, text, vision if practice == "vision" else False)
 
 

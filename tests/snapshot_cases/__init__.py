@@ -33,6 +33,7 @@ FEATURES = (
     "scheduling",
     "shared",
     "statements",
+    "values",
 )
 
 

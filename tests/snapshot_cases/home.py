@@ -13,6 +13,7 @@ from bot.progress.parts import Part
 from bot.scheduling.when import When
 from bot.statements.service import Current
 from tests.snapshot_cases import case
+from tests.snapshot_cases.values import VALUES as TEAM_VALUES
 from tests.snapshot_cases.world import (
     ANA,
     BEN,
@@ -88,6 +89,7 @@ LEAD_PAGE = _page(
     guidelines=GUIDELINES,
     schedules=SCHEDULES,
     schedules_total=3,
+    values=TEAM_VALUES,
 )
 MEMBER_PAGE = _page(
     user_id=BEN,

@@ -6,7 +6,7 @@ from slack_sdk.models.views import View
 
 from bot import catalogue
 from bot.blocks import Message
-from bot.prompts import modals, render
+from bot.prompts import modals, pilots, render
 from bot.prompts.responses import Logged
 from bot.statements.service import Current
 from tests.snapshot_cases import case
@@ -29,6 +29,12 @@ def _prompt(kind: str) -> tuple[str, str, catalogue.Prompt]:
                 if item.kind == kind:
                     return practice.key, commitment.key, item
     raise LookupError(kind)
+
+
+def _prompt_key(key: str) -> tuple[str, str, catalogue.Prompt]:
+    found = catalogue.find_prompt(key)
+    assert found is not None
+    return found[0].key, found[1].key, found[2]
 
 
 def _logged(kind: str, text: str, user: str | None = ANA, **more: object) -> Logged:
@@ -55,6 +61,12 @@ def prompt_vision() -> Message:
     return render.prompt(*_prompt("vision"), vision=VISION)
 
 
+@case(render.prompt, "naming one of our values")
+def prompt_value() -> Message:
+    practice, commitment, item = _prompt_key("model.example.2")
+    return render.prompt(practice, commitment, item, text=item.ask("Ownership"))
+
+
 @case(render.prompt, "vision without one")
 def prompt_no_vision() -> Message:
     return render.prompt(*_prompt("vision"), vision=None)
@@ -67,6 +79,26 @@ def _modal(kind: str) -> View:
 
 for _kind in ("kudos", "fear", "win", "vision", "reflection"):
     case(modals.response_modal, _kind)(lambda k=_kind: _modal(k))
+
+
+@case(modals.response_modal, "kudos naming a value, with the values to choose")
+def modal_values() -> View:
+    _, _, item = _prompt_key("model.example.2")
+    context = modals.ModalContext(CHANNEL, item.key, 3, "1.2")
+    asked = item.ask("Curiosity")
+    return modals.response_modal(item, context, asked, ("Ownership", "Curiosity"))
+
+
+@case(modals.response_modal, "win with the values to choose")
+def modal_win_values() -> View:
+    _, _, item = _prompt("win")
+    context = modals.ModalContext(CHANNEL, item.key, 3, "1.2")
+    return modals.response_modal(item, context, values=("Ownership", "R&amp;D in the open"))
+
+
+@case(pilots.learning_form)
+def learning_form() -> View:
+    return pilots.learning_form(pilots.Pilot(4, CHANNEL, "1.5", "Async stand-ups for two weeks"))
 
 
 # -- what people share -------------------------------------------------------------------
@@ -91,6 +123,24 @@ for _kind, _text in SHARED.items():
 def shared_tagged() -> Message:
     return render.shared(
         _logged("win", "We tried trunk-based builds", practice="challenge", commitment="experiment")
+    )
+
+
+@case(render.shared, "pilot with its learning button")
+def shared_pilot_button() -> Message:
+    return render.shared(_logged("pilot", "Async stand-ups for two weeks"), learn=True)
+
+
+@case(render.shared, "win showing a value, tagged")
+def shared_win_value() -> Message:
+    return render.shared(
+        _logged(
+            "win",
+            "We asked the customer first",
+            practice="challenge",
+            commitment="experiment",
+            team_value="Curiosity",
+        )
     )
 
 

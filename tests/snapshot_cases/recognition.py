@@ -46,6 +46,18 @@ def kudos_milestones() -> Message:
     return render.kudos(replace(ON_CALL, milestones=(TENTH, FIRST_FOR_DEV, FIRST_FOR_EVA)))
 
 
+@case(render.kudos, "showing a value")
+def kudos_value() -> Message:
+    from dataclasses import replace
+
+    return render.kudos(replace(ON_CALL, team_value="Ownership"))
+
+
+@case(render.praise_hint)
+def praise_hint() -> Message:
+    return render.praise_hint()
+
+
 @case(render.unknown_tag)
 def unknown_tag() -> Message:
     return render.unknown_tag("teamwork")
