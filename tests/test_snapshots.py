@@ -37,6 +37,8 @@ UPDATE = os.environ.get("NUDGEBOT_UPDATE_SNAPSHOTS") == "1"
 RENDER_MODULES = ("render.py", "modals.py")
 # Public functions of render modules that are not a message of their own, and why.
 HELPERS = {
+    "bot.pulse.render.score_line": "one practice's line of a pulse result, part of it",
+    "bot.pulse.modals.read_answer": "reads a submitted pulse form back",
     "bot.digest.render.blocks": "the digest's blocks, shown by its two messages",
     "bot.digest.render.few": "a section of a few lines, part of the digest",
     "bot.digest.render.span": "the digest's days, part of its header",

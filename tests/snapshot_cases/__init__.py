@@ -28,6 +28,7 @@ FEATURES = (
     "privacy",
     "progress",
     "prompts",
+    "pulse",
     "recognition",
     "reflection",
     "scheduling",
