@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from bot import catalogue
 from bot.digest import milestones
 from bot.digest.milestones import Reached
-from bot.progress import rollups
 from bot.prompts import anonymous
 from models.queries import ensure_workspace, insert_once
 from models.tables import Prompt, Response
@@ -93,9 +92,6 @@ def log_response(
     )
     if not insert_once(session, row):
         return None
-    rollups.added(
-        session, team_id=team_id, channel_id=channel_id, practice=practice, kind=kind, at=now
-    )
     reached = milestones.after_response(
         session,
         team_id=team_id,

@@ -13,7 +13,6 @@ from bot import catalogue
 from bot.digest import milestones
 from bot.digest.milestones import Reached
 from bot.errors import UserError
-from bot.progress import rollups
 from models.queries import ensure_workspace, insert_once
 from models.tables import Recognition, RecognitionRecipient, Workspace
 
@@ -129,9 +128,6 @@ def give_kudos(
     )
     if not insert_once(session, row):
         return None
-    rollups.added(
-        session, team_id=team_id, channel_id=channel_id, practice=practice_key, kind="kudos", at=now
-    )
     reached = milestones.after_kudos(
         session,
         team_id=team_id,
