@@ -152,7 +152,7 @@ def test_under_the_minimum_group_only_that_is_said(bot: SlackDriver) -> None:
     result = said(posted(bot))
     assert "not enough answers to keep them anonymous" in result and "it takes 5" in result
     assert "2.0" not in result and "secret line" not in result and "Model" not in result
-    reply, key = bot.command("/nudge", "pulse results", user=members[0])
+    _reply, key = bot.command("/nudge", "pulse results", user=members[0])
     shown = said(bot.slack.wait_response(key))
     assert "not enough answers" in shown and "2.0" not in shown and "secret" not in shown
 
