@@ -80,7 +80,13 @@ def _check(value: str) -> None:
         )
     if not key(value):
         raise UserError(f"*{clip_word(shown)}* needs a letter or a digit.", VALUES_USAGE)
-    if len(shown) > MAX_VALUE_CHARS or len(value) > STORED_CHARS:
+    if len(shown) <= MAX_VALUE_CHARS < STORED_CHARS < len(value):
+        raise UserError(
+            f"*{clip_word(shown)}* is too long once written for Slack (each `&`, `<` or `>` "
+            "takes several characters there). Keep it shorter.",
+            VALUES_USAGE,
+        )
+    if len(shown) > MAX_VALUE_CHARS:
         raise UserError(
             f"*{clip_word(shown)}* is {len(shown)} characters; keep each value under "
             f"{MAX_VALUE_CHARS + 1}, short enough to name in a kudos.",
@@ -110,8 +116,10 @@ def split_value_tag(text: str, what: str) -> ValueTag:
     tag = found[0]
     word = (tag.group("q") or tag.group("c") or tag.group("w") or "").strip()
     before, after = text[: tag.start()], text[tag.end() :]
-    if not before.strip() or not re.sub(r"[\W_]+", "", after):
-        kept = f"{before.rstrip()} {after.lstrip()}".strip()
+    if not before.strip():  # `+Curiosity: we tried` -> `we tried`
+        kept = after.lstrip(" \t:,;-–—")
+    elif not re.sub(r"[\W_]+", "", after):  # `for the fix +Ownership!` -> `for the fix!`
+        kept = before.rstrip() + after.strip()
     else:
         kept = f"{before}{word}{after}"
     return ValueTag(kept, word)
