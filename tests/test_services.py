@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import models.pulse  # noqa: F401  (its tables are part of the schema compared below)
+import models.rollups  # noqa: F401  (so are the rollups)
 from bot import catalogue
 from bot.errors import UserError
 from bot.progress import service as progress

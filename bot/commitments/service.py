@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.commitments import dates
 from bot.errors import UserError
+from bot.progress import rollups
 from bot.text import MAX_TEXT, clean
 from models.queries import ensure_workspace
 from models.tables import Commitment, Workspace
@@ -260,5 +261,14 @@ def answer(
         .values(**values)
         .execution_options(synchronize_session=False),
     )
+    if changed == 1 and choice == "kept":
+        rollups.added(
+            session,
+            team_id=team_id,
+            channel_id=found.channel_id,
+            practice=rollups.MODEL,
+            kind=rollups.KEPT,
+            at=now,
+        )
     after = get(session, team_id=team_id, commitment_id=commitment_id)
     return Answer("answered" if changed == 1 else "already", choice, after)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.digest.milestones import FIRST_PILOT, RECOGNITIONS
 from bot.privacy import mentions
+from bot.progress import rollups
 from models.nudges import PersonalNudge
 from models.pulse import PulseInvite, PulseLeaderRating, PulseOptOut, PulseRound
 from models.tables import (
@@ -155,6 +156,7 @@ def forget(session: Session, *, team_id: str, user_id: str) -> Forgotten:
     wrote with a neutral word. Runs in the caller's transaction, so it all happens or none
     of it does."""
     done: dict[str, int] = {}
+    touched = rollups.days_of(session, team_id=team_id, user_id=user_id)  # progress' rollups
     for name, (table, conditions) in _filters(team_id, user_id).items():
         values = _CLEARS.get(name)
         stmt = (
@@ -164,5 +166,6 @@ def forget(session: Session, *, team_id: str, user_id: str) -> Forgotten:
         )
         result = session.execute(stmt.execution_options(synchronize_session=False))
         done[name] = result.rowcount or 0  # type: ignore[attr-defined]
+    rollups.recount(session, team_id=team_id, days=touched)
     done["mentions"] = mentions.scrub(session, team_id=team_id, user_id=user_id)
     return Forgotten(**done)

@@ -20,7 +20,10 @@ from typing import Any
 from sqlalchemy import String, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from bot import catalogue
 from bot.progress import parts
+from bot.progress.rollups import utc_day, utc_midnight
+from models.rollups import ActivityDay
 from models.tables import (
     Commitment,
     Prompt,
@@ -44,7 +47,11 @@ def _between(column: Any, since: datetime | None, until: datetime) -> list[Any]:
 
 
 def selects(
-    team_id: str, channel_id: str | None, since: datetime | None, until: datetime
+    team_id: str,
+    channel_id: str | None,
+    since: datetime | None,
+    until: datetime,
+    statements: bool = True,
 ) -> list[Any]:
     """One select per source, each giving (practice, kind, created_at, actor) for what was
     done in the channel (None: anywhere in the workspace, as App Home counts a person's)
@@ -82,8 +89,13 @@ def selects(
         Commitment.answered_at,
         Commitment.user_id,
     ).where(*mine, Commitment.status == "kept", *_between(Commitment.answered_at, since, until))
+    done = [kudos, answers, made, kept]
+    return [*done, _published(team_id, since, until)] if statements else done
+
+
+def _published(team_id: str, since: datetime | None, until: datetime) -> Any:
     homes = parts.PUBLISHED_PRACTICE.items()
-    published = select(
+    return select(
         case(
             *((Statement.kind == kind, literal(practice, String)) for kind, practice in homes),
             else_=literal(parts.VISION, String),
@@ -96,7 +108,13 @@ def selects(
         Statement.kind.in_(tuple(parts.PUBLISHED)),
         *_between(Statement.created_at, since, until),
     )
-    return [kudos, answers, made, kept, published]
+
+
+def published(team_id: str, since: datetime | None, until: datetime) -> Any:
+    """The statements published in the workspace in the window, as (practice, kind,
+    created_at): they count in every channel, and are never rolled up (a handful)."""
+    query = _published(team_id, since, until)
+    return query.with_only_columns(*query.selected_columns[:3])
 
 
 def items(team_id: str, channel_id: str | None, since: datetime | None, until: datetime) -> Any:
@@ -143,11 +161,13 @@ class History:
 def history(session: Session, team_id: str, channel_id: str, until: datetime) -> History:
     """`first` is when nudgebot started in the workspace, or the first thing done or
     prompted in the channel if that is earlier; `last` counts prompts posted as well as
-    things done, so a practice just prompted is not the quietest."""
-    done = items(team_id, channel_id, None, until)
+    things done, so a practice just prompted is not the quietest. Things done are read from
+    the daily rollups (`spans`), so this costs the same whatever the channel's history."""
+    first, last = spans(session, team_id, channel_id, until)
+    said = _published(team_id, None, until).subquery()
     by_practice = select(
-        done.c.practice, func.min(done.c.created_at), func.max(done.c.created_at)
-    ).group_by(done.c.practice)
+        said.c[0], func.min(said.c.created_at), func.max(said.c.created_at)
+    ).group_by(said.c[0])
     prompted = (
         select(Prompt.practice, func.min(Prompt.created_at), func.max(Prompt.created_at))
         .where(
@@ -157,12 +177,65 @@ def history(session: Session, team_id: str, channel_id: str, until: datetime) ->
         )
         .group_by(Prompt.practice)
     )
-    starts = [session.scalar(select(Workspace.created_at).where(Workspace.team_id == team_id))]
-    last: dict[str, datetime] = {}
-    for practice, first, latest in [*session.execute(by_practice), *session.execute(prompted)]:
-        starts.append(first)
+    starts = [
+        first,
+        session.scalar(select(Workspace.created_at).where(Workspace.team_id == team_id)),
+    ]
+    for practice, earliest, latest in [*session.execute(by_practice), *session.execute(prompted)]:
+        starts.append(earliest)
         moment = aware(latest)
         if moment is not None and (practice not in last or moment > last[practice]):
             last[practice] = moment
     found = [m for m in (aware(s) for s in starts) if m is not None]
     return History(first=min(found, default=None), last=last)
+
+
+def spans(
+    session: Session, team_id: str, channel_id: str, until: datetime
+) -> tuple[datetime | None, dict[str, datetime]]:
+    """When the channel's history of things done begins, and the last time each practice was
+    done, up to `until`: a few index lookups in the rollups for the days before the day of
+    `until`, and the raw rows of that day (kudos, answers, commitments; statements are
+    added by the caller)."""
+    today = utc_day(until)
+    mine = (ActivityDay.team_id == team_id, ActivityDay.channel_id == channel_id)
+
+    def on_day(column, day_query, *extra):  # type: ignore[no-untyped-def]
+        return select(column).where(*mine, *extra, ActivityDay.day == day_query).scalar_subquery()
+
+    def last_day(key: str):  # type: ignore[no-untyped-def]
+        return (
+            select(func.max(ActivityDay.day))
+            .where(*mine, ActivityDay.practice == key, ActivityDay.day < today)
+            .scalar_subquery()
+        )
+
+    first_day = (
+        select(func.min(ActivityDay.day)).where(*mine, ActivityDay.day < today).scalar_subquery()
+    )
+    columns = [
+        on_day(func.min(ActivityDay.first_at), first_day).label("first"),
+        *(
+            on_day(func.max(ActivityDay.last_at), last_day(key), ActivityDay.practice == key).label(
+                key
+            )
+            for key in catalogue.PRACTICE_KEYS
+        ),
+    ]
+    row = session.execute(select(*columns)).one()
+    first = aware(row[0])
+    last = {
+        key: moment
+        for key, moment in zip(catalogue.PRACTICE_KEYS, map(aware, row[1:]), strict=True)
+        if moment is not None
+    }
+    raw = selects(team_id, channel_id, utc_midnight(today), until, statements=False)
+    for practice, _kind, created_at, _actor in session.execute(union_all(*raw)):
+        moment = aware(created_at)
+        if moment is None:
+            continue
+        if first is None or moment < first:
+            first = moment
+        if practice not in last or moment > last[practice]:
+            last[practice] = moment
+    return first, last

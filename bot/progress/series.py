@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.progress import activity
+from bot.progress import tally
 from bot.progress.service import midnight, period
 
 
@@ -85,23 +84,18 @@ def practice_series(
     session: Session, *, team_id: str, channel_id: str, days: int, now: datetime, zone: str = "UTC"
 ) -> Series:
     """Counts per practice per calendar day or week in `zone`, for a chart. The bars add up
-    to the current period of `channel_progress` with the same zone (same start, same items)."""
+    to the current period of `channel_progress` with the same zone (same start, same items),
+    and are read the same way: whole UTC days from the daily rollups, the rest raw."""
     bars = buckets(days, now, zone)
     where = ZoneInfo(zone)
-    index = {
-        bar.first + timedelta(days=offset): i
-        for i, bar in enumerate(bars)
-        for offset in range(bar.day_count)
-    }
-    done = activity.items(team_id, channel_id, bars[0].start, now)
+    found = tally.per_period(
+        session, team_id, channel_id, [bar.start for bar in bars] + [bars[-1].end]
+    )
     tallies = {key: [0] * len(bars) for key in catalogue.PRACTICE_KEYS}
-    for practice, created_at in session.execute(select(done.c.practice, done.c.created_at)):
-        moment = activity.aware(created_at)
-        if practice not in tallies or moment is None:
-            continue
-        at = index.get(moment.astimezone(where).date())
-        if at is not None:
-            tallies[practice][at] += 1
+    for at, counted in enumerate(found):
+        for (practice, _kind), count in counted.items():
+            if practice in tallies:
+                tallies[practice][at] += count
     return Series(
         days=days,
         bucket_days=bucket_days_for(days),

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.progress import activity
+from bot.progress import activity, tally
 from bot.progress.parts import Part, ordered
 from bot.slack.members import ChannelMembers
 
@@ -129,16 +128,10 @@ def channel_progress(
     part in it, and the practice that most needs attention. With `members` (the channel's,
     see bot.slack.members), also how many of them took part, or why that is unknown."""
     window = period(days, now, zone)
-    done = activity.items(team_id, channel_id, window.previous_start, now)
-    is_current = done.c.created_at >= window.start
-    rows = session.execute(
-        select(
-            done.c.practice,
-            done.c.kind,
-            func.sum(case((is_current, 1), else_=0)),
-            func.count(),
-        ).group_by(done.c.practice, done.c.kind)
-    ).all()
+    # (practice, kind, done now, done in both periods), from the daily rollups
+    rows = tally.both_periods(
+        session, team_id, channel_id, window.previous_start, window.start, now
+    )
     now_parts: dict[str, list[Part]] = {key: [] for key in catalogue.PRACTICE_KEYS}
     before_parts: dict[str, list[Part]] = {key: [] for key in catalogue.PRACTICE_KEYS}
     for practice, kind, current, count in rows:

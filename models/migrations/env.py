@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 import models.nudges
 import models.pulse
+import models.rollups
 import models.tables  # noqa: F401
 from models.base import Base
 from models.db import normalise_url
