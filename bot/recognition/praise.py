@@ -30,12 +30,14 @@ MIN_WORDS = 4
 # Words that fit any kudos, whoever it is for: a reason made only of these names nothing
 # the person did.
 _GENERIC = """
-    a all always amazing an and appreciate appreciated as at awesome being best big brilliant
+    a absolute absolutely all always amazing an and appreciate appreciated as at awesome
+    being best big brilliant
     cheers cool day done everything excellent fab fantastic for from gold good great
     hard help helping hero heroes i is it job just kudos legend legends lot lots love
     many much my nice of on one our out outstanding rock rocks rockstar same so star
     stars stellar stuff super superb superstar support team thank thanks thx the this to
-    today top totally ty very way we week well what work working wow you your yours
+    today top totally true truly ty very way we week well what work working wow you your yours
+    ever incredible such real
 """
 GENERIC = frozenset(_GENERIC.split())
 
@@ -69,9 +71,9 @@ def claim(session: Session, *, team_id: str, user_id: str, now: datetime) -> boo
             set_={"sent_at": now},
             where=PrivateHint.sent_at <= now - EVERY,
         )
+        .returning(PrivateHint.user_id)
     )
-    result = session.execute(stmt)
-    return bool(getattr(result, "rowcount", 0))
+    return session.execute(stmt).first() is not None
 
 
 def offer(
