@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.tables import Response
 from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.helpers import posted
+from tests.test_thread_replies import reply_event
 
 
 def propose(bot: SlackDriver) -> tuple[dict[str, Any], str]:
@@ -166,3 +167,19 @@ def test_only_pilots_carry_the_button(bot: SlackDriver) -> None:
     bot.command("/nudge", "idea A demo day every month")
     message = posted(bot)
     assert not [b for b in message["blocks"] if b["type"] == "actions"]
+
+
+def test_a_reply_in_the_pilots_thread_is_a_learning_under_challenge_the_process(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    _, ts = propose(bot)
+    assert reply_event(
+        bot, ts, "Fewer meetings, same news", "1700000500.000100", user=slack_id("U")
+    )
+    [learning] = bot.slack.wait_for(lambda: learnings(sessions, bot.team))
+    assert (learning.practice, learning.commitment, learning.source) == (
+        "challenge",
+        "experiment",
+        "thread",
+    )
+    assert learning.parent_id is not None
