@@ -156,8 +156,11 @@ def test_nudge_now_records_the_question_as_posted(
     monkeypatch.setattr(prompts, "choose_prompt", lambda *_a, **_k: (found[1], found[2]))
     button, ts = post_prompt(bot, "model")
     assert button == "model.example.2"
-    # The Respond form asks the question as it was posted.
-    assert "acted on *Ownership* this week" in blocks_text(open_modal(bot, button, ts)["blocks"])
+    # The Respond form asks the question as it was posted, with its value chosen already.
+    view = open_modal(bot, button, ts)
+    assert "acted on *Ownership* this week" in blocks_text(view["blocks"])
+    [choice] = [b for b in view["blocks"] if b.get("block_id") == "team_value"]
+    assert choice["element"]["initial_option"]["value"] == "Ownership"
     assert "Who here acted on *Ownership* this week" in last_post(bot)
     with sessions() as s:
         row = s.scalars(select(Prompt).where(Prompt.team_id == bot.team)).one()

@@ -81,7 +81,7 @@ def response_modal(
 ) -> View:
     """A modal fitting the prompt's response kind: people and a reason for kudos, text else;
     for kudos and wins, an optional choice of the team's `values` when it has any. `text` is
-    the question as it was posted (it may name a value)."""
+    the question as it was posted: when it names a value, that value is chosen already."""
     question = clip(text or item.text, 3000)
     blocks: list[Any] = [SectionBlock(text=MarkdownTextObject(text=question))]
     if item.kind == "kudos":
@@ -106,7 +106,8 @@ def response_modal(
         )
     )
     if item.kind in VALUE_KINDS and values:
-        blocks.append(_value_choice(values))
+        named = next((v for v in values if text and f"*{v}*" in text), None)
+        blocks.append(_value_choice(values, named))
     blocks.append(
         ContextBlock(
             elements=[
@@ -127,7 +128,10 @@ def response_modal(
     )
 
 
-def _value_choice(values: tuple[str, ...]) -> InputBlock:
+def _value_choice(values: tuple[str, ...], named: str | None) -> InputBlock:
+    options = {
+        v: Option(text=clip(html.unescape(v), 75), value=v[:STORED_CHARS]) for v in values[:100]
+    }
     return InputBlock(
         block_id=VALUE,
         label="Which of our values did it show?",
@@ -135,10 +139,8 @@ def _value_choice(values: tuple[str, ...]) -> InputBlock:
         element=StaticSelectElement(
             action_id=VALUE,
             placeholder="Choose a value (optional)",
-            options=[
-                Option(text=clip(html.unescape(v), 75), value=v[:STORED_CHARS])
-                for v in values[:100]
-            ],
+            options=list(options.values()),
+            initial_option=options.get(named) if named else None,
         ),
     )
 
