@@ -139,8 +139,9 @@ def rebuild(conn: Connection, team_id: str | None = None) -> int:
     dialect = conn.dialect.name
     where = [] if team_id is None else [lambda team, _channel, _at: team == team_id]
     conn.execute(table.delete().where(*([] if team_id is None else [table.c.team_id == team_id])))
-    result = conn.execute(table.insert().from_select(COLUMNS, recount_rows(dialect, *where)))
-    return int(result.rowcount or 0)
+    conn.execute(table.insert().from_select(COLUMNS, recount_rows(dialect, *where)))
+    mine = [] if team_id is None else [table.c.team_id == team_id]
+    return int(conn.scalar(select(func.count()).select_from(table).where(*mine)) or 0)
 
 
 # -- keeping them on write ----------------------------------------------------------------

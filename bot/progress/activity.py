@@ -42,8 +42,11 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _between(column: Any, since: datetime | None, until: datetime) -> list[Any]:
-    return [column <= until] if since is None else [column >= since, column <= until]
+def _between(
+    column: Any, since: datetime | None, until: datetime, open_end: bool = False
+) -> list[Any]:
+    upper = column < until if open_end else column <= until
+    return [upper] if since is None else [column >= since, upper]
 
 
 def selects(
@@ -52,6 +55,7 @@ def selects(
     since: datetime | None,
     until: datetime,
     statements: bool = True,
+    open_end: bool = False,
 ) -> list[Any]:
     """One select per source, each giving (practice, kind, created_at, actor) for what was
     done in the channel (None: anywhere in the workspace, as App Home counts a person's)
@@ -69,12 +73,12 @@ def selects(
     ).where(
         Recognition.team_id == team_id,
         *where(Recognition.channel_id),
-        *_between(Recognition.created_at, since, until),
+        *_between(Recognition.created_at, since, until, open_end),
     )
     answers = select(Response.practice, Response.kind, Response.created_at, Response.user_id).where(
         Response.team_id == team_id,
         *where(Response.channel_id),
-        *_between(Response.created_at, since, until),
+        *_between(Response.created_at, since, until, open_end),
     )
     mine = (Commitment.team_id == team_id, *where(Commitment.channel_id))
     made = select(
@@ -82,13 +86,17 @@ def selects(
         literal(parts.MADE, String),
         Commitment.created_at,
         Commitment.user_id,
-    ).where(*mine, *_between(Commitment.created_at, since, until))
+    ).where(*mine, *_between(Commitment.created_at, since, until, open_end))
     kept = select(
         literal(parts.MODEL, String),
         literal(parts.KEPT, String),
         Commitment.answered_at,
         Commitment.user_id,
-    ).where(*mine, Commitment.status == "kept", *_between(Commitment.answered_at, since, until))
+    ).where(
+        *mine,
+        Commitment.status == "kept",
+        *_between(Commitment.answered_at, since, until, open_end),
+    )
     done = [kudos, answers, made, kept]
     return [*done, _published(team_id, since, until)] if statements else done
 
@@ -229,13 +237,17 @@ def spans(
         for key, moment in zip(catalogue.PRACTICE_KEYS, map(aware, row[1:]), strict=True)
         if moment is not None
     }
-    raw = selects(team_id, channel_id, utc_midnight(today), until, statements=False)
-    for practice, _kind, created_at, _actor in session.execute(union_all(*raw)):
-        moment = aware(created_at)
-        if moment is None:
-            continue
-        if first is None or moment < first:
-            first = moment
-        if practice not in last or moment > last[practice]:
-            last[practice] = moment
+    raw = union_all(
+        *selects(team_id, channel_id, utc_midnight(today), until, statements=False)
+    ).subquery()
+    for practice, earliest, latest in session.execute(
+        select(raw.c.practice, func.min(raw.c.created_at), func.max(raw.c.created_at)).group_by(
+            raw.c.practice
+        )
+    ):
+        earliest, latest = aware(earliest), aware(latest)
+        if earliest is not None and (first is None or earliest < first):
+            first = earliest
+        if latest is not None and (practice not in last or latest > last[practice]):
+            last[practice] = latest
     return first, last

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, union_all
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.progress import activity
@@ -41,18 +41,19 @@ def per_period(
     periods = len(bounds) - 1
     found: list[Counter[Key]] = [Counter() for _ in range(periods)]
     rolled: list[tuple[date, date, int]] = []  # whole UTC days [first, stop) of period i
-    edges: list[tuple[datetime, datetime]] = []  # raw [lo, hi] spans
+    # Raw [lo, hi) of period i, or [lo, hi] (`closed`) where the last period ends.
+    edges: list[tuple[datetime, datetime, int, bool]] = []
     for i in range(periods):
         lo, hi = bounds[i], bounds[i + 1]
+        last = i == periods - 1
         first, stop = _whole_days(lo, hi)
         if first >= stop:
-            edges.append((lo, hi))
+            edges.append((lo, hi, i, last))
             continue
         rolled.append((first, stop, i))
         if lo < utc_midnight(first):
-            edges.append((lo, utc_midnight(first)))
-        if utc_midnight(stop) <= hi:
-            edges.append((utc_midnight(stop), hi))
+            edges.append((lo, utc_midnight(first), i, False))
+        edges.append((utc_midnight(stop), hi, i, last))
 
     if rolled:
         starts = [first for first, _, _ in rolled]
@@ -71,47 +72,32 @@ def per_period(
             if at >= 0 and day < rolled[at][1]:
                 found[rolled[at][2]][(practice, kind)] += count
 
-    end = bounds[-1]
+    # The edges, counted by the database in one round trip; the last period includes its end.
     raw = [
-        s
-        for lo, hi in _merged(edges)
-        for s in activity.selects(team_id, channel_id, lo, hi, statements=False)
+        s.with_only_columns(literal(i).label("period"), *s.selected_columns[:2])
+        for lo, hi, i, closed in edges
+        if lo < hi or closed
+        for s in activity.selects(
+            team_id, channel_id, lo, hi, statements=False, open_end=not closed
+        )
     ]
+    if raw:
+        edge = union_all(*raw).subquery()
+        for at, practice, kind, count in session.execute(
+            select(edge.c.period, edge.c.practice, edge.c.kind, func.count()).group_by(
+                edge.c.period, edge.c.practice, edge.c.kind
+            )
+        ):
+            found[at][(practice, kind)] += count
+    # Statements, always raw: a handful in the workspace.
+    end = bounds[-1]
     for practice, kind, created_at in session.execute(activity.published(team_id, bounds[0], end)):
         moment = activity.aware(created_at)
         assert moment is not None
         at = periods - 1 if moment == end else bisect.bisect_right(bounds, moment) - 1
         if 0 <= at < periods:
             found[at][(practice, kind)] += 1
-    if not raw:
-        return found
-    for practice, kind, created_at, _actor in session.execute(union_all(*raw)):
-        moment = activity.aware(created_at)
-        assert moment is not None
-        at = bisect.bisect_right(bounds, moment) - 1
-        if moment == end:
-            at = periods - 1
-        if 0 <= at < periods and _raw_here(moment, bounds[at], bounds[at + 1], end):
-            found[at][(practice, kind)] += 1
     return found
-
-
-def _raw_here(moment: datetime, lo: datetime, hi: datetime, end: datetime) -> bool:
-    """Whether an item at `moment` in period [lo, hi) is read raw (not in a whole day)."""
-    first, stop = _whole_days(lo, hi)
-    if first >= stop:
-        return True
-    return not (utc_midnight(first) <= moment < utc_midnight(stop))
-
-
-def _merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    out: list[tuple[datetime, datetime]] = []
-    for lo, hi in sorted(spans):
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
-    return out
 
 
 def both_periods(
