@@ -18,22 +18,26 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import catalogue
+from bot.pulse.parsing import describe as pulse_words
 from bot.scheduling.when import When, next_occurrence
 from models.db import reads_for
 from models.nudges import PersonalNudge
+from models.pulse import PulseRound
 from models.tables import Commitment, Occurrence, Schedule, Workspace
 from schedules.context import JobContext
 from schedules.followups import run_followups
 from schedules.jobs import active_schedules, post_occurrence
 from schedules.nudges import NudgeSender
+from schedules.pulse_job import run_pulse
 
 NUDGE_WORDS = {"habit": "habit reminder", "reflection": "weekly reflection"}
+PULSE_DUE = "pulse-round"  # an open pulse round's reminder or close
 LOOK_AHEAD = 50  # occurrences of one schedule to look past when the next ones are claimed
 
 
 @dataclass(frozen=True)
 class Due:
-    kind: str  # "prompt", "digest", "follow-up", "habit" or "reflection"
+    kind: str  # "prompt", "digest", "pulse", "follow-up", "habit", "reflection", PULSE_DUE
     what: str  # in words, for the page
     at: datetime
     schedule_id: int | None = None
@@ -60,6 +64,8 @@ def _describe(row: Schedule, when: When, channel_name: Callable[[str], str]) -> 
     where = f"#{channel_name(row.channel_id)}"
     if row.kind == "digest":
         return f"the weekly digest in {where} ({when.describe()})"
+    if row.kind == "pulse":
+        return f"a practice pulse round in {where} ({pulse_words(when)})"
     found = catalogue.find_practice(row.practice)
     practice = found.name if found else "a practice in turn"
     return f"prompt schedule #{row.number or row.id} in {where} ({practice}, {when.describe()})"
@@ -100,11 +106,29 @@ def next_due(
         if nudge is not None and nudge.next_at is not None:
             what = f"a {NUDGE_WORDS.get(nudge.kind, nudge.kind)}, sent as a DM"
             found.append(Due(nudge.kind, what, nudge.next_at))
+        found += pulse_due(session, channel_name)
     return min(found, key=lambda d: d.at) if found else None
+
+
+def pulse_due(session: Session, channel_name: Callable[[str], str]) -> list[Due]:
+    """An open pulse round's next step: its reminder, then its close (and result)."""
+    found = []
+    for rnd in session.scalars(select(PulseRound).where(PulseRound.status == "open")):
+        where = f"#{channel_name(rnd.channel_id)}"
+        if rnd.reminded_at is None and rnd.remind_at < rnd.closes_at:
+            what = f"the reminder of pulse round {rnd.number} in {where}, to who has not answered"
+            found.append(Due(PULSE_DUE, what, rnd.remind_at))
+        else:
+            what = f"closing pulse round {rnd.number} in {where} and posting its result"
+            found.append(Due(PULSE_DUE, what, rnd.closes_at))
+    return found
 
 
 def run_due(ctx: JobContext, due: Due) -> str:
     """Post `due` now through the scheduler's own code; what happened, in words."""
+    if due.kind == PULSE_DUE:
+        done = run_pulse(replace(ctx, now=lambda: due.at))
+        return ", ".join(f"{n} {what}" for what, n in done.items()) or "nothing to do"
     if due.kind in NUDGE_WORDS:
         sender = NudgeSender(replace(ctx, now=lambda: due.at), threads=2)
         try:

@@ -209,3 +209,26 @@ def test_app_home_shows_shown_rounds_and_a_leaders_own_rating_to_them_alone(
     assert "you: 6.0" in said({"blocks": [b.to_dict() for b in home_pulse.blocks(mine)]})
     assert "you:" not in said({"blocks": [b.to_dict() for b in home_pulse.blocks(theirs)]})
     assert theirs.lines[0].result.number == 2
+
+
+def test_run_it_now_in_the_playground_reminds_then_closes(bot: SlackDriver) -> None:
+    from playground import clock
+
+    people = [slack_id("U") for _ in range(3)]
+    round_id = start(bot, people)
+    ctx = context(bot, NOW)
+    sending.send_invites(bot.sessions, ctx.client, round_id, now=ctx.now)
+    # Other tests' rounds share the database: look at this round only.
+    for step in ("the reminder", "closing"):
+        with bot.sessions() as s:
+            found = clock.pulse_due(s, lambda c: "mine" if c == bot.channel else "other")
+        (due,) = [d for d in found if "#mine" in d.what]
+        assert due.what.startswith(step)
+        clock.run_due(ctx, due)
+    with bot.sessions() as s:
+        rnd = s.get(PulseRound, round_id)
+        assert rnd is not None and rnd.reminded_at is not None and rnd.status == "closed"
+    reminded = [c for c in bot.slack.calls_to("chat.postMessage") if "reminder" in said(c.params)]
+    assert sorted(c.params["channel"] for c in reminded if c.params["channel"] in people) == sorted(
+        people
+    )

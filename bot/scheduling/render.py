@@ -32,13 +32,17 @@ def schedule_paused(
     why = WHY_PAUSED.get(code, code)
     if kind == "digest":
         what, resume = "the weekly digest", "`/nudge digest on <day> <time>`"
+    elif kind == "pulse":
+        what, resume = "the practice pulse", "`/nudge pulse on monthly` (or `quarterly`)"
     elif number is not None:
         what, resume = f"schedule #{number}", f"`/nudge schedule resume {number}`"
     else:
         what = "a prompt schedule"
         resume = "`/nudge schedule resume <number>` (`/nudge schedule list` shows its number)"
+    # A pulse's rhythm reads badly as cron; its own command says it again when restarted.
+    timing = "" if kind == "pulse" else f" ({when.describe()}, {when.zone})"
     text = (
-        f":pause_button: I paused {what} ({when.describe()}, {when.zone}) "
+        f":pause_button: I paused {what}{timing} "
         f"in <#{channel_id}> because {why}.\n"
         f"Once that's fixed (for example `/invite @nudgebot` in the channel), restart it "
         f"there with {resume}."

@@ -15,6 +15,7 @@ from bot.pulse.parsing import parse_pulse
 from bot.pulse.results import PracticeScore, RoundResult
 from bot.pulse.rounds import RoundView
 from bot.pulse.service import PulseSchedule, PulseStatus
+from bot.scheduling import render as scheduling_render
 from tests.snapshot_cases import case
 from tests.snapshot_cases.home import LEAD_PAGE
 from tests.snapshot_cases.world import CHANNEL, LEAD, NOW, TEAM, ZONE, ago, later
@@ -166,3 +167,8 @@ def home_with_pulse() -> dict[str, Any]:
     own = {"model": 8.5, "vision": 6.0, "challenge": 6.5, "enable": 7.0, "heart": 8.0}
     pulse = PulseSection((PulseLine(CHANNEL, SHOWN, own),))
     return home_render.home_view(replace(LEAD_PAGE, pulse=pulse))
+
+
+@case(scheduling_render.schedule_paused, "the practice pulse")
+def pulse_paused() -> Message:
+    return scheduling_render.schedule_paused(3, CHANNEL, "not_in_channel", WHEN, kind="pulse")
