@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import models.pulse  # noqa: F401  (its tables are part of the schema compared below)
-import models.rollups  # noqa: F401  (so are the rollups)
 from bot import catalogue
 from bot.errors import UserError
 from bot.progress import service as progress
@@ -28,6 +27,7 @@ from models.base import Base
 from models.db import make_engine
 from models.migrate import downgrade, upgrade
 from models.queries import ensure_workspace
+from models.rollups import ActivityDay  # noqa: F401  (its table is part of the schema compared below)
 from models.tables import Prompt, Recognition, RecognitionRecipient, Response, Statement
 from tests.driver import slack_id
 
