@@ -25,6 +25,7 @@ settings (the environment, or a .env file here: copy .env.example):
   HOST, PORT            where to listen (127.0.0.1:3000); /healthz and /readyz in every role
   NUDGEBOT_TIMEZONE     the team's zone for schedules and days (UTC)
   NUDGEBOT_LEADERS      user ids who may publish, besides admins and owners
+  NUDGEBOT_PULSE_MIN_GROUP  the practice pulse shows results from this many answers (5)
 
 The README says more: setting up the Slack app, schedules, Docker."""
 
