@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.blocks import Message
 from bot.command import Request
 from bot.errors import UserError
+from bot.home import measures as home_measures
 from bot.home import render as home_render
 from bot.home import service as home
 from bot.prompts import render as prompts_render
@@ -114,6 +115,9 @@ def publish_home(rt: Runtime, client: WebClient, team: str, user: str) -> None:
             zone=rt.settings.timezone,
             channels=channels,
         )
+    leading = home_measures.for_leader(rt, client, team, user, channels)
+    if leading is not None:
+        page = replace(page, leading=leading)
     client.views_publish(user_id=user, view=home_render.home_view(page))
 
 

@@ -16,11 +16,15 @@ from sqlalchemy.orm import Session
 from bot.digest import render as render_digest
 from bot.digest import service as digest
 from bot.digest.replies import SCHEDULED_NOTE
+from bot.slack.members import MemberCache
 from models.db import reads_for
 from models.tables import Schedule
 from schedules.context import Claimed, JobContext, mark
 
 SHARED_EARLY = "shared early: nothing new since"
+# The channel's members, for the digest's recognition reach (a few minutes: forget-me
+# can't clear this process's cache).
+_MEMBERS = MemberCache(ttl_seconds=300)
 
 
 def plan_digest(ctx: JobContext, session: Session, claimed: Claimed) -> None:
@@ -33,6 +37,7 @@ def post_digest(ctx: JobContext, claimed: Claimed, plan: None) -> None:
     what is new since a digest shared early), then mark the occurrence posted. Milestones
     shown in it are marked celebrated once it is posted."""
     zone = claimed.when.zone
+    members = _MEMBERS.members(ctx.client, claimed.team_id, claimed.channel_id)
     # Built in a read-only transaction: no write lock held while a big week is gathered.
     with reads_for(ctx.sessions)() as session:
         row = session.get(Schedule, claimed.schedule_id)
@@ -47,6 +52,7 @@ def post_digest(ctx: JobContext, claimed: Claimed, plan: None) -> None:
                 end=claimed.occurs_at,
                 zone=zone,
                 since=covered,
+                members=members,
             )
     if week is None or (week.since and week.quiet):
         mark(ctx, claimed.schedule_id, claimed.occurs_at, "skipped", SHARED_EARLY)

@@ -403,7 +403,8 @@ PROGRESS = {
         ],
         # A, B and C, and the three people their kudos named.
         ":busts_in_silhouette: *6 people* took part.",
-        # Tied with Enable Others to Act, which was prompted yesterday.
+        # No prompt posted but Enable Others to Act's (unanswered): the four never asked are
+        # as much in need, and Model the Way is the one quiet longest (13 days).
         "Model the Way",
     ),
     30: (
@@ -416,7 +417,7 @@ PROGRESS = {
             ":tada: *Encourage the Heart*: 5 (3 kudos, 2 wins) · none the 30 days before",
         ],
         ":busts_in_silhouette: *11 people* took part.",
-        "Enable Others to Act",
+        "Model the Way",  # as over 7 days: needs attention reads prompts, not counts
     ),
     90: (
         [
@@ -429,7 +430,7 @@ PROGRESS = {
             ":tada: *Encourage the Heart*: 6 (4 kudos, 2 wins) · new",
         ],
         ":busts_in_silhouette: *13 people* took part.",
-        "Enable Others to Act",
+        "Model the Way",
     ),
 }
 

@@ -133,6 +133,7 @@ def test_a_big_week_reads_in_under_a_minute(sessions: Sessions) -> None:
         "Hopes and worries",
         "Commitments",
         "By practice",
+        "This week's measures",
         "Our vision",
         "Next week, try a little Challenge the Process.",
     ]

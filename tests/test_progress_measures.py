@@ -244,20 +244,26 @@ def test_a_channel_with_nothing_lately_says_so(sessions: Sessions) -> None:
 
 
 def test_ties_with_no_history_follow_the_order_of_the_practices(sessions: Sessions) -> None:
+    """No prompt posted for any practice: all five are as much in need (nobody was asked);
+    those never done nor prompted come first, in the order of the five practices."""
     team, channel = workspace_with(sessions, [thing("kudos", "heart", ago(1))])
     report = report_of(sessions, team, channel)
     assert report.focus == "model"
-    assert report.tied == ("model", "vision", "challenge", "enable")
+    assert report.tied == ("model", "vision", "challenge", "enable", "heart")
+    text = text_of(report)
     assert (
-        "Tied with Inspire a Shared Vision, Challenge the Process and Enable Others to Act: "
-        "nothing in these 7 days. Nothing has been done or prompted for any of them here yet, "
-        "so I go in the order of the five practices."
-    ) in text_of(report)
+        "From answers per prompt over these 7 days: no Model the Way prompt was posted, so "
+        "nobody was asked. Tied with Inspire a Shared Vision, Challenge the Process, Enable "
+        "Others to Act and Encourage the Heart; nothing has ever been done or prompted for "
+        "Model the Way here."
+    ) in text
 
 
 def test_ties_go_to_the_practice_never_touched_before_those_prompted(
     sessions: Sessions,
 ) -> None:
+    """Model and vision were prompted (no answers: 0 per prompt); the three never prompted
+    are more in need, and of those Enable was never touched at all."""
     rows = [
         thing("kudos", "heart", ago(1)),
         prompt("model", ago(2)),
@@ -267,9 +273,10 @@ def test_ties_go_to_the_practice_never_touched_before_those_prompted(
     team, channel = workspace_with(sessions, rows)
     report = report_of(sessions, team, channel)
     assert report.focus == "enable"
+    assert report.tied == ("enable", "challenge", "heart")
     text = text_of(report)
     assert "*Needs attention: Enable Others to Act*" in text
-    assert "Nothing has ever been done or prompted for Enable Others to Act here." in text
+    assert "nothing has ever been done or prompted for Enable Others to Act here." in text
 
 
 def test_ties_go_to_the_practice_quiet_longest(sessions: Sessions) -> None:
@@ -283,28 +290,33 @@ def test_ties_go_to_the_practice_quiet_longest(sessions: Sessions) -> None:
     team, channel = workspace_with(sessions, rows)
     report = report_of(sessions, team, channel)
     assert report.focus == "challenge"
-    assert report.tied == ("challenge", "enable", "vision", "model")
+    assert report.tied == ("challenge", "enable", "heart")
     assert (
-        "Tied with Enable Others to Act, Inspire a Shared Vision and Model the Way: nothing in "
-        "these 7 days. Challenge the Process has gone longest without anything done or "
-        "prompted (last on Mon 6 May)."
+        "Tied with Enable Others to Act and Encourage the Heart; Challenge the Process has "
+        "gone longest without anything done or prompted (last on Mon 6 May)."
     ) in text_of(report)
 
 
 def test_no_tie_no_explanation(sessions: Sessions) -> None:
-    rows = [
-        thing(k, p, ago(1))
-        for k, p in (
-            ("kudos", "heart"),
-            ("win", "challenge"),
-            ("goal", "enable"),
-            ("hope", "vision"),
-        )
-    ]
-    team, channel = workspace_with(sessions, rows)
+    """Every practice prompted once; Model the Way's prompt got no answer, the others one
+    each: Model the Way has the fewest answers per prompt (0.0), alone."""
+    answers = (("kudos", "heart"), ("win", "challenge"), ("goal", "enable"), ("hope", "vision"))
+    team, channel = workspace_with(sessions, [prompt(p, ago(2)) for p in catalogue.PRACTICE_KEYS])
+    with sessions.begin() as s:
+        found = s.execute(select(Prompt.practice, Prompt.id).where(Prompt.team_id == team))
+        asked = {practice: prompt_id for practice, prompt_id in found}
+        for kind, key in answers:
+            answer = item(team, channel, kind, key, "U0A", ago(1))
+            answer.prompt_id = asked[key]
+            s.add(answer)
     report = report_of(sessions, team, channel)
     assert report.focus == "model" and report.tied == ("model",)
-    assert "Tied with" not in text_of(report)
+    text = text_of(report)
+    assert "Tied with" not in text
+    assert (
+        "From answers per prompt over these 7 days: Model the Way had the fewest, 0.0 per "
+        "prompt (0 to 1 prompt)."
+    ) in text
 
 
 def test_nudge_now_without_a_practice_prompts_what_needs_attention(

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 import models.pulse  # noqa: F401  (its tables are part of the schema compared below)
 from bot import catalogue
 from bot.errors import UserError
+from bot.measures import attention
+from bot.measures.balance import Balance, Rate
 from bot.progress import service as progress
-from bot.progress.service import PracticeCount
 from bot.prompts import responses
 from bot.prompts import service as prompts
 from bot.recognition import service as recognition
@@ -484,58 +485,53 @@ def test_channel_progress_focus_tie_breaks_on_db(
 
 
 @pytest.mark.parametrize(
-    ("pairs", "focus"),
+    ("rates", "focus"),
     [
+        # Nothing prompted, nothing done: the order of the five practices.
         ({}, "model"),
+        # Model prompted (no answer: 0.0): the others were never asked, so they come first.
         ({"model": (1, 0)}, "vision"),
-        ({"model": (2, 0), "vision": (2, 0), "challenge": (2, 0), "enable": (2, 0)}, "heart"),
+        ({"model": (2, 4), "vision": (2, 4), "challenge": (2, 4), "enable": (2, 4)}, "heart"),
+        # All prompted: the fewest answers per prompt.
         (
             {
-                "model": (0, 5, 1),  # last done a day ago
-                "vision": (0, 3, 9),  # quiet for nine days: needs attention
-                "challenge": (1, 0, 0),
-                "enable": (1, 0, 0),
-                "heart": (1, 0, 0),
+                "model": (2, 5),  # 2.5
+                "vision": (4, 2),  # 0.5: needs attention
+                "challenge": (1, 1),
+                "enable": (1, 3),
+                "heart": (3, 9),
             },
             "vision",
         ),
+        # The same rate: the one quiet longest (the third number: days since last touched).
         (
             {
-                "model": (0, 3, 20),
-                "heart": (0, 3, 2),
-                "vision": (1, 0, 0),
-                "challenge": (1, 0, 0),
-                "enable": (1, 0, 0),
+                "model": (2, 1, 20),
+                "heart": (4, 2, 2),
+                "vision": (1, 1, 0),
+                "challenge": (1, 1, 0),
+                "enable": (1, 1, 0),
             },
             "model",
         ),
-        (
-            {
-                "model": (1, 0),
-                "vision": (1, 0),
-                "challenge": (1, 0),
-                "enable": (1, 0),
-                "heart": (0, 9, 1),
-            },
-            "heart",
-        ),
-        # Tied, and never done nor prompted: the order of the five practices.
-        ({"model": (0, 0), "vision": (0, 0), "challenge": (1, 0, 0)}, "model"),
+        # Never prompted: before any rate, however low.
+        ({"model": (3, 0), "vision": (1, 0), "challenge": (1, 0), "enable": (1, 0)}, "heart"),
+        # Tied unprompted, and never done nor prompted: the order of the five practices.
+        ({"challenge": (1, 0, 0), "enable": (1, 1), "heart": (1, 1)}, "model"),
         # A practice never done nor prompted goes before one done long ago.
-        ({"model": (0, 0, 30), "vision": (0, 0), "challenge": (1, 0, 0)}, "vision"),
+        (
+            {"model": (0, 0, 30), "challenge": (1, 0, 0), "enable": (1, 1), "heart": (1, 1)},
+            "vision",
+        ),
     ],
 )
-def test_needs_attention_tie_breaks(pairs: dict[str, tuple[int, ...]], focus: str) -> None:
-    """The least done now; among those tied, the one quiet longest (by the days since it
-    was last done or prompted, the third number), never counting as longest."""
-
-    def count(key: str) -> PracticeCount:
-        current, previous, *quiet = pairs.get(key, (0, 0))
-        last = NOW - timedelta(days=quiet[0]) if quiet else None
-        return PracticeCount(key, current, previous, last_at=last)
-
-    counts = tuple(count(k) for k in catalogue.PRACTICE_KEYS)
-    assert progress.tied_for_attention(counts)[0] == focus
+def test_needs_attention_tie_breaks(rates: dict[str, tuple[int, ...]], focus: str) -> None:
+    """Without a pulse: a practice never prompted first, then the fewest answers per prompt
+    (prompts, answers); among those tied, the one quiet longest (by the days since it was
+    last done or prompted, the third number), never counting as longest."""
+    found = tuple(Rate(k, *rates.get(k, (0, 0))[:2]) for k in catalogue.PRACTICE_KEYS)
+    last = {k: NOW - timedelta(days=v[2]) for k, v in rates.items() if len(v) > 2}
+    assert attention.by_balance(Balance(found, found), last)[0] == focus
 
 
 # --- prompts ------------------------------------------------------------------------------------

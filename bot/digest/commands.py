@@ -54,10 +54,16 @@ def preview(call: Call) -> None:
     team's leaders get a Share to channel button under it."""
     rt, req = call.rt, call.req
     now = rt.now()
+    members = rt.members.members(call.client, req.team_id, req.channel_id)
     with rt.reads() as session:
         view = service.status(session, team_id=req.team_id, channel_id=req.channel_id, now=now)
         week = service.build(
-            session, team_id=req.team_id, channel_id=req.channel_id, end=now, zone=_zone(call, view)
+            session,
+            team_id=req.team_id,
+            channel_id=req.channel_id,
+            end=now,
+            zone=_zone(call, view),
+            members=members,
         )
     call.tell(render_replies.preview(week, view, call.may_lead()))
 
@@ -71,6 +77,7 @@ def share(call: Call, args: dict[str, Any]) -> None:
         call.tell(render_replies.SHARE_LEADERS_ONLY)
         return
     now = rt.now()
+    members = rt.members.members(call.client, req.team_id, req.channel_id)
     week, refusal = None, render_replies.SHARE_OUT_OF_DATE
     with rt.sessions.begin() as session:
         view = service.status(session, team_id=req.team_id, channel_id=req.channel_id, now=now)
@@ -84,7 +91,12 @@ def share(call: Call, args: dict[str, Any]) -> None:
             refusal = render_replies.SHARED_ALREADY
         else:
             week = service.build(
-                session, team_id=req.team_id, channel_id=req.channel_id, end=now, zone=zone
+                session,
+                team_id=req.team_id,
+                channel_id=req.channel_id,
+                end=now,
+                zone=zone,
+                members=members,
             )
     if week is None:
         call.tell(refusal)

@@ -15,6 +15,8 @@ from bot import catalogue
 from bot.blocks import Message, context, day, days, message, plural, section
 from bot.digest.milestones import headlines
 from bot.digest.week import Digest, Item, Kudo, Promise
+from bot.measures import lines as measure_lines
+from bot.measures import why
 from bot.progress.parts import describe
 from bot.text import clip, defuse
 
@@ -128,11 +130,26 @@ def _vision(d: Digest) -> Block:
     return section(f":telescope: *Our vision*{new}\n> {text}")
 
 
+def _measures(d: Digest) -> Block | None:
+    """The team's measures in a few lines: how far thanks reached, promises kept, voices
+    answered, experiments closed (never a person's tally)."""
+    if d.measures is None or d.quiet:
+        return None
+    found = measure_lines.brief_lines(d.measures)
+    if not found:
+        return None
+    return section("\n".join([":straight_ruler: *This week's measures*", *found]))
+
+
 def _focus(d: Digest) -> Block | None:
     if d.focus is None:
         return None
     practice = catalogue.practice(d.focus)
-    return section(f":mag: *Next week, try a little {practice.name}.* {STEPS[practice.key]}.")
+    attention = d.progress.attention if d.progress else None
+    because = "" if attention is None else f" _({why.basis_short(attention, d.zone, d.today)})_"
+    return section(
+        f":mag: *Next week, try a little {practice.name}.*{because} {STEPS[practice.key]}."
+    )
 
 
 def _summary(d: Digest) -> str:
@@ -180,9 +197,10 @@ def blocks(d: Digest, note: str | None = None) -> list[Block]:
         out.append(few(":white_check_mark: *Commitments*", promises))
     if not d.since:
         practices = None if d.quiet else _practices(d)
-        out += [DividerBlock(), *([practices] if practices else []), _vision(d)]
+        measures = _measures(d)
+        out += [DividerBlock(), *([practices] if practices else [])]
         focus = _focus(d)
-        out += [focus] if focus else []
+        out += [*([measures] if measures else []), _vision(d), *([focus] if focus else [])]
     if note:
         out.append(context(note))
     return out

@@ -20,7 +20,11 @@ from sqlalchemy.orm import Session
 
 from bot.digest import milestones
 from bot.digest.milestones import FIRST_RECOGNITION, Reached
+from bot.measures import service as measures
+from bot.measures import window as windows
+from bot.measures.service import TeamMeasures
 from bot.progress import service as progress
+from bot.slack.members import ChannelMembers
 from bot.statements import service as statements
 from bot.statements.service import Current
 from models.tables import Commitment, Recognition, RecognitionRecipient, Response
@@ -73,6 +77,7 @@ class Digest:
     vision: Current | None
     milestones: tuple[Reached, ...]  # to celebrate: reached in the days covered
     settled: tuple[int, ...]  # every waiting milestone this digest settles once posted
+    measures: TeamMeasures | None = None  # the team's measures this week (None: `since`)
 
     @property
     def first_day(self) -> date:
@@ -126,10 +131,12 @@ def build(
     zone: str,
     days: int = DAYS,
     since: datetime | None = None,
+    members: ChannelMembers | None = None,
 ) -> Digest:
     """The channel's digest for the `days` whole days before the day of `end` in `zone`
     (see `window`), or only from `since` when an earlier digest covered the days before it.
-    Commitments due are those due in the `days` days from the day of `end`."""
+    Commitments due are those due in the `days` days from the day of `end`. The team
+    measures cover the same days (recognition reach needs the channel's `members`)."""
     start, stop = window(end, zone, days)
     partial = since is not None and since > start
     if since is not None and partial:
@@ -163,6 +170,14 @@ def build(
         Commitment.due_on >= today,
         Commitment.due_on < today + timedelta(days=days),
     )
+    measured = windows.ending(days, stop, zone)
+    week = (
+        None
+        if partial
+        else progress.channel_progress(
+            session, team_id=team_id, channel_id=channel_id, days=days, now=stop, measured=measured
+        )
+    )
     waiting = [
         m
         for m in milestones.pending(session, team_id=team_id, channel_id=channel_id, until=stop)
@@ -184,14 +199,20 @@ def build(
         ),
         kept=kept,
         due=() if partial else due,
-        progress=None
-        if partial
-        else progress.channel_progress(
-            session, team_id=team_id, channel_id=channel_id, days=days, now=stop
-        ),
+        progress=week,
         vision=statements.current(session, team_id=team_id, kind="vision"),
         milestones=_to_celebrate(session, team_id, waiting, start),
         settled=tuple(m.id for m in waiting),
+        measures=None
+        if week is None
+        else measures.team_measures(
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            window=measured,
+            members=members,
+            found_balance=week.attention.balance if week.attention else None,
+        ),
     )
 
 

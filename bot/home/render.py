@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 from bot import catalogue
 from bot.blocks import context, day, days, defused, local_time, plural, section, sections
 from bot.home.habit import blocks as habit_blocks
+from bot.home.measures import blocks as measures_blocks
 from bot.home.pulse import blocks as pulse_blocks
 from bot.home.schedules import ScheduleLine
 from bot.home.service import HomePage
@@ -66,6 +67,8 @@ def home_view(page: HomePage) -> dict[str, Any]:
         blocks += [DividerBlock(), *habit_blocks(page.habit)]
     if page.pulse is not None:
         blocks += [DividerBlock(), *pulse_blocks(page.pulse)]
+    if page.leading is not None:
+        blocks += [DividerBlock(), *measures_blocks(page.leading)]
     blocks += [DividerBlock(), *_statements(page)]
     if page.schedules is not None:
         blocks += [DividerBlock(), *_schedules(page)]

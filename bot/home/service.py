@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot import catalogue
 from bot.home import habit as habits
 from bot.home.habit import HabitSection
+from bot.home.measures import LeaderMeasures
 from bot.home.pulse import PulseSection
 from bot.home.pulse import gather as pulse_of
 from bot.home.schedules import ScheduleLine, schedule_lines
@@ -99,6 +100,7 @@ class HomePage:
     habit: HabitSection | None = None
     values: TeamValues | None = None  # the team's values, shown with the vision
     pulse: PulseSection | None = None  # the latest shown pulse of their channels
+    leading: LeaderMeasures | None = None  # a leader's: their channels' team measures
 
     @property
     def is_new(self) -> bool:

@@ -7,14 +7,10 @@ only when the base is large enough to mean one (`MIN_BASE`), else the plain coun
 
 from __future__ import annotations
 
-from datetime import date
-from zoneinfo import ZoneInfo
-
 from slack_sdk.models.blocks import Block
 
 from bot import catalogue
-from bot.blocks import context, day, plural, sections
-from bot.measures.attention import PULSE, Attention
+from bot.blocks import context, plural, sections
 from bot.measures.balance import Rate
 from bot.measures.follow import Closed, FollowThrough, Pair
 from bot.measures.recognition import CONCENTRATION_MIN_PEOPLE, Spread
@@ -25,8 +21,8 @@ MIN_BASE = 5  # a share of fewer than this many is shown as counts, never as a p
 TOO_FEW = "too few for a percentage"
 
 EXPLAINED = (
-    "Each number is the team's, never a person's, with what it is out of and the period "
-    "before. `/nudge help` links to how each is worked out."
+    "Each number is the team's, never a person's, shown with what it is out of and the "
+    "period before. A percentage needs at least 5 to be out of."
 )
 
 
@@ -60,23 +56,31 @@ def ago(days: int) -> str:
     return "a week earlier" if days == 7 else f"{days} days earlier"
 
 
+def earlier(days: int, what: int | str) -> str:
+    """`(a week earlier: 29%)`: a trailing window's value as it was where the period began."""
+    shown = f"{what:,}" if isinstance(what, int) else what
+    return f"({ago(days)}: {shown})"
+
+
 def reach_line(m: TeamMeasures) -> str:
     r, days = m.reach, m.window.days
-    givers = (
-        f"{plural(r.givers, 'person', 'people')} gave kudos (was {r.previous_givers:,} {ago(days)})"
-    )
+    givers = f"{plural(r.givers, 'person', 'people')} gave kudos {earlier(days, r.previous_givers)}"
     if r.members is None:
         return (
             f":raised_hands: *Recognition reach*: {plural(r.recognised, 'person', 'people')} "
-            f"recognised in the last {REACH_DAYS} days (was {r.previous_recognised:,} "
-            f"{ago(days)}) · {givers}"
+            f"recognised in the last {REACH_DAYS} days {earlier(days, r.previous_recognised)}"
+            f" · {givers}"
         )
     if not r.members:
         return f":raised_hands: *Recognition reach*: no members of this channel known · {givers}"
+    before_share = (
+        percent(r.previous_reached / r.members)
+        if r.members >= MIN_BASE
+        else f"{r.previous_reached:,} of {r.members:,}"
+    )
     return (
         f":raised_hands: *Recognition reach*: {of(r.reached, r.members, 'member')} "
-        f"recognised in the last {REACH_DAYS} days, "
-        f"{was(r.previous_reached, r.members, ago(days))} · {givers}"
+        f"recognised in the last {REACH_DAYS} days {earlier(days, before_share)} · {givers}"
     )
 
 
@@ -115,7 +119,7 @@ def follow_line(m: TeamMeasures) -> str:
     if not now.base:
         line = head + "no commitments came due in these days"
         return line + (f" ({was(then.kept, then.base, when)})" if then.base else "")
-    line = head + f"{of(now.kept, now.base, 'commitment')} due were kept, "
+    line = head + f"kept {of(now.kept, now.base, 'commitment')} that came due, "
     line += was(then.kept, then.base, when)
     if now.dropped or now.overdue:
         line += f" ({now.dropped:,} dropped, {now.overdue:,} overdue)"
@@ -168,7 +172,7 @@ def balance_line(m: TeamMeasures) -> str:
     return (
         f":balance_scale: *Answers per prompt*: {rates}\n"
         f":rainbow: *Breadth*: {plural(broad.people, 'person', 'people')} did something for "
-        f"three or more practices in 90 days (was {broad.previous:,} {ago(m.window.days)})"
+        f"three or more practices in 90 days {earlier(m.window.days, broad.previous)}"
     )
 
 
@@ -194,12 +198,35 @@ def all_lines(m: TeamMeasures) -> list[str]:
     return lines + ([values] if values else [])
 
 
+def _short(done: int, base: int) -> str:
+    """`3 of 5 (60%)`, or `2 of 3` when the base is too small for a percentage."""
+    return f"{done:,} of {base:,}" + (f" ({percent(done / base)})" if base >= MIN_BASE else "")
+
+
 def brief_lines(m: TeamMeasures) -> list[str]:
-    """The digest's few: reach, follow-through, voice, experiments; concentration only when
-    it is high; values when named."""
-    lines = [reach_line(m), follow_line(m), voice_line(m), experiments_line(m)]
+    """The digest's few words: reach, commitments kept, ideas and hopes answered, pilots
+    closed (each only when there is something to count), a warning when thanks go to a
+    few, and the values named."""
+    r, ft = m.reach, m.follow_through.current
+    parts = []
+    if r.members:
+        parts.append(f"{_short(r.reached, r.members)} members recognised in 30 days")
+    elif r.recognised:
+        parts.append(f"{r.recognised:,} recognised in 30 days")
+    if ft.base:
+        parts.append(f"{_short(ft.kept, ft.base)} commitments due kept")
+    if m.voice.current.total:
+        parts.append(
+            f"{_short(m.voice.current.done, m.voice.current.total)} ideas and hopes answered"
+        )
+    if m.experiments.current.total:
+        closed = m.experiments.current
+        parts.append(f"{_short(closed.done, closed.total)} pilots closed with a learning")
+    lines = [" · ".join(parts)] if parts else []
     if m.concentration.current.high:
-        lines.insert(1, concentration_line(m))
+        lines.append(
+            ":warning: Most of the thanks went to a few. Who else did something worth naming?"
+        )
     values = values_line(m)
     return lines + ([values] if values else [])
 
@@ -207,53 +234,3 @@ def brief_lines(m: TeamMeasures) -> list[str]:
 def blocks(lines: list[str], head: str) -> list[Block]:
     """A heading and the measures' lines, then what they are."""
     return [*sections([head, *lines], per_section=4), context(EXPLAINED)]
-
-
-def _names(keys: list[str]) -> str:
-    names = [catalogue.practice(k).name for k in keys]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _tie(attention: Attention, zone: str, today: date | None) -> str:
-    """Why the focus comes first among practices as much in need, or nothing."""
-    others = [k for k in attention.tied if k != attention.focus]
-    if not others:
-        return ""
-    never = all(at is None for at in attention.tied_last)
-    if never and len(attention.tied) == len(catalogue.PRACTICE_KEYS):
-        return ""  # nothing ever here: the first of the five needs no explaining
-    name = catalogue.practice(attention.focus).name
-    head = f" Tied with {_names(others)}"
-    if never:
-        return (
-            f"{head}: nothing has been done or prompted for any of them here yet, so I go "
-            "in the order of the five practices."
-        )
-    focus_last = attention.tied_last[0] if attention.tied_last else None
-    if focus_last is None:
-        return f"{head}; nothing has ever been done or prompted for {name} here."
-    when = day(focus_last.astimezone(ZoneInfo(zone)).date(), today)
-    return f"{head}; {name} has gone longest without anything done or prompted (last on {when})."
-
-
-def basis(attention: Attention, days: int, zone: str, today: date | None = None) -> str:
-    """What "needs attention" was read from, in a sentence."""
-    name = catalogue.practice(attention.focus).name
-    if attention.basis == PULSE:
-        when = ""
-        if attention.pulse_at is not None:
-            when = f" of {day(attention.pulse_at.astimezone(ZoneInfo(zone)).date(), today)}"
-        score = "" if attention.pulse_average is None else f" ({attention.pulse_average:.1f} of 10)"
-        return f"From the pulse{when}: the team rated {name} lowest{score}."
-    rate = attention.balance.rate(attention.focus)
-    tie = _tie(attention, zone, today)
-    if rate.per_prompt is None:
-        return (
-            f"From answers per prompt over these {days} days: no {name} prompt was posted, so "
-            f"nobody was asked.{tie}"
-        )
-    return (
-        f"From answers per prompt over these {days} days: {name} had the fewest, "
-        f"{rate.per_prompt:.1f} per prompt ({rate.answers:,} to "
-        f"{plural(rate.prompts, 'prompt')}).{tie}"
-    )

@@ -36,6 +36,7 @@ def _report(call: Call, days: int) -> service.Progress:
             now=rt.now(),
             members=members,
             zone=rt.settings.timezone,
+            with_measures=True,
         )
 
 

@@ -11,6 +11,8 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
 from bot import catalogue
 from bot.blocks import Message, context, day, days, message, plural, section
+from bot.measures import lines as measure_lines
+from bot.measures import why
 from bot.progress.parts import PUBLISHED, Part, describe, words
 from bot.progress.service import PracticeCount, Progress
 from bot.sharing import Shared, share_button
@@ -23,11 +25,6 @@ PARTICIPATION = (
 
 def title(report: Progress) -> str:
     return f"Practice progress, last {report.days} days"
-
-
-def _names(keys: list[str]) -> str:
-    names = [catalogue.practice(k).name for k in keys]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _amount(count: int, parts: tuple[Part, ...]) -> str:
@@ -111,35 +108,6 @@ def _participation(report: Progress) -> list[Block]:
     return blocks
 
 
-def _tie(report: Progress) -> str | None:
-    """Why the focus was chosen among practices done as little, in a sentence."""
-    if len(report.tied) < 2:
-        return None
-    by_key = {c.practice: c for c in report.counts}
-    if len(report.tied) == len(report.counts) and not any(c.last_at for c in report.counts):
-        return None  # nothing ever here: the order of the five needs no explaining
-    focus = by_key[report.focus]
-    others = _names([k for k in report.tied if k != report.focus])
-    each = "nothing" if not focus.current else f"{focus.current:,} each"
-    name = catalogue.practice(report.focus).name
-    head = f"Tied with {others}: {each} in these {report.days} days."
-    if all(by_key[k].last_at is None for k in report.tied):
-        which = "either" if len(report.tied) == 2 else "any of them"
-        return (
-            f"{head} Nothing has been done or prompted for {which} here yet, so I go in the "
-            "order of the five practices."
-        )
-    if focus.last_at is None:
-        return f"{head} Nothing has ever been done or prompted for {name} here."
-    window = report.window
-    zone = ZoneInfo(window.zone) if window is not None and window.zone else None
-    when = ""
-    if zone is not None:
-        today = window.last if window is not None else None
-        when = f" (last on {day(focus.last_at.astimezone(zone).date(), today)})"
-    return f"{head} {name} has gone longest without anything done or prompted{when}."
-
-
 def _focus(report: Progress) -> list[Block]:
     focus = catalogue.practice(report.focus)
     blocks: list[Block] = [
@@ -148,10 +116,19 @@ def _focus(report: Progress) -> list[Block]:
             f"Try `/nudge now {focus.key}` to get people talking."
         )
     ]
-    tie = _tie(report)
-    if tie:
-        blocks.append(context(tie))
+    window = report.window
+    if report.attention is not None:
+        zone = (window.zone if window else None) or "UTC"
+        today = window.last if window else None
+        blocks.append(context(why.basis(report.attention, report.days, zone, today)))
     return blocks
+
+
+def _measures(report: Progress) -> list[Block]:
+    if report.measures is None:
+        return []
+    head = f":straight_ruler: *Team measures*, last {report.days} days"
+    return [DividerBlock(), *measure_lines.blocks(measure_lines.all_lines(report.measures), head)]
 
 
 def progress(
@@ -184,6 +161,7 @@ def progress(
     else:
         blocks.append(section("\n".join(_line(report, c) for c in report.counts)))
     blocks += _participation(report)
+    blocks += _measures(report)
     blocks += [DividerBlock(), *_focus(report)]
     if note:
         blocks.append(context(note))

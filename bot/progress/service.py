@@ -16,6 +16,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import catalogue
+from bot.measures import attention as attention_
+from bot.measures import service as measures_
+from bot.measures import window as windows
+from bot.measures.attention import Attention
+from bot.measures.service import TeamMeasures
 from bot.progress import activity, tally
 from bot.progress.parts import Part, ordered
 from bot.slack.members import ChannelMembers
@@ -85,8 +90,12 @@ class Progress:
     # The period counted, and when the history to compare with begins (None: no history).
     window: Period | None = None
     history_from: datetime | None = None
-    # The practices tied with the focus on the least done now (the focus among them).
+    # The practices tied with the focus for most in need (the focus among them).
     tied: tuple[str, ...] = field(default=())
+    # What the focus is based on: the latest pulse shown, or answers per prompt.
+    attention: Attention | None = None
+    # The team measures, when asked for (`/nudge progress`).
+    measures: TeamMeasures | None = None
 
     @property
     def total(self) -> int:
@@ -123,11 +132,16 @@ def channel_progress(
     now: datetime,
     members: ChannelMembers | None = None,
     zone: str | None = None,
+    measured: windows.Window | None = None,
+    with_measures: bool = False,
 ) -> Progress:
     """What was done per practice in the period (see `period`) and the one before, who took
-    part in it, and the practice that most needs attention. With `members` (the channel's,
-    see bot.slack.members), also how many of them took part, or why that is unknown."""
+    part in it, and the practice that most needs attention (bot.measures.attention, over
+    `measured`: by default the period's calendar days in `zone`, or in UTC without one).
+    With `members` (the channel's, see bot.slack.members), also how many of them took part,
+    or why that is unknown. With `with_measures`, the team measures too."""
     window = period(days, now, zone)
+    measured = measured or windows.calendar(days, now, zone or "UTC")
     # (practice, kind, done now, done in both periods), from the daily rollups
     rows = tally.both_periods(
         session, team_id, channel_id, window.previous_start, window.start, now
@@ -153,16 +167,29 @@ def channel_progress(
         for key in catalogue.PRACTICE_KEYS
     )
     people = activity.people(session, team_id, channel_id, window.start, now)
-    tied = tied_for_attention(counts)
+    attention = attention_.needs_attention(
+        session, team_id=team_id, channel_id=channel_id, window=measured, last=past.last
+    )
     report = Progress(
         days=days,
         counts=counts,
         people=len(people),
-        focus=tied[0],
+        focus=attention.focus,
         window=window,
         history_from=past.first,
-        tied=tied,
+        tied=attention.tied,
+        attention=attention,
     )
+    if with_measures:
+        team = measures_.team_measures(
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            window=measured,
+            members=members,
+            found_balance=attention.balance,
+        )
+        report = replace(report, measures=team)
     if members is None:
         return report
     if members.ids is None:
@@ -170,15 +197,8 @@ def channel_progress(
     return replace(report, members=len(members.ids), participants=len(people & members.ids))
 
 
-def tied_for_attention(counts: tuple[PracticeCount, ...]) -> tuple[str, ...]:
-    """The practices done least in the period, the one that most needs attention first.
-
-    Among those tied, the one quiet longest comes first: nothing done or prompted for it in
-    the channel for the longest time (never counts as longest). Practices never done nor
-    prompted are taken in the order of the five practices, which is also the order the
-    framework teaches them in. Rotating schedules and `/nudge now` follow the same rule."""
-    order = {key: i for i, key in enumerate(catalogue.PRACTICE_KEYS)}
-    least = min(c.current for c in counts)
-    tied = [c for c in counts if c.current == least]
-    tied.sort(key=lambda c: (c.last_at is not None, c.last_at or datetime.min, order[c.practice]))
-    return tuple(c.practice for c in tied)
+def tied_for_attention(report: Progress) -> tuple[str, ...]:
+    """The practices tied for most in need of attention, the focus first: the rule is
+    bot.measures.attention's (the latest pulse shown, else answers per prompt; never raw
+    counts). Rotating schedules and `/nudge now` follow it through `channel_progress`."""
+    return report.tied or (report.focus,)

@@ -25,6 +25,7 @@ FEATURES = (
     "habits",
     "help",
     "home",
+    "measures",
     "privacy",
     "progress",
     "prompts",
