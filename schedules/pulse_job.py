@@ -77,12 +77,18 @@ def post_result(ctx: JobContext, round_id: int) -> str:
     try:
         posted = ctx.client.chat_postMessage(channel=channel, **render.result(res).kwargs())
         ts, outcome = str(posted["ts"]), "posted"
-    except SlackApiError as err:
-        outcome = slack_code(err)
+    except Exception as err:  # recorded, so the round is not tried again and again
+        outcome = slack_code(err) if isinstance(err, SlackApiError) else type(err).__name__
         ts = f"failed: {outcome}"
         log.warning("pulse round %s: the result could not be posted: %s", round_id, outcome)
     with ctx.sessions.begin() as session:
         closing.posted(session, round_id=round_id, ts=ts)
+    if outcome == "posted":
+        try:
+            for more in render.more_lines(res):  # many lines: the rest in the thread
+                ctx.client.chat_postMessage(channel=channel, thread_ts=ts, **more.kwargs())
+        except Exception as err:
+            log.warning("pulse round %s: more lines not posted: %s", round_id, type(err).__name__)
     return outcome
 
 

@@ -232,3 +232,31 @@ def test_run_it_now_in_the_playground_reminds_then_closes(bot: SlackDriver) -> N
     assert sorted(c.params["channel"] for c in reminded if c.params["channel"] in people) == sorted(
         people
     )
+
+
+def test_lines_that_do_not_fit_in_the_result_follow_in_its_thread(bot: SlackDriver) -> None:
+    from bot.pulse import closing
+    from schedules.pulse_job import post_result
+
+    people = [slack_id("U") for _ in range(60)]
+    round_id = start(bot, people)
+    long_line = "we could write down what we decide, and why, where all can see it. " * 6
+    for n, user in enumerate(people):
+        with bot.sessions.begin() as s:
+            answer = Answer({st.commitment: 6 for st in STATEMENTS}, f"{n:02d} {long_line}")
+            answers.save(
+                s, team_id=bot.team, round_id=round_id, user_id=user, answer=answer, leader=False
+            )
+    with bot.sessions.begin() as s:
+        closing.close(s, round_id=round_id, now=NOW + timedelta(days=7))
+    assert post_result(context(bot, NOW), round_id) == "posted"
+    assert post_result(context(bot, NOW), round_id) == "claimed elsewhere"
+    posts = [
+        c.params
+        for c in bot.slack.calls_to("chat.postMessage")
+        if c.params["channel"] == bot.channel
+    ]
+    assert len(posts) == 2 and posts[1]["thread_ts"] == the_round(bot).result_ts
+    shown = said(posts[0]) + said(posts[1])
+    assert all(f"{n:02d} we could" in shown for n in range(60))
+    assert "More lines follow in the thread" in said(posts[0])

@@ -155,17 +155,46 @@ def result(res: RoundResult) -> Message:
                 f"`/nudge now {focus.key}` starts a conversation about it."
             )
         )
-    if res.comments:
+    pieces = _line_pieces(res.comments)
+    if pieces:
         blocks.append(section("*One thing we could do better* (in no particular order):"))
-        for start in range(0, len(res.comments), 10):
-            chunk = res.comments[start : start + 10]
-            blocks.append(section("\n".join(quote(escape(c)) for c in chunk)))
+        blocks += [section(piece) for piece in pieces[:FIRST_PIECES]]
+    if len(pieces) > FIRST_PIECES:
+        notes.append("More lines follow in the thread.")
     notes.append("Anonymous: who answered what is not kept anywhere.")
     blocks.append(context(" ".join(notes)))
     text = f"Practice pulse round {res.number}: " + ", ".join(
         f"{catalogue.practice(s.practice).name} {s.average:.1f}" for s in res.scores
     )
     return message(text, blocks[:50])
+
+
+PIECE = 2800  # characters of lines per section (Slack allows 3,000)
+FIRST_PIECES = 8  # sections of lines in the result itself; the rest go in its thread
+
+
+def _line_pieces(comments: tuple[str, ...]) -> list[str]:
+    """The lines, quoted, in sections of at most PIECE characters, none cut."""
+    pieces: list[str] = []
+    for comment in comments:
+        line = quote(escape(comment))[:PIECE]
+        if pieces and len(pieces[-1]) + 1 + len(line) <= PIECE:
+            pieces[-1] += "\n" + line
+        else:
+            pieces.append(line)
+    return pieces
+
+
+def more_lines(res: RoundResult) -> list[Message]:
+    """The lines that did not fit in the result, as thread replies of up to 40 sections."""
+    rest = _line_pieces(res.comments)[FIRST_PIECES:] if res.shown else []
+    return [
+        message(
+            f"More lines from pulse round {res.number}",
+            [section(piece) for piece in rest[start : start + 40]],
+        )
+        for start in range(0, len(rest), 40)
+    ]
 
 
 def no_result() -> Message:

@@ -4,6 +4,7 @@ answers, the form, and the pulse on App Home."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.blocks import Message
@@ -115,6 +116,26 @@ def result_hidden() -> Message:
     return render.result(HIDDEN)
 
 
+MANY = replace(
+    SHOWN,
+    comments=tuple(
+        f"Line {n}: " + "we could write down what we decide, and why, where all can see it. " * 6
+        for n in range(1, 61)
+    ),
+)
+
+
+@case(render.result, "many lines")
+def result_many() -> Message:
+    return render.result(MANY)
+
+
+@case(render.more_lines, "many lines: the rest, for the thread")
+def more() -> Message:
+    (first,) = render.more_lines(MANY)
+    return first
+
+
 @case(render.no_result)
 def no_result() -> Message:
     return render.no_result()
@@ -162,8 +183,6 @@ def form_leader() -> dict[str, Any]:
 
 @case(home_render.home_view, "a leader with the pulse")
 def home_with_pulse() -> dict[str, Any]:
-    from dataclasses import replace
-
     own = {"model": 8.5, "vision": 6.0, "challenge": 6.5, "enable": 7.0, "heart": 8.0}
     pulse = PulseSection((PulseLine(CHANNEL, SHOWN, own),))
     return home_render.home_view(replace(LEAD_PAGE, pulse=pulse))
