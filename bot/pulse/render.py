@@ -12,6 +12,7 @@ from bot.pulse.parsing import describe
 from bot.pulse.results import PracticeScore, RoundResult
 from bot.pulse.rounds import RoundView
 from bot.pulse.service import PulseSchedule, PulseStatus
+from bot.scheduling.render import WHY_PAUSED
 from bot.text import escape, quote
 
 ANSWER_ACTION = "pulse_answer"
@@ -239,8 +240,10 @@ def status(st: PulseStatus, channel_id: str) -> Message:
             "`/nudge pulse on monthly` (or `quarterly`)."
         )
     elif st.schedule.paused:
+        why = WHY_PAUSED.get(st.schedule.paused_reason or "", "it was paused")
         lines.append(
-            f"The practice pulse here is paused ({st.schedule.paused_reason or 'paused'})."
+            f"The practice pulse here is paused because {why}. `/nudge pulse on monthly` "
+            "(or `quarterly`) starts it again."
         )
     else:
         nxt = f" Next: {local_time(st.schedule.next_run)}." if st.schedule.next_run else ""

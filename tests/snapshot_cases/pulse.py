@@ -171,6 +171,12 @@ def status_off() -> Message:
     return render.status(PulseStatus(None, None, HIDDEN, False), CHANNEL)
 
 
+@case(render.status, "paused by Slack")
+def status_paused() -> Message:
+    paused = replace(SCHEDULE, paused=True, paused_reason="is_archived", next_run=None)
+    return render.status(PulseStatus(paused, None, None, False), CHANNEL)
+
+
 @case(modals.answer_view, "a member")
 def form() -> dict[str, Any]:
     return modals.answer_view(Origin(7, "DBEN", "1.1"), CHANNEL, 5, leader=False)
