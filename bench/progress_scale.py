@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import itertools
 import os
 import random
@@ -97,13 +98,28 @@ TEXTS = [
 ]
 RECOGNITION_COLS = (
     "id, team_id, channel_id, giver_id, reason, practice, commitment, prompt_id, dedupe_key, "
-    "created_at"
+    "created_at, team_value"
 )
 RECIPIENT_COLS = "id, recognition_id, team_id, user_id"
 RESPONSE_COLS = (
     "id, team_id, channel_id, user_id, kind, practice, commitment, text, source, prompt_id, "
-    "dedupe_key, created_at"
+    "dedupe_key, created_at, answered_at, parent_id, team_value"
 )
+PROMPT_COLS = (
+    "id, team_id, channel_id, practice, commitment, prompt_key, response_kind, text, created_at"
+)
+COMMITMENT_COLS = (
+    "id, team_id, channel_id, user_id, text, due_on, zone, status, answered_at, created_at, "
+    "asked_count"
+)
+# What the measures read, drawn from a random stream of its own (the items stay the same):
+PROMPT_EVERY_DAYS = 3.5  # a prompt twice a week in every channel with 20 items or more
+PROMPTED_SHARE = 0.3  # items answering the channel's latest prompt (within 3 days)
+COMMITMENT_SHARE = 0.02  # items that come with a commitment by the same person
+VALUE_SHARE = 0.25  # kudos and wins naming a team value
+VALUES = ("Ownership", "Candour", "Curiosity", "Care")
+ANSWERED_SHARE = 0.6  # ideas and hopes that get a reply from someone else
+LINKED_SHARE = 0.5  # learnings tied to the channel's latest pilot
 
 
 # -- the data ---------------------------------------------------------------------------------
@@ -117,6 +133,8 @@ class Data:
     recognitions: list[tuple[Any, ...]] = field(default_factory=list)
     recipients: list[tuple[Any, ...]] = field(default_factory=list)
     responses: list[tuple[Any, ...]] = field(default_factory=list)
+    prompts: list[tuple[Any, ...]] = field(default_factory=list)
+    commitments: list[tuple[Any, ...]] = field(default_factory=list)
     members: frozenset[str] = frozenset()
 
     @property
@@ -134,6 +152,8 @@ class Data:
             recognitions=recognitions,
             recipients=[r for r in self.recipients if r[1] in ids],
             responses=[r for r in self.responses if r[1] == team and r[2] == channel],
+            prompts=[r for r in self.prompts if r[1] == team and r[2] == channel],
+            commitments=[r for r in self.commitments if r[1] == team and r[2] == channel],
             members=self.members,
         )
 
@@ -172,16 +192,30 @@ def generate(items: int, workspaces: int, busy_items: int, seed: int = 7) -> Dat
     events.sort(reverse=True)  # oldest first: ids grow with time, as in production
 
     data = Data(now=now, busy=(busy_team, busy_channel), workspaces=teams)
+    extra = Extras(random.Random(seed + 1), data, events, span)
     recipient_ids = itertools.count(1)
     for n, (ago, team, channel, users) in enumerate(events, start=1):
         created = now - timedelta(seconds=ago)
+        prompt_id = extra.prompt_for(team, channel, created)
         user = f"U{team[2:]}{rnd.randrange(users):04d}"
         if rnd.random() < KUDOS_SHARE:
             practice = rnd.choices(catalogue.PRACTICE_KEYS, weights=(1, 1, 1, 1, 6))[0]
             commitment = catalogue.practice(practice).tag_commitment
             reason = TEXTS[n % len(TEXTS)]
             data.recognitions.append(
-                (n, team, channel, user, reason, practice, commitment, None, None, created)
+                (
+                    n,
+                    team,
+                    channel,
+                    user,
+                    reason,
+                    practice,
+                    commitment,
+                    prompt_id,
+                    None,
+                    created,
+                    extra.value(),
+                )
             )
             for _ in range(rnd.choice((1, 1, 1, 2, 3))):
                 someone = f"U{team[2:]}{rnd.randrange(users):04d}"
@@ -200,15 +234,105 @@ def generate(items: int, workspaces: int, busy_items: int, seed: int = 7) -> Dat
                     commitment,
                     TEXTS[n % len(TEXTS)],
                     "command",
-                    None,
+                    prompt_id,
                     None,
                     created,
+                    *extra.response(n, team, channel, kind, created),
                 )
             )
+        extra.maybe_commitment(team, channel, user, created)
     # 500 people in the busy channel: 200 of its 300 posters and 300 lurkers.
     poster_ids = [f"U{busy_team[2:]}{i:04d}" for i in range(300)]
     data.members = frozenset(poster_ids[:200] + [f"ULURK{i:05d}" for i in range(300)])
     return data
+
+
+class Extras:
+    """Prompts, commitments, team values, replies and pilots' learnings, for the measures:
+    drawn from a random stream of their own, so the items are the same with or without."""
+
+    def __init__(
+        self, rnd: random.Random, data: Data, events: list[tuple[Any, ...]], span: float
+    ) -> None:
+        self.rnd, self.data = rnd, data
+        self.prompt_ids = itertools.count(1)
+        self.commitment_ids = itertools.count(1)
+        sizes = Counter((team, channel) for _, team, channel, _ in events)
+        # Each channel's prompt times, oldest first; consumed as the items go by.
+        every = PROMPT_EVERY_DAYS * 86400.0
+        self.due: dict[tuple[str, str], list[datetime]] = {}
+        for key, size in sizes.items():
+            if size >= 20:
+                first = rnd.uniform(0, every)
+                self.due[key] = [
+                    data.now - timedelta(seconds=span - first - i * every)
+                    for i in range(int((span - first) // every) + 1)
+                ]
+        self.latest: dict[tuple[str, str], tuple[int, datetime]] = {}
+        self.pilots: dict[tuple[str, str], int] = {}
+
+    def prompt_for(self, team: str, channel: str, at: datetime) -> int | None:
+        """Post the channel's prompts due by `at`; the latest one if this item answers it."""
+        key, due = (team, channel), self.due.get((team, channel))
+        while due and due[0] <= at:
+            posted = due.pop(0)
+            practice = self.rnd.choice(catalogue.PRACTICE_KEYS)
+            kind = "kudos" if practice == "heart" else "win"
+            pid = next(self.prompt_ids)
+            self.data.prompts.append(
+                (pid, team, channel, practice, "c", f"{practice}-1", kind, "a prompt", posted)
+            )
+            self.latest[key] = (pid, posted)
+        found = self.latest.get(key)
+        if found and at - found[1] < timedelta(days=3) and self.rnd.random() < PROMPTED_SHARE:
+            return found[0]
+        return None
+
+    def value(self) -> str | None:
+        return self.rnd.choice(VALUES) if self.rnd.random() < VALUE_SHARE else None
+
+    def response(
+        self, n: int, team: str, channel: str, kind: str, at: datetime
+    ) -> tuple[datetime | None, int | None, str | None]:
+        """(answered_at, parent_id, team_value) of a response."""
+        answered = parent = value = None
+        if kind in ("idea", "hope") and self.rnd.random() < ANSWERED_SHARE:
+            reply = at + timedelta(days=self.rnd.uniform(0.05, 10))
+            answered = reply if reply <= self.data.now else None
+        if kind == "pilot":
+            self.pilots[(team, channel)] = n
+        if kind == "learning" and self.rnd.random() < LINKED_SHARE:
+            parent = self.pilots.get((team, channel))
+        if kind == "win":
+            value = self.value()
+        return answered, parent, value
+
+    def maybe_commitment(self, team: str, channel: str, user: str, at: datetime) -> None:
+        if self.rnd.random() >= COMMITMENT_SHARE:
+            return
+        due = at + timedelta(days=self.rnd.randint(3, 21))
+        status, answered = "open", None
+        if due < self.data.now:
+            roll = self.rnd.random()
+            status = "kept" if roll < 0.55 else "dropped" if roll < 0.7 else "open"
+            if status != "open":
+                answered = min(due + timedelta(days=self.rnd.uniform(-2, 5)), self.data.now)
+                answered = max(answered, at + timedelta(hours=1))
+        self.data.commitments.append(
+            (
+                next(self.commitment_ids),
+                team,
+                channel,
+                user,
+                "write the runbook",
+                due.date(),
+                "UTC",
+                status,
+                answered,
+                at,
+                1,
+            )
+        )
 
 
 def expected_counts(data: Data, days: int) -> dict[str, int]:
@@ -222,7 +346,10 @@ def expected_counts(data: Data, days: int) -> dict[str, int]:
     for r in data.responses:
         if r[1] == team and r[2] == channel and r[11] >= start:
             found[r[5]] += 1
-    return dict(found)
+    for r in data.commitments:  # made, and kept: Model the Way
+        if r[1] == team and r[2] == channel:
+            found["model"] += (r[9] >= start) + (r[7] == "kept" and r[8] >= start)
+    return dict(+found)
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -231,6 +358,10 @@ def expected_counts(data: Data, days: int) -> dict[str, int]:
 def _sqlite_time(moment: datetime) -> str:
     # As SQLAlchemy stores models.base.UTCDateTime in SQLite: naive UTC, microseconds.
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _maybe_time(moment: datetime | None) -> str | None:
+    return None if moment is None else _sqlite_time(moment)
 
 
 def load_sqlite(path: Path, data: Data) -> Engine:
@@ -245,16 +376,37 @@ def load_sqlite(path: Path, data: Data) -> Engine:
                 [(t, _sqlite_time(data.now), "digest") for t in data.workspaces],
             )
             conn.executemany(
-                f"INSERT INTO recognitions ({RECOGNITION_COLS}) VALUES ({', '.join('?' * 10)})",
-                ((*r[:9], _sqlite_time(r[9])) for r in data.recognitions),
+                f"INSERT INTO prompts ({PROMPT_COLS}) VALUES ({', '.join('?' * 9)})",
+                ((*r[:8], _sqlite_time(r[8])) for r in data.prompts),
+            )
+            conn.executemany(
+                f"INSERT INTO recognitions ({RECOGNITION_COLS}) VALUES ({', '.join('?' * 11)})",
+                ((*r[:9], _sqlite_time(r[9]), r[10]) for r in data.recognitions),
             )
             conn.executemany(
                 f"INSERT INTO recognition_recipients ({RECIPIENT_COLS}) VALUES (?, ?, ?, ?)",
                 data.recipients,
             )
             conn.executemany(
-                f"INSERT INTO responses ({RESPONSE_COLS}) VALUES ({', '.join('?' * 12)})",
-                ((*r[:11], _sqlite_time(r[11])) for r in data.responses),
+                f"INSERT INTO responses ({RESPONSE_COLS}) VALUES ({', '.join('?' * 15)})",
+                (
+                    (*r[:11], _sqlite_time(r[11]), _maybe_time(r[12]), *r[13:])
+                    for r in data.responses
+                ),
+            )
+            conn.executemany(
+                f"INSERT INTO commitments ({COMMITMENT_COLS}) VALUES ({', '.join('?' * 11)})",
+                (
+                    (
+                        *r[:5],
+                        r[5].isoformat(),
+                        *r[6:8],
+                        _maybe_time(r[8]),
+                        _sqlite_time(r[9]),
+                        r[10],
+                    )
+                    for r in data.commitments
+                ),
             )
     finally:
         conn.close()
@@ -303,14 +455,22 @@ def load_postgres(url: str, data: Data) -> Engine:
                     "team_id, created_at, milestones_mode",
                     [(t, data.now, "digest") for t in data.workspaces],
                 ),
+                ("prompts", PROMPT_COLS, data.prompts),
                 ("recognitions", RECOGNITION_COLS, data.recognitions),
                 ("recognition_recipients", RECIPIENT_COLS, data.recipients),
                 ("responses", RESPONSE_COLS, data.responses),
+                ("commitments", COMMITMENT_COLS, data.commitments),
             ):
                 with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
-            for table in ("recognitions", "recognition_recipients", "responses"):
+            for table in (
+                "prompts",
+                "recognitions",
+                "recognition_recipients",
+                "responses",
+                "commitments",
+            ):
                 cur.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT coalesce(max(id), 1) FROM {table}))"
@@ -374,11 +534,44 @@ def timed(
 
 
 def progress_work(data: Data, days: int) -> Callable[[Session], Any]:
+    """`/nudge progress`: the counts, the history, who took part, what needs attention and,
+    where bot.progress has them, the team measures (as bot.progress.commands asks)."""
     team, channel = data.busy
     members = ChannelMembers(data.members)
-    return lambda s: progress.channel_progress(
-        s, team_id=team, channel_id=channel, days=days, now=data.now, members=members
+    extra = (
+        {"with_measures": True}
+        if "with_measures" in inspect.signature(progress.channel_progress).parameters
+        else {}
     )
+    return lambda s: progress.channel_progress(
+        s, team_id=team, channel_id=channel, days=days, now=data.now, members=members, **extra
+    )
+
+
+def measure_cases(data: Data, days: int) -> list[tuple[str, Callable[[Session], Any]]]:
+    """Each team measure of bot.measures alone, over the last `days` calendar days (UTC), as
+    `/nudge progress` reads them (empty, with a note, when bot.measures is not there)."""
+    try:
+        from bot.measures import attention, balance, follow, recognition
+        from bot.measures import window as windows
+    except ImportError:
+        print("bot.measures is not there: its measures are not timed")
+        return []
+    team, channel = data.busy
+    window = windows.calendar(days, data.now, "UTC")
+    members = frozenset(data.members)
+    where = {"team_id": team, "channel_id": channel, "window": window}
+    return [
+        (f"reach {days}d", lambda s: recognition.reach(s, **where, members=members)),
+        (f"concentr. {days}d", lambda s: recognition.concentration(s, **where)),
+        (f"follow {days}d", lambda s: follow.follow_through(s, **where)),
+        (f"experim. {days}d", lambda s: follow.experiments(s, **where)),
+        (f"voice {days}d", lambda s: follow.voice(s, **where)),
+        (f"balance {days}d", lambda s: balance.balance(s, **where)),
+        (f"broad {days}d", lambda s: balance.broad(s, **where)),
+        (f"values {days}d", lambda s: balance.values_named(s, **where)),
+        (f"attention {days}d", lambda s: attention.needs_attention(s, **where, last={})),
+    ]
 
 
 def chart_work(data: Data, days: int) -> Callable[[Session], Any]:
@@ -400,6 +593,7 @@ def cases(data: Data) -> list[tuple[str, Callable[[Session], Any]]]:
     out = [(f"progress {d}d", progress_work(data, d)) for d in PERIODS]
     out += [(f"chart {d}d", chart_work(data, d)) for d in PERIODS]
     out.append(("digest", digest_work(data)))
+    out += measure_cases(data, 30)
     return out
 
 
@@ -474,9 +668,13 @@ def report(
     always_explain: bool,
 ) -> list[str]:
     """Print the table for one backend; returns the names of the queries that missed."""
-    print(f"\n{backend}: times in ms ({len(next(iter(full.values())).runs)} runs each)")
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(
-        f"  {'query':<12} {'full p50':>9} {'full p95':>9} {'single p50':>11} "
+        f"\n{backend}: times in ms ({len(next(iter(full.values())).runs)} runs each; "
+        f"load average now {load} on {os.cpu_count()} CPUs)"
+    )
+    print(
+        f"  {'query':<14} {'full p50':>9} {'full p95':>9} {'single p50':>11} "
         f"{'single p95':>11} {'p95 ratio':>9}  targets"
     )
     missed = []
@@ -488,7 +686,7 @@ def report(
         verdict = ("PASS" if ok_abs else "FAIL") + " <50ms, " + ("PASS" if ok_ratio else "FAIL")
         verdict += f" <={RATIO_TARGET}x"
         print(
-            f"  {name:<12} {big.p50:9.2f} {big.p95:9.2f} "
+            f"  {name:<14} {big.p50:9.2f} {big.p95:9.2f} "
             f"{small.p50 if small else float('nan'):11.2f} "
             f"{small.p95 if small else float('nan'):11.2f} {ratio:8.2f}x  {verdict}"
         )
@@ -519,8 +717,9 @@ def run_backend(
         took = time.perf_counter() - start
         count = rows.items + len(rows.recipients)
         print(
-            f"{backend} {which}: loaded {rows.items:,} items and {len(rows.recipients):,} "
-            f"recipients in {took:.1f} s ({count / took:,.0f} rows/s)"
+            f"{backend} {which}: loaded {rows.items:,} items, {len(rows.recipients):,} "
+            f"recipients, {len(rows.prompts):,} prompts and {len(rows.commitments):,} "
+            f"commitments in {took:.1f} s ({count / took:,.0f} rows/s)"
         )
         check_counts(engines[which], data)
     timings = measure(engines, data, runs)
