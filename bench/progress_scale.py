@@ -3,16 +3,21 @@ in a database of a million logged items, against a database holding only that ch
 
     .venv/bin/python bench/progress_scale.py [--items 1000000] [--workspaces 1000]
         [--busy-items 10000] [--runs 100] [--database-url postgresql+psycopg://...]
-        [--no-postgres] [--explain]
+        [--no-postgres | --no-sqlite] [--explain]
 
 The load: --items logged items (kudos with 1 to 3 recipients each, and responses of every
 kind: win, vision, hope, fear, goal, pilot, idea, learning, reflection) spread over
 --workspaces workspaces with 2 to 8 channels each and the last 180 days, in time order as
 they would arrive. Workspace and channel sizes are skewed (a few large, many small). One
-channel, the busy one, gets --busy-items of them (10,000 is about 55 a day).
+channel, the busy one, gets --busy-items of them (10,000 is about 55 a day). Beside them,
+for the team measures: a prompt twice a week in every channel with 20 items or more (30 %
+of items answer the latest one), a commitment with 2 % of items (kept, dropped or still
+open), team values on a quarter of kudos and wins, replies to 60 % of ideas and hopes, and
+half the learnings tied to the channel's latest pilot.
 
 The databases, each migrated by models.migrate.upgrade (the app's schema and indexes,
-nothing more):
+nothing more, and the daily rollups counted from the rows loaded as migration 0011 counts
+them):
   - SQLite: a temporary file, loaded with executemany; removed at the end;
   - PostgreSQL at --database-url (default postgresql+psycopg://postgres@127.0.0.1:5432/test):
     a private schema, loaded with COPY, VACUUM ANALYZEd (as autovacuum would), dropped at
@@ -21,10 +26,14 @@ and for each, a "single" database with only the busy channel's rows (the same ro
 
 The timings, per database, over --runs runs (at least 50) after 5 warm-up runs, each in its
 own session as a request would (`with sessions.begin()`):
-  - progress 7d/30d/90d: bot.progress.channel_progress with 500 channel members known;
-  - chart 7d/30d/90d: bot.progress.practice_series;
-  - digest: bot.digest.build for the 7 days to now (`digest_work` below; the digest is
-    written concurrently: the bench says so and skips it if it is missing).
+  - progress 7d/30d/90d: bot.progress.channel_progress with 500 channel members known and
+    the team measures, as `/nudge progress` asks;
+  - chart 7d/30d/90d: bot.progress.series.practice_series;
+  - digest: bot.digest.build for the 7 days to now (`digest_work` below);
+  - each team measure of bot.measures alone over the last 30 days (reach, concentration,
+    follow-through, experiments closed, voice answered, balance per prompt, people touching
+    three practices, values named, and the attention rule), skipped with a note when
+    bot.measures is not there.
 Targets, printed PASS/FAIL (the exit code is 0 either way): p95 under 50 ms for each, and
 p95 at most 1.5x the single-channel database's. --explain prints the query plans (also
 printed for any query that misses a target). Every loop is bounded; the run stops by itself.
@@ -739,6 +748,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--explain", action="store_true", help="print every query plan")
     args = parser.parse_args(argv)
     args.runs = max(args.runs, MIN_RUNS)
@@ -766,15 +776,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     missed: dict[str, list[str]] = {}
 
-    folder = Path(tempfile.mkdtemp(prefix="nudgebot-bench-"))
-    try:
+    if not args.no_sqlite:
+        folder = Path(tempfile.mkdtemp(prefix="nudgebot-bench-"))
+        try:
 
-        def sqlite(which: str, rows: Data) -> Engine:
-            return load_sqlite(folder / f"{which}.db", rows)
+            def sqlite(which: str, rows: Data) -> Engine:
+                return load_sqlite(folder / f"{which}.db", rows)
 
-        missed["SQLite"] = run_backend("SQLite", sqlite, data, single, args.runs, args.explain)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+            missed["SQLite"] = run_backend("SQLite", sqlite, data, single, args.runs, args.explain)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     if not args.no_postgres:
         schemas: list[str] = []
