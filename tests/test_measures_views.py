@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.blocks import day
 from models.pulse import PulseRating, PulseRound
 from models.queries import ensure_workspace
-from models.tables import Commitment, Prompt
+from models.tables import Commitment, Prompt, Workspace
 from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.fake_slack import FakeSlack
 from tests.shown import said
@@ -99,6 +99,10 @@ def a_team(bot: SlackDriver, sessions: Sessions) -> datetime:
             )
         )
     seed(sessions, bot.team, rows)
+    with sessions.begin() as s:  # nudgebot has been here 100 days: history to compare with
+        workspace = s.get(Workspace, bot.team)
+        assert workspace is not None
+        workspace.created_at = now - timedelta(days=100)
     return now
 
 
@@ -227,3 +231,18 @@ def test_a_leaders_home_without_activity_says_so(make_bot: Any, sessions: Sessio
     slack_of(bot).memberships[leader] = [bot.channel]
     text = blocks_text(home(bot, leader)["blocks"])
     assert "Nothing was recognised, shared or prompted in your channels in the last 30" in text
+
+
+def test_without_history_nothing_is_compared(bot: SlackDriver, sessions: Sessions) -> None:
+    """nudgebot started today: the 30 days before are not "0%", they are unknown."""
+    slack_of(bot).channel_members[bot.channel] = PEOPLE
+    now = datetime.now(UTC)
+    row = kudos(bot.team, "UDEV", ["UANA"], "the release notes", now - timedelta(minutes=5))
+    row.channel_id = bot.channel
+    seed(sessions, bot.team, [row])
+    text = progress_text(bot)
+    assert (
+        "*Recognition reach*: 1 of 6 members (17%) recognised in the last 30 days · 1 person "
+        "gave kudos\n"
+    ) in text
+    assert "days earlier" not in text and "the 30 days before" not in text

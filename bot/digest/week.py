@@ -212,6 +212,7 @@ def build(
             window=measured,
             members=members,
             found_balance=week.attention.balance if week.attention else None,
+            history_from=week.history_from,
         ),
     )
 

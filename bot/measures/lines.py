@@ -62,13 +62,23 @@ def earlier(days: int, what: int | str) -> str:
     return f"({ago(days)}: {shown})"
 
 
+def _earlier(m: TeamMeasures, what: int | str) -> str:
+    """` (a week earlier: 29%)`, or nothing when there is no history to compare with."""
+    return f" {earlier(m.window.days, what)}" if m.compare else ""
+
+
+def _was(m: TeamMeasures, done: int, base: int) -> str:
+    """`, was 60% the week before`, or nothing when there is no history to compare with."""
+    return f", {was(done, base, before(m.window.days))}" if m.compare else ""
+
+
 def reach_line(m: TeamMeasures) -> str:
-    r, days = m.reach, m.window.days
-    givers = f"{plural(r.givers, 'person', 'people')} gave kudos {earlier(days, r.previous_givers)}"
+    r = m.reach
+    givers = f"{plural(r.givers, 'person', 'people')} gave kudos{_earlier(m, r.previous_givers)}"
     if r.members is None:
         return (
             f":raised_hands: *Recognition reach*: {plural(r.recognised, 'person', 'people')} "
-            f"recognised in the last {REACH_DAYS} days {earlier(days, r.previous_recognised)}"
+            f"recognised in the last {REACH_DAYS} days{_earlier(m, r.previous_recognised)}"
             f" · {givers}"
         )
     if not r.members:
@@ -80,7 +90,7 @@ def reach_line(m: TeamMeasures) -> str:
     )
     return (
         f":raised_hands: *Recognition reach*: {of(r.reached, r.members, 'member')} "
-        f"recognised in the last {REACH_DAYS} days {earlier(days, before_share)} · {givers}"
+        f"recognised in the last {REACH_DAYS} days{_earlier(m, before_share)} · {givers}"
     )
 
 
@@ -101,7 +111,7 @@ def concentration_line(m: TeamMeasures) -> str:
             f"(it takes {CONCENTRATION_MIN_PEOPLE})"
         )
     line = head + f"{_spread(now)} of {plural(now.total, 'recognition')}"
-    if then.enough and then.share is not None:
+    if m.compare and then.enough and then.share is not None:
         line += f", was {percent(then.share)} {before(m.window.days)}"
     if now.high:
         line += (
@@ -115,12 +125,13 @@ def follow_line(m: TeamMeasures) -> str:
     ft: Pair[FollowThrough] = m.follow_through
     head = ":handshake: *Follow-through*: "
     now, then = ft.current, ft.previous
-    when = before(m.window.days)
     if not now.base:
         line = head + "no commitments came due in these days"
-        return line + (f" ({was(then.kept, then.base, when)})" if then.base else "")
-    line = head + f"kept {of(now.kept, now.base, 'commitment')} that came due, "
-    line += was(then.kept, then.base, when)
+        if m.compare and then.base:
+            line += f" ({was(then.kept, then.base, before(m.window.days))})"
+        return line
+    line = head + f"kept {of(now.kept, now.base, 'commitment')} that came due"
+    line += _was(m, then.kept, then.base)
     if now.dropped or now.overdue:
         line += f" ({now.dropped:,} dropped, {now.overdue:,} overdue)"
     late = now.median_late
@@ -130,33 +141,24 @@ def follow_line(m: TeamMeasures) -> str:
     return line
 
 
-def _closed(head: str, pair: Pair[Closed], noun: str, nouns: str, days: int) -> str:
+def _closed(m: TeamMeasures, head: str, pair: Pair[Closed], noun: str, nouns: str) -> str:
     now, then = pair.current, pair.previous
     if not now.total:
         line = f"{head}no {nouns} old enough to tell"
-        return line + (f" ({was(then.done, then.total, before(days))})" if then.total else "")
-    earlier = was(then.done, then.total, before(days))
-    return f"{head}{of(now.done, now.total, noun, nouns)}, {earlier}"
+        if m.compare and then.total:
+            line += f" ({was(then.done, then.total, before(m.window.days))})"
+        return line
+    return f"{head}{of(now.done, now.total, noun, nouns)}{_was(m, then.done, then.total)}"
 
 
 def experiments_line(m: TeamMeasures) -> str:
-    return _closed(
-        ":test_tube: *Experiments closed* (a learning within 30 days): ",
-        m.experiments,
-        "pilot",
-        "pilots",
-        m.window.days,
-    )
+    head = ":test_tube: *Experiments closed* (a learning within 30 days): "
+    return _closed(m, head, m.experiments, "pilot", "pilots")
 
 
 def voice_line(m: TeamMeasures) -> str:
-    return _closed(
-        ":speech_balloon: *Voice answered* (a reply from someone else within 7 days): ",
-        m.voice,
-        "idea or hope",
-        "ideas and hopes",
-        m.window.days,
-    )
+    head = ":speech_balloon: *Voice answered* (a reply from someone else within 7 days): "
+    return _closed(m, head, m.voice, "idea or hope", "ideas and hopes")
 
 
 def _rate(rate: Rate) -> str:
@@ -172,7 +174,7 @@ def balance_line(m: TeamMeasures) -> str:
     return (
         f":balance_scale: *Answers per prompt*: {rates}\n"
         f":rainbow: *Breadth*: {plural(broad.people, 'person', 'people')} did something for "
-        f"three or more practices in 90 days {earlier(m.window.days, broad.previous)}"
+        f"three or more practices in 90 days{_earlier(m, broad.previous)}"
     )
 
 
@@ -180,7 +182,11 @@ def values_line(m: TeamMeasures) -> str | None:
     named = [v for v in m.values if v.current or v.previous]
     if not any(v.current for v in named):
         return None
-    shown = [f"{v.value} {v.current:,} (was {v.previous:,})" for v in named[:6]]
+    shown = [
+        f"{v.value} {v.current:,}" + (f" (was {v.previous:,})" if m.compare else "")
+        for v in named[:6]
+        if v.current or m.compare
+    ]
     return ":gem: *Values named*: " + " · ".join(shown)
 
 

@@ -8,7 +8,9 @@ none is computed per person or per item. Nothing here names a person except
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.measures import balance as balance_
@@ -18,6 +20,7 @@ from bot.measures.follow import Closed, FollowThrough, Pair
 from bot.measures.recognition import Concentration, Reach
 from bot.measures.window import Window
 from bot.slack.members import ChannelMembers
+from models.tables import Workspace
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class TeamMeasures:
     broad: Broad
     values: tuple[ValueNamed, ...]
     members_note: str | None = None
+    # Whether there is history to compare with: nudgebot was here from the start of the
+    # period before (else every "before" would read as a fall from nothing).
+    compare: bool = True
 
 
 def team_measures(
@@ -45,10 +51,13 @@ def team_measures(
     window: Window,
     members: ChannelMembers | None,
     found_balance: Balance | None = None,
+    history_from: datetime | None = None,
 ) -> TeamMeasures:
     """The channel's measures. `members`: the channel's (None or unknown: reach counts the
     people recognised without a share). `found_balance`: the balance already read for the
-    same window (by the attention rule), so it is not read twice."""
+    same window (by the attention rule), so it is not read twice. `history_from`: when the
+    channel's history begins (default: when nudgebot started in the workspace); the period
+    before is compared with only when it covers all of it."""
     t, c, w = team_id, channel_id, window
     ids = None if members is None else members.ids
     return TeamMeasures(
@@ -62,4 +71,14 @@ def team_measures(
         broad=balance_.broad(session, team_id=t, channel_id=c, window=w),
         values=balance_.values_named(session, team_id=t, channel_id=c, window=w),
         members_note=None if members is None else members.problem,
+        compare=_covers(session, team_id, window, history_from),
     )
+
+
+def _covers(session: Session, team_id: str, window: Window, history_from: datetime | None) -> bool:
+    """Whether the history begins by the start of the period before."""
+    if history_from is None:
+        history_from = session.scalar(
+            select(Workspace.created_at).where(Workspace.team_id == team_id)
+        )
+    return history_from is not None and history_from <= window.previous_start

@@ -188,6 +188,7 @@ def channel_progress(
             window=measured,
             members=members,
             found_balance=attention.balance,
+            history_from=past.first,
         )
         report = replace(report, measures=team)
     if members is None:

@@ -73,6 +73,7 @@ SMALL = replace(
     experiments=Pair(Closed(0, 0), Closed(0, 0)),
     voice=Pair(Closed(2, 1), Closed(0, 0)),
     values=(),
+    compare=False,  # nudgebot started within the period before: nothing to compare with
 )
 FROM_BALANCE = Attention(
     focus="vision",
