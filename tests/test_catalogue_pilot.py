@@ -183,3 +183,28 @@ def test_a_reply_in_the_pilots_thread_is_a_learning_under_challenge_the_process(
         "thread",
     )
     assert learning.parent_id is not None
+
+
+def test_an_unreadable_form_or_a_pilot_gone_since_changes_nothing(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    message, ts = propose(bot)
+    [actions] = [b for b in message["blocks"] if b["type"] == "actions"]
+    view = form_for(bot, click(bot, actions["elements"][0]["value"], ts))
+    broken = {**view, "private_metadata": "not json"}
+    answer = submit(bot, broken, "We learned a lot", slack_id("V"), bot.user)
+    assert answer["response_action"] == "errors"
+    assert "This form is out of date" in answer["errors"]["learned"]
+
+    with sessions.begin() as s:  # the pilot's author asked to be forgotten meanwhile
+        s.query(Response).filter(Response.team_id == bot.team).delete()
+    assert submit(bot, view, "We learned a lot", slack_id("V"), bot.user) == {}
+    note = bot.slack.wait_for(
+        lambda: [
+            c
+            for c in bot.slack.calls_to("chat.postMessage")
+            if c.params.get("channel") == bot.user and "no longer here" in c.params["text"]
+        ]
+    )[0]
+    assert "We learned a lot" in note.params["text"]  # their words, given back
+    assert learnings(sessions, bot.team) == []

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import UserError
 from bot.values.parsing import ValueTag, resolve, split_value_tag
-from models.tables import Recognition, Response
+from models.tables import Prompt, Recognition, Response
 from tests.driver import SlackDriver, blocks_text, slack_id
 from tests.helpers import NOTHING, assert_later_error, counts, said
 from tests.test_prompt_flow import open_modal, post_prompt
@@ -281,3 +281,29 @@ def test_a_value_gone_since_the_form_opened_is_refused_with_the_words(
     text = note.params["text"]
     assert "isn't one of our values" in text and "We shipped the export" in text
     assert win_rows(sessions, bot.team) == []
+
+
+def test_a_thread_reply_names_a_value_or_keeps_its_tag_as_text(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    from tests.test_thread_replies import reply_event
+
+    set_values(bot)
+    _, ts = post_prompt(bot, "heart")
+    with sessions.begin() as s:
+        s.execute(
+            Prompt.__table__.update()
+            .where(Prompt.team_id == bot.team, Prompt.message_ts == ts)
+            .values(response_kind="kudos", prompt_key="heart.recognise.3")
+        )
+    ana, ben = slack_id("U"), slack_id("U")
+    reply_event(bot, ts, f"<@{ana}> +curiosity for reading the logs first", "1700000700.000100")
+    reply_event(bot, ts, f"<@{ben}> +Teamwork for the demo", "1700000700.000200")
+    rows = bot.slack.wait_for(
+        lambda: len(kudos_rows(sessions, bot.team)) == 2 and kudos_rows(sessions, bot.team)
+    )
+    found = sorted((r.reason, r.team_value) for r in rows)
+    assert found == [
+        ("+Teamwork for the demo", None),  # not one of ours: left as typed, nothing refused
+        ("for reading the logs first", "Curiosity"),
+    ]
