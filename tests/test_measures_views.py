@@ -123,7 +123,9 @@ def test_progress_shows_each_measure_with_its_base_and_the_period_before(
         "*Follow-through*: kept 1 of 2 commitments (too few for a percentage) that came due, "
         "none the 30 days before (1 dropped, 0 overdue) · median 2 days late"
     ) in text
-    assert "Inspire a Shared Vision: no prompt posted" in text
+    assert (
+        "*Answers per prompt*: no prompt posted in these 30 days (`/nudge now` posts one)" in text
+    )
     assert "Values named" not in text  # none named: nothing said
 
 

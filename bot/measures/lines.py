@@ -170,6 +170,8 @@ def _rate(rate: Rate) -> str:
 
 def balance_line(m: TeamMeasures) -> str:
     rates = " · ".join(_rate(r) for r in m.balance.current)
+    if not any(r.prompts for r in m.balance.current):
+        rates = f"no prompt posted in these {m.window.days} days (`/nudge now` posts one)"
     broad = m.broad
     return (
         f":balance_scale: *Answers per prompt*: {rates}\n"
