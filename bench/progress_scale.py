@@ -598,8 +598,28 @@ def digest_work(data: Data) -> Callable[[Session], Any]:
     return lambda s: digest.build(s, team_id=team, channel_id=channel, end=data.now, zone="UTC")
 
 
+def parts_of_progress(data: Data, days: int) -> list[tuple[str, Callable[[Session], Any]]]:
+    """Where /nudge progress spends its time, besides the measures: the counts of both
+    periods (the daily rollups and the raw edges), the history and who took part."""
+    from bot.progress import activity, tally
+
+    team, channel = data.busy
+    window = progress.period(days, data.now)
+    return [
+        (
+            f"counts {days}d",
+            lambda s: tally.both_periods(
+                s, team, channel, window.previous_start, window.start, data.now
+            ),
+        ),
+        ("history", lambda s: activity.history(s, team, channel, data.now)),
+        (f"people {days}d", lambda s: activity.people(s, team, channel, window.start, data.now)),
+    ]
+
+
 def cases(data: Data) -> list[tuple[str, Callable[[Session], Any]]]:
     out = [(f"progress {d}d", progress_work(data, d)) for d in PERIODS]
+    out += parts_of_progress(data, 90)
     out += [(f"chart {d}d", chart_work(data, d)) for d in PERIODS]
     out.append(("digest", digest_work(data)))
     out += measure_cases(data, 30)
