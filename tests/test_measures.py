@@ -8,11 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import catalogue
-from bot.measures import balance, follow, recognition
+from bot.measures import attention, balance, follow, recognition
 from bot.measures.window import Window, calendar, ending
+from bot.prompts import service as prompts
+from models.pulse import PulseRating, PulseRound
 from models.queries import ensure_workspace
 from models.tables import (
     Commitment,
@@ -375,3 +378,63 @@ def test_values_named(place: Place, sessions: Sessions) -> None:
         ("Care", 0, 1),
     ]
     assert empty == ()
+
+
+# -- what needs attention: rotate and `/nudge now` ---------------------------------------------
+
+
+def a_round(place: Place, answered: int, **ratings: int) -> None:
+    closed = ago(5)
+    with place.sessions.begin() as s:
+        number = 1 + len(
+            s.scalars(select(PulseRound.id).where(PulseRound.team_id == place.team)).all()
+        )
+        rnd = PulseRound(
+            team_id=place.team,
+            channel_id=place.channel,
+            number=number,
+            status="closed",
+            opened_at=closed - timedelta(days=7),
+            remind_at=closed,
+            closes_at=closed,
+            closed_at=closed,
+            invited=9,
+            answered=answered,
+            min_group=5,
+        )
+        s.add(rnd)
+        s.flush()
+        s.add_all(
+            PulseRating(
+                round_id=rnd.id, team_id=place.team, practice=k, commitment=f"{k}.c", rating=r
+            )
+            for k, r in ratings.items()
+            for _ in range(max(answered, 1))
+        )
+
+
+def test_rotate_follows_the_pulse_else_answers_per_prompt(place: Place, sessions: Sessions) -> None:
+    """Heart has the most kudos but was never prompted: without a pulse it is among the
+    most in need (raw counts would have skipped it); with a pulse, the lowest rated."""
+    place.add(
+        *[place.kudos(ago(d), "UA", "UB") for d in (1, 2, 3)],
+        place.prompt("model", ago(2)),
+        place.prompt("vision", ago(2)),
+        place.prompt("challenge", ago(2)),
+        place.prompt("enable", ago(2)),
+    )
+
+    def rotate() -> str:
+        with sessions() as s:
+            return prompts.rotate_practice(s, team_id=place.team, channel_id=place.channel, now=NOW)
+
+    assert rotate() == "heart"
+    a_round(place, 4, model=2, vision=9, challenge=9, enable=9, heart=9)  # under 5: unread
+    assert rotate() == "heart"
+    a_round(place, 6, model=8, vision=7, challenge=3, enable=8, heart=9)
+    assert rotate() == "challenge"
+    with sessions() as s:
+        found = attention.needs_attention(
+            s, team_id=place.team, channel_id=place.channel, window=WEEK, last={}
+        )
+    assert (found.basis, found.focus, found.pulse_average) == ("pulse", "challenge", 3.0)
