@@ -55,8 +55,8 @@ def post_pulse(ctx: JobContext, claimed: Claimed, plan: None) -> None:
                 now=ctx.now(),
                 schedule_id=claimed.schedule_id,
             )
-    except UserError:  # a round is open already (or nobody to ask): this one is skipped
-        mark(ctx, claimed.schedule_id, claimed.occurs_at, "skipped", "a round is open")
+    except UserError as err:  # a round is open already, or too few to ask: skipped
+        mark(ctx, claimed.schedule_id, claimed.occurs_at, "skipped", err.message[:200])
         return
     log.info("pulse round %s opened on schedule: %d invited", rnd.id, rnd.invited)
     posted = ctx.client.chat_postMessage(

@@ -170,7 +170,7 @@ def test_under_the_minimum_group_only_that_is_said(bot: SlackDriver) -> None:
 
 
 def test_a_second_round_is_refused_while_one_is_open(bot: SlackDriver) -> None:
-    members = team(bot, 3)
+    members = team(bot, 4)
     open_round(bot, members)
     _reply, key = bot.command("/nudge", "pulse now")
     refusal = said(bot.slack.wait_response(key))
@@ -207,16 +207,16 @@ def test_bad_input_is_refused_in_the_ack(bot: SlackDriver, text: str, phrase: st
 
 
 def test_not_for_me_skips_future_rounds_and_join_brings_back(bot: SlackDriver) -> None:
-    members = team(bot, 3)
+    members = team(bot, 5)
     round_id = open_round(bot, members)
     _reply, key = click(bot, render.NOT_FOR_ME_ACTION, str(round_id), user=members[0])
     assert "no more pulse rounds for you" in said(bot.slack.wait_response(key))
     _reply, key = bot.command("/nudge", "pulse", user=members[0])
     status = said(bot.slack.wait_response(key))
-    assert "Round 1 is open: 0 of 4" in status and "/nudge pulse join" in status
+    assert "Round 1 is open: 0 of 6" in status and "/nudge pulse join" in status
     pass_at(bot, the_round(bot).closes_at + timedelta(minutes=1))
     round_two = open_round_again(bot)
-    assert round_two.invited == 3
+    assert round_two.invited == 5
     _reply, key = bot.command("/nudge", "pulse join", user=members[0])
     assert "Welcome back" in said(bot.slack.wait_response(key))
 
@@ -228,7 +228,7 @@ def open_round_again(bot: SlackDriver) -> object:
 
 
 def test_answers_need_every_statement(bot: SlackDriver) -> None:
-    members = team(bot, 1)
+    members = team(bot, 4)
     round_id = open_round(bot, members)
     state = ratings(5)
     del state["pulse_voice"]
@@ -238,9 +238,17 @@ def test_answers_need_every_statement(bot: SlackDriver) -> None:
 
 
 def test_the_form_is_within_slack_limits(bot: SlackDriver) -> None:
-    members = team(bot, 1)
+    members = team(bot, 4)
     round_id = open_round(bot, members)
     _reply, key = click(bot, render.ANSWER_ACTION, str(round_id), user=members[0])
     view = view_of(bot.slack.wait_calls("views.open")[-1])
     assert view["callback_id"] == CALLBACK and len(view["blocks"]) <= 100
     assert key
+
+
+def test_a_round_that_could_never_show_its_result_is_not_started(bot: SlackDriver) -> None:
+    team(bot, 3)
+    _reply, key = bot.command("/nudge", "pulse now")
+    refusal = said(bot.slack.wait_response(key))
+    assert "Only 4 people here could answer" in refusal and "from 5 answers" in refusal
+    assert rows(bot)["pulse_rounds"] == []

@@ -85,7 +85,7 @@ def test_pending_invitations_are_sent_by_the_next_pass(bot: SlackDriver) -> None
 
 
 def test_the_schedule_opens_one_round_per_occurrence(bot: SlackDriver) -> None:
-    members = team(bot, 3)
+    members = team(bot, 4)
     _reply, key = bot.command("/nudge", "pulse on quarterly tue 09:30 tz Europe/Berlin")
     said_on = said(bot.slack.wait_response(key))
     assert "first Tuesday of every quarter" in said_on and "09:30" in said_on

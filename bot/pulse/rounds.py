@@ -126,10 +126,11 @@ def start(
         )
     )
     people = sorted(set(members) - out)
-    if not people:
+    if len(people) < min_group:
         raise UserError(
-            "There's nobody to ask here: everyone in this channel has said the pulse is not "
-            "for them (or I can't see anyone)."
+            f"Only {len(people)} people here could answer, and a round shows its result "
+            f"only from {min_group} answers, so nobody can be singled out. A round here "
+            "could never show anything, so I didn't start one."
         )
     highest = session.scalar(
         select(func.max(PulseRound.number)).where(
