@@ -7,7 +7,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot import catalogue
-from bot.blocks import Message, context, local_time, message, plural, section
+from bot.blocks import Message, context, day, local_time, message, plural, section
 from bot.pulse.parsing import describe
 from bot.pulse.results import PracticeScore, RoundResult
 from bot.pulse.rounds import RoundView
@@ -44,8 +44,8 @@ def invitation(rnd: RoundView) -> Message:
         "here, and one optional line on what we could do better. About two minutes."
     )
     return message(
-        f"Practice pulse for the channel: how often does good leadership happen there? "
-        f"Open until {rnd.closes_at:%Y-%m-%d}.",
+        f"Practice pulse for <#{rnd.channel_id}>: how often does good leadership happen "
+        f"there? Open until {day(rnd.closes_at.date())}.",
         [
             section(head),
             context(HOW_ANONYMOUS.format(n=rnd.min_group)),
