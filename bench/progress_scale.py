@@ -72,7 +72,7 @@ from bot import catalogue  # noqa: E402
 from bot.progress import series as progress_series  # noqa: E402
 from bot.progress import service as progress  # noqa: E402
 from bot.slack.members import ChannelMembers  # noqa: E402
-from models.db import make_engine, make_sessions, normalise_url  # noqa: E402
+from models.db import make_engine, make_sessions, normalise_url, unhurried  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from models.rollups import rebuild  # noqa: E402
 
@@ -427,7 +427,7 @@ def rolled_up(engine: Engine) -> None:
     """Count the daily rollups from the rows loaded (as migration 0011 does for a database
     that existed before it): the loads bypass the ORM that keeps them on write."""
     start = time.perf_counter()
-    with engine.begin() as conn:
+    with unhurried(engine).begin() as conn:  # as the migrations run: no statement timeout
         rows = rebuild(conn)
     print(f"  rollups: {rows:,} rows counted in {time.perf_counter() - start:.1f} s")
 
@@ -458,6 +458,7 @@ def load_postgres(url: str, data: Data) -> Engine:
         pg = raw.driver_connection  # psycopg.Connection
         assert pg is not None
         with pg.cursor() as cur:
+            cur.execute("SET LOCAL statement_timeout = 0")  # the app's 2 s is for requests
             for table, cols, rows in (
                 (
                     "workspaces",
