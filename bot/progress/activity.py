@@ -94,6 +94,9 @@ def selects(
         Commitment.user_id,
     ).where(
         *mine,
+        # Made before it was kept: lets the channel's index find them (not every kept
+        # commitment of the database, as the index on status would).
+        Commitment.created_at <= until,
         Commitment.status == "kept",
         *_between(Commitment.answered_at, since, until, open_end),
     )
