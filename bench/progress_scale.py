@@ -453,12 +453,15 @@ def drop_schema(url: str, schema: str) -> None:
 def load_postgres(url: str, data: Data) -> Engine:
     engine = make_engine(url)
     upgrade(engine)
+    # One connection of the app's pool, without the limits set for requests (2 s for a
+    # statement, 2.5 s of silence); dropped from the pool at the end.
     raw = engine.raw_connection()
     try:
-        pg = raw.driver_connection  # psycopg.Connection
+        pg = raw.driver_connection  # psycopg.Connection (models.db's watched one)
         assert pg is not None
+        pg.silence = None  # type: ignore[attr-defined]
         with pg.cursor() as cur:
-            cur.execute("SET LOCAL statement_timeout = 0")  # the app's 2 s is for requests
+            cur.execute("SET statement_timeout = 0")
             for table, cols, rows in (
                 (
                     "workspaces",
@@ -486,18 +489,12 @@ def load_postgres(url: str, data: Data) -> Engine:
                     f"(SELECT coalesce(max(id), 1) FROM {table}))"
                 )
         pg.commit()
-    finally:
-        raw.close()
-    rolled_up(engine)
-    raw = engine.raw_connection()
-    try:
-        pg = raw.driver_connection
-        assert pg is not None
+        rolled_up(engine)
         pg.autocommit = True
         with pg.cursor() as cur:
             cur.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk insert
-        pg.autocommit = False
     finally:
+        raw.invalidate()
         raw.close()
     return engine
 
