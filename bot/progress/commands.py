@@ -105,7 +105,9 @@ def share(call: Call, args: dict[str, Any]) -> None:
 PROGRESS = Command(
     name="progress",
     usage="/nudge progress [7d|30d|90d] [chart]",
-    summary="how this channel is doing on each practice, shown to you first",
+    summary=(
+        "how this channel is doing on each practice, and the team's measures, shown to you first"
+    ),
     parse=plain(parsing.parse_progress),
     run=show,
 )
