@@ -101,13 +101,13 @@ def run_pulse(ctx: JobContext) -> Counter[str]:
         reminders = closing.due_reminders(session, now)
         closes = closing.due_closes(session, now)
     for round_id in pending:
-        done["invited"] += sum(
-            sending.send_invites(ctx.sessions, ctx.client, round_id, now=ctx.now).values()
-        )
+        done["invited"] += sending.send_invites(ctx.sessions, ctx.client, round_id, now=ctx.now)[
+            "sent"
+        ]
     for round_id in reminders:
-        done["reminded"] += sum(
-            sending.send_reminder(ctx.sessions, ctx.client, round_id, now=ctx.now).values()
-        )
+        done["reminded"] += sending.send_reminder(ctx.sessions, ctx.client, round_id, now=ctx.now)[
+            "sent"
+        ]
     for round_id in closes:
         with ctx.sessions.begin() as session:
             if closing.close(session, round_id=round_id, now=ctx.now()):

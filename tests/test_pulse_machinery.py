@@ -260,3 +260,21 @@ def test_lines_that_do_not_fit_in_the_result_follow_in_its_thread(bot: SlackDriv
     shown = said(posts[0]) + said(posts[1])
     assert all(f"{n:02d} we could" in shown for n in range(60))
     assert "More lines follow in the thread" in said(posts[0])
+
+
+def test_a_failed_invitation_is_counted_in_one_line_and_the_rest_go_out(
+    bot: SlackDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    people = [slack_id("U") for _ in range(6)]
+    round_id = start(bot, people)
+    bot.slack.fail("chat.postMessage", "messages_tab_disabled", channel=people[0])
+    bot.slack.fail("chat.postMessage", "messages_tab_disabled", channel=people[1])
+    ctx = context(bot, NOW)
+    with caplog.at_level("INFO", logger="bot.pulse.sending"):
+        done = sending.send_invites(bot.sessions, ctx.client, round_id, now=ctx.now, threads=2)
+    assert done == {"sent": 4, "failed: messages_tab_disabled": 2}
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.pulse.sending"]
+    assert lines == [
+        f"pulse round {round_id}: invitations {{'failed: messages_tab_disabled': 2, 'sent': 4}}"
+    ] or (len(lines) == 1 and "messages_tab_disabled': 2" in lines[0])
+    assert not any(p in lines[0] for p in people)

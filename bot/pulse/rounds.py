@@ -207,6 +207,7 @@ class Sent:
     status: str
     dm_channel: str | None = None
     message_ts: str | None = None
+    why: str | None = None  # a failure's Slack error code (counted in the log, never kept)
 
 
 def record(session: Session, *, round_id: int, outcomes: list[Sent], now: datetime) -> None:

@@ -53,13 +53,9 @@ def _invite(client: WebClient, invite: Invite, compose: Message) -> Sent:
         return Sent(invite.id, "sent", str(sent.get("channel") or ""), str(sent.get("ts") or ""))
     except SlackApiError as err:
         code = slack_code(err)
-        if code in GONE:
-            return Sent(invite.id, "skipped")
-        log.warning("pulse round %s: an invitation failed: %s", invite.round_id, code)
-        return Sent(invite.id, "failed")
+        return Sent(invite.id, "skipped") if code in GONE else Sent(invite.id, "failed", why=code)
     except Exception as err:
-        log.warning("pulse round %s: an invitation failed: %s", invite.round_id, type(err).__name__)
-        return Sent(invite.id, "failed")
+        return Sent(invite.id, "failed", why=type(err).__name__)
 
 
 def send_invites(
@@ -83,7 +79,7 @@ def send_invites(
         if not done:
             return
         results = [f.result() for f in done]
-        outcomes.update(r.status for r in results)
+        outcomes.update(f"failed: {r.why}" if r.why else r.status for r in results)
         with sessions.begin() as session:
             rounds.record(session, round_id=round_id, outcomes=results, now=now())
 
@@ -106,8 +102,14 @@ def send_invites(
             record(done)
         finished = wait(pending)
         record(finished.done)
-    log.info("pulse round %s: invitations %s", round_id, dict(outcomes))
+    _summary(round_id, "invitations", outcomes)
     return outcomes
+
+
+def _summary(round_id: int, what: str, outcomes: Counter[str]) -> None:
+    """One line per round and step: counts only (failures by Slack's error code)."""
+    failed = any(key.startswith("failed") for key in outcomes)
+    (log.warning if failed else log.info)("pulse round %s: %s %s", round_id, what, dict(outcomes))
 
 
 def _remind(client: WebClient, invite: Invite, compose: Message) -> str:
@@ -115,10 +117,9 @@ def _remind(client: WebClient, invite: Invite, compose: Message) -> str:
         client.chat_postMessage(channel=invite.dm_channel or invite.user_id, **compose.kwargs())
         return "sent"
     except SlackApiError as err:
-        log.warning("pulse round %s: a reminder failed: %s", invite.round_id, slack_code(err))
+        return f"failed: {slack_code(err)}"
     except Exception as err:
-        log.warning("pulse round %s: a reminder failed: %s", invite.round_id, type(err).__name__)
-    return "failed"
+        return f"failed: {type(err).__name__}"
 
 
 def send_reminder(
@@ -139,5 +140,5 @@ def send_reminder(
     compose = render.reminder(rnd)
     with ThreadPoolExecutor(threads, thread_name_prefix="nudgebot-pulse") as pool:
         outcomes = Counter(pool.map(lambda invite: _remind(client, invite, compose), targets))
-    log.info("pulse round %s: reminders %s", round_id, dict(outcomes))
+    _summary(round_id, "reminders", outcomes)
     return outcomes
