@@ -274,7 +274,6 @@ def test_a_failed_invitation_is_counted_in_one_line_and_the_rest_go_out(
         done = sending.send_invites(bot.sessions, ctx.client, round_id, now=ctx.now, threads=2)
     assert done == {"sent": 4, "failed: messages_tab_disabled": 2}
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.pulse.sending"]
-    assert lines == [
-        f"pulse round {round_id}: invitations {{'failed: messages_tab_disabled': 2, 'sent': 4}}"
-    ] or (len(lines) == 1 and "messages_tab_disabled': 2" in lines[0])
+    assert len(lines) == 1 and lines[0].startswith(f"pulse round {round_id}: invitations")
+    assert "'failed: messages_tab_disabled': 2" in lines[0] and "'sent': 4" in lines[0]
     assert not any(p in lines[0] for p in people)
