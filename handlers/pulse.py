@@ -20,6 +20,7 @@ from bot.runtime import Runtime
 from handlers.common import DirectReply, later, queue, runtime
 
 BUSY = "I'm very busy right now and didn't take this. Please send it again in a minute."
+OUT_OF_DATE = "This form is out of date: close it and press Answer in the DM again."
 
 
 def _round_id(action: dict[str, Any]) -> int:
@@ -93,7 +94,7 @@ def answer_submitted(
         return
     origin = Origin.read(str(view.get("private_metadata") or ""))
     if origin is None:
-        ack()
+        ack(response_action="errors", errors={modals.COMMENT: OUT_OF_DATE})
         return
     tell = DirectReply(client, req.user_id)
     if queue(rt, tell, lambda: save(rt, client, req, origin, answer, tell), typed=None):

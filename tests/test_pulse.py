@@ -252,3 +252,12 @@ def test_a_round_that_could_never_show_its_result_is_not_started(bot: SlackDrive
     refusal = said(bot.slack.wait_response(key))
     assert "Only 4 people here could answer" in refusal and "from 5 answers" in refusal
     assert rows(bot)["pulse_rounds"] == []
+
+
+def test_a_form_without_its_round_is_refused_on_the_form(bot: SlackDriver) -> None:
+    members = team(bot, 4)
+    open_round(bot, members)
+    reply = submit(bot, CALLBACK, "not json", ratings(5), user=members[0])
+    assert reply.json["response_action"] == "errors"
+    assert "out of date" in reply.json["errors"]["pulse_comment"]
+    assert the_round(bot).answered == 0
