@@ -261,3 +261,12 @@ def test_a_form_without_its_round_is_refused_on_the_form(bot: SlackDriver) -> No
     assert reply.json["response_action"] == "errors"
     assert "out of date" in reply.json["errors"]["pulse_comment"]
     assert the_round(bot).answered == 0
+
+
+def test_results_and_join_with_nothing_to_show_or_change(bot: SlackDriver) -> None:
+    members = team(bot, 1)
+    _reply, key = bot.command("/nudge", "pulse results", user=members[0])
+    assert "No pulse round has closed in this channel yet" in said(bot.slack.wait_response(key))
+    _reply, key = bot.command("/nudge", "pulse join", user=members[0])
+    assert "You're in already" in said(bot.slack.wait_response(key))
+    assert rows(bot)["pulse_optouts"] == []
