@@ -196,10 +196,3 @@ def channel_progress(
     if members.ids is None:
         return replace(report, members_note=members.problem)
     return replace(report, members=len(members.ids), participants=len(people & members.ids))
-
-
-def tied_for_attention(report: Progress) -> tuple[str, ...]:
-    """The practices tied for most in need of attention, the focus first: the rule is
-    bot.measures.attention's (the latest pulse shown, else answers per prompt; never raw
-    counts). Rotating schedules and `/nudge now` follow it through `channel_progress`."""
-    return report.tied or (report.focus,)
