@@ -121,7 +121,7 @@ def test_progress_shows_each_measure_with_its_base_and_the_period_before(
     assert "3 people recognised, too few to say how evenly (it takes 5)" in text
     assert (
         "*Follow-through*: kept 1 of 2 commitments (too few for a percentage) that came due, "
-        "none the 30 days before (1 dropped, 0 overdue) · median 2 days late"
+        "none to count the 30 days before (1 dropped, 0 overdue) · median 2 days late"
     ) in text
     assert (
         "*Answers per prompt*: no prompt posted in these 30 days (`/nudge now` posts one)" in text

@@ -42,7 +42,7 @@ def of(done: int, base: int, noun: str, plural_noun: str | None = None) -> str:
 def was(done: int, base: int, when: str) -> str:
     """The period before: `was 29% the week before`, `was 1 of 2 ...`, or nothing to say."""
     if not base:
-        return f"none {when}"
+        return f"none to count {when}"
     if base >= MIN_BASE:
         return f"was {percent(done / base)} {when}"
     return f"was {done:,} of {base:,} {when}"
