@@ -62,6 +62,11 @@ class ActivityDay(Base):
 
     __tablename__ = "activity_days"
     __table_args__ = (
+        # The counts of a channel's days, read from the index alone: the rows of a busy
+        # channel are scattered among everyone's, written day after day.
+        Index(
+            "ix_activity_days_counts", "team_id", "channel_id", "day", "practice", "kind", "count"
+        ),
         # The last time each practice was done in a channel, without reading its history.
         Index("ix_activity_days_practice", "team_id", "channel_id", "practice", "day"),
     )

@@ -34,6 +34,11 @@ def upgrade() -> None:
         ),
     )
     op.create_index(
+        "ix_activity_days_counts",
+        "activity_days",
+        ["team_id", "channel_id", "day", "practice", "kind", "count"],
+    )
+    op.create_index(
         "ix_activity_days_practice",
         "activity_days",
         ["team_id", "channel_id", "practice", "day"],
@@ -43,4 +48,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_activity_days_practice", table_name="activity_days")
+    op.drop_index("ix_activity_days_counts", table_name="activity_days")
     op.drop_table("activity_days")
