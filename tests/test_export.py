@@ -79,6 +79,12 @@ def export(bot: SlackDriver, text: str = "export") -> dict[str, Any]:
     return bot.slack.wait_response(key)
 
 
+def valued(row: Response) -> Response:
+    """A win that named one of the team's values."""
+    row.team_value = "Ownership"
+    return row
+
+
 def seed_log(sessions: sessionmaker[Session], team: str, admin: str, ana: str, ben: str) -> None:
     """One item of every type, an hour apart, plus a kudos made anonymous by forget-me."""
     at = iter(T0 + timedelta(hours=h) for h in range(20))
@@ -102,7 +108,9 @@ def seed_log(sessions: sessionmaker[Session], team: str, admin: str, ana: str, b
             ),
             kudos(team, ana, [admin, ben], 'for the demo, "live"', next(at), "challenge", "CTEAM"),
             kudos(team, None, [None, ben], "for the notes\nand the slides", next(at)),
-            answer(team, ana, "win", f"Zoë's release with <@{ben}> went out", next(at), "CTEAM"),
+            valued(
+                answer(team, ana, "win", f"Zoë's release with <@{ben}> went out", next(at), "CTEAM")
+            ),
             answer(team, ana, "hope", "fewer meetings &amp; more &lt;focus&gt;", next(at)),
             answer(team, None, "fear", "we are too slow", next(at), "CTEAM"),
             answer(team, ben, "goal", "=SUM(A1) is not a formula here", next(at)),
@@ -121,7 +129,7 @@ def seed_log(sessions: sessionmaker[Session], team: str, admin: str, ana: str, b
 GONE = "UGONE0001"  # Slack no longer knows this person
 HEADER = (
     "type,date (UTC),time (UTC),channel,channel_id,person,person_id,recipients,recipient_ids,"
-    "practice,practice_commitment,status,due,text"
+    "practice,practice_commitment,status,due,value,text"
 )
 VISION = ("Inspire a Shared Vision", "Imagine the possibilities")
 ENLIST = ("Inspire a Shared Vision", "Enlist others")
@@ -134,7 +142,8 @@ LEE, ANA, BEN = ("Lee Okafor", "{admin}"), ("Ana Lima", "{ana}"), ("Ben", "{ben}
 NOBODY = ("", "")
 NOTE = "for the notes\nand the slides"
 # type, date, time, channel, channel_id, person, person_id, recipients, recipient_ids,
-# practice, practice_commitment, status, due, text
+# practice, practice_commitment, status, due, text (the value column, between due and text,
+# is filled in by expected_csv)
 EXPECTED = [
     ("published vision", "09:00", *NOBODY, *LEE, *NOBODY, *VISION, "", "", "We ship calmly"),
     (
@@ -253,7 +262,9 @@ def expected_csv(**ids: str) -> str:
     writer = csv.writer(out)
     writer.writerow(HEADER.split(","))
     for kind, time, *rest in EXPECTED:
-        writer.writerow([kind, "2026-03-01", time, *(v.format(**ids) for v in rest)])
+        value = "Ownership" if kind == "win" else ""
+        cells = [v.format(**ids) for v in rest]
+        writer.writerow([kind, "2026-03-01", time, *cells[:-1], value, cells[-1]])
     return out.getvalue()
 
 

@@ -83,6 +83,7 @@ def test_rows_have_named_columns_with_status_and_due_date_apart() -> None:
         "practice_commitment": "Lead by example",
         "status": "kept",
         "due": "2026-03-20",
+        "value": "",
         "text": "a guide with @Ben",
     }
     assert (rows[1]["type"], rows[1]["channel"], rows[1]["person"]) == ("worry", "C9", "")

@@ -38,6 +38,7 @@ def columns(zone: str) -> tuple[str, ...]:
         "practice_commitment",
         "status",
         "due",
+        "value",
         "text",
     )
 
@@ -46,16 +47,18 @@ def columns(zone: str) -> tuple[str, ...]:
 TYPES: dict[str, tuple[str, str]] = {
     "vision statement": ("published vision", "published visions"),
     "guidelines": ("published guidelines", "published guidelines"),
+    "team values": ("published values", "published values"),
     **catalogue.KIND_NOUNS,
     "commitment": ("commitment", "commitments"),
 }
 TYPE_ORDER = tuple(TYPES)
 # Where items stored without a practice count, as the catalogue describes them: publishing
-# the vision is "imagine the possibilities", guidelines (governance) "empower", and keeping
-# one's word is Model the Way's "lead by example".
+# the vision is "imagine the possibilities", guidelines (governance) "empower", the team's
+# values Model the Way's "clarify values", and keeping one's word "lead by example".
 STATEMENT_TYPES = {
     "vision": ("vision statement", "vision", "imagine"),
     "guidelines": ("guidelines", "enable", "empower"),
+    "values": ("team values", "model", "voice"),
 }
 COMMITMENT_HOME = ("model", "example")
 # Kinds exported without who wrote them: a worry is anonymous, a habit check-in private (its
@@ -81,6 +84,7 @@ class Item:
     status: str = ""  # commitments: open, kept or dropped
     due_on: date | None = None  # commitments
     text: str = ""
+    team_value: str = ""  # the team value a kudos or a win named
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,7 @@ def read_log(session: Session, *, team_id: str) -> Log:
                 rec.practice,
                 rec.commitment,
                 text=rec.reason,
+                team_value=rec.team_value or "",
             )
         )
     for resp in session.scalars(select(Response).where(Response.team_id == team_id)):
@@ -158,6 +163,7 @@ def read_log(session: Session, *, team_id: str) -> Log:
                 resp.practice,
                 resp.commitment,
                 text="" if resp.kind in PERSONAL_KINDS else resp.text,
+                team_value="" if private else resp.team_value or "",
             )
         )
     for com in session.scalars(select(Commitment).where(Commitment.team_id == team_id)):
@@ -224,6 +230,7 @@ def _row(item: Item, names: Names, zone: ZoneInfo) -> list[str]:
         commitment,
         item.status,
         item.due_on.isoformat() if item.due_on else "",
+        item.team_value,
         plain(item.text, names),
     ]
 
