@@ -45,7 +45,7 @@ NEXT_STEP = {
 
 COUNTED = (
     "Counted in every channel: kudos you gave, what you shared with your name, commitments "
-    "you made and kept, and the vision or guidelines you published. Worries stay anonymous "
+    "you made and kept, and the vision, guidelines or values you published. Worries stay anonymous "
     "and never count here."
 )
 

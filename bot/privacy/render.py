@@ -69,8 +69,8 @@ def _named(count: Forgotten) -> str:
     parts = []
     if count.statements:
         parts.append(
-            plural(count.statements, "vision or guidelines", "visions or guidelines")
-            + " you published"
+            plural(count.statements, "statement")
+            + " you published (the vision, guidelines or values)"
         )
     if count.prompts:
         parts.append(plural(count.prompts, "prompt") + " you posted")
