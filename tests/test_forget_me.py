@@ -221,7 +221,8 @@ def test_forget_me_says_exactly_what_will_happen_and_cancel_changes_nothing(
         "• *delete* 2 commitments you made",
         "• *delete* 2 milestones about you",
         "• keep the 1 kudos you gave and 2 you received in the team's counts, *without your name*",
-        "• take your name off 1 statement you published (the vision, guidelines or values), 1 prompt you posted and "
+        "• take your name off 1 statement you published (the vision, guidelines or values), "
+        "1 prompt you posted and "
         "1 schedule you made (they stay as they are)",
         "Worries were never linked to you, so they stay as they are.",
         "*This can't be undone.*",
@@ -263,7 +264,8 @@ def test_confirm_forgets_exactly_the_askers_rows_in_this_workspace(
         "• 2 commitments deleted\n"
         "• 2 milestones about you deleted\n"
         "• 1 kudos you gave and 2 you received kept without your name\n"
-        "• your name taken off 1 statement you published (the vision, guidelines or values), 1 prompt you posted and "
+        "• your name taken off 1 statement you published (the vision, guidelines or values), "
+        "1 prompt you posted and "
         "1 schedule you made"
     )
     after = snapshot(sessions, bot.team, other)

@@ -19,7 +19,8 @@ from bot.sharing import Shared, share_button
 
 PARTICIPATION = (
     "Taking part: giving or getting kudos, sharing something, making or keeping a commitment, "
-    "publishing the vision, guidelines or values. Worries are anonymous: they count above, not here."
+    "publishing the vision, guidelines or values. Worries are anonymous: they count above, "
+    "not here."
 )
 
 
