@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.progress import activity
@@ -56,21 +56,27 @@ def per_period(
         edges.append((utc_midnight(stop), hi, i, last))
 
     if rolled:
-        starts = [first for first, _, _ in rolled]
+        # Summed per period by the database: a few rows per practice, whatever the days.
+        period = case(
+            *(
+                (and_(ActivityDay.day >= first, ActivityDay.day < stop), i)
+                for first, stop, i in rolled
+            ),
+            else_=-1,
+        )
         rows = session.execute(
-            select(
-                ActivityDay.day, ActivityDay.practice, ActivityDay.kind, ActivityDay.count
-            ).where(
+            select(period, ActivityDay.practice, ActivityDay.kind, func.sum(ActivityDay.count))
+            .where(
                 ActivityDay.team_id == team_id,
                 ActivityDay.channel_id == channel_id,
                 ActivityDay.day >= rolled[0][0],
                 ActivityDay.day < rolled[-1][1],
             )
+            .group_by(period, ActivityDay.practice, ActivityDay.kind)
         )
-        for day, practice, kind, count in rows:
-            at = bisect.bisect_right(starts, day) - 1
-            if at >= 0 and day < rolled[at][1]:
-                found[rolled[at][2]][(practice, kind)] += count
+        for at, practice, kind, count in rows:
+            if at >= 0:
+                found[at][(practice, kind)] += int(count)
 
     # The edges, counted by the database in one round trip; the last period includes its end.
     raw = [
