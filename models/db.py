@@ -237,6 +237,9 @@ def _postgresql_engine(url: str) -> Engine:
     def _limits(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.autocommit = True
         dbapi_conn.execute(f"SET statement_timeout = {ms}; SET lock_timeout = {ms}")
+        # psycopg prepares a statement run 5 times; PostgreSQL's generic plan for it then
+        # suits an average channel, not a busy one (twice as slow: docs/PERFORMANCE.md).
+        dbapi_conn.execute("SET plan_cache_mode = force_custom_plan")
         dbapi_conn.autocommit = False
 
     @event.listens_for(engine, "begin")
