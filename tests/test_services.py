@@ -14,6 +14,7 @@ from sqlalchemy import Column, Engine, Integer, MetaData, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+import models.measure_indexes  # (its indexes are part of the schema compared below)
 import models.pulse  # noqa: F401  (its tables are part of the schema compared below)
 from bot import catalogue
 from bot.errors import UserError
