@@ -10,7 +10,6 @@ from models.tables import Commitment, Recognition, RecognitionRecipient, Respons
 
 # Only the rows that name a team value.
 _NAMED = text("team_value IS NOT NULL")
-_ONLY_NAMED = {"sqlite_where": _NAMED, "postgresql_where": _NAMED}
 
 R, A, C = Recognition, Response, Commitment
 
@@ -26,9 +25,23 @@ INDEXES = (
     Index("ix_responses_prompt", A.prompt_id, A.team_id, A.channel_id, A.created_at),
     # values named: only the kudos and answers that named one
     Index(
-        "ix_recognitions_value", R.team_id, R.channel_id, R.created_at, R.team_value, **_ONLY_NAMED
+        "ix_recognitions_value",
+        R.team_id,
+        R.channel_id,
+        R.created_at,
+        R.team_value,
+        sqlite_where=_NAMED,
+        postgresql_where=_NAMED,
     ),
-    Index("ix_responses_value", A.team_id, A.channel_id, A.created_at, A.team_value, **_ONLY_NAMED),
+    Index(
+        "ix_responses_value",
+        A.team_id,
+        A.channel_id,
+        A.created_at,
+        A.team_value,
+        sqlite_where=_NAMED,
+        postgresql_where=_NAMED,
+    ),
     # experiments closed and voice answered: a channel's pilots, ideas and hopes by kind
     Index(
         "ix_responses_kind",
@@ -41,9 +54,10 @@ INDEXES = (
         "ix_commitments_due",
         *(C.team_id, C.channel_id, C.due_on, C.status, C.answered_at, C.zone),
     ),
-    # people touching three practices: commitments made and kept, with who made them
+    # people touching three practices: commitments made, and kept, with who made them
+    Index("ix_commitments_made", C.team_id, C.channel_id, C.created_at, C.user_id),
     Index(
-        "ix_commitments_done",
-        *(C.team_id, C.channel_id, C.created_at, C.status, C.answered_at, C.user_id),
+        "ix_commitments_kept",
+        *(C.team_id, C.channel_id, C.status, C.answered_at, C.created_at, C.user_id),
     ),
 )

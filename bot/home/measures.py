@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import context, section
 from bot.measures import lines as measure_lines
-from bot.measures import recognition
 from bot.measures import service as measures
 from bot.measures.service import TeamMeasures
 from bot.measures.window import REACH_DAYS, calendar
@@ -91,14 +90,14 @@ def gather(
     found = []
     for channel_id, known in members.items():
         team = measures.team_measures(
-            session, team_id=team_id, channel_id=channel_id, window=window, members=known
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            window=window,
+            members=known,
+            missed=True,  # who was not recognised, read with reach rather than again
         )
-        missed = None
-        if known.ids is not None:
-            missed = recognition.not_recognised(
-                session, team_id=team_id, channel_id=channel_id, window=window, members=known.ids
-            )
-        found.append(ChannelMeasures(channel_id, team, missed))
+        found.append(ChannelMeasures(channel_id, team, team.not_recognised))
     return LeaderMeasures(tuple(found), more)
 
 

@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Integer, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -67,27 +69,28 @@ class ValueNamed:
     previous: int
 
 
+def _answers(table: Any, team_id: str, channel_id: str, since: datetime) -> Any:
+    """How many of `table`'s rows answer the prompt of the row outside, logged here since
+    `since`: read through the index on the prompt (ix_*_prompt), not the channel's rows."""
+    return (
+        select(func.count())
+        .where(
+            table.prompt_id == Prompt.id,
+            table.team_id == team_id,
+            table.channel_id == channel_id,
+            table.created_at >= since,
+        )
+        .scalar_subquery()
+    )
+
+
 def balance(session: Session, *, team_id: str, channel_id: str, window: Window) -> Balance:
     """Prompts posted per practice in the period and the one before, with their answers
-    (one query)."""
-    answers = union_all(
-        select(Response.prompt_id.label("prompt_id")).where(
-            Response.team_id == team_id,
-            Response.channel_id == channel_id,
-            Response.prompt_id.is_not(None),
-            Response.created_at >= window.previous_start,
-        ),
-        select(Recognition.prompt_id).where(
-            Recognition.team_id == team_id,
-            Recognition.channel_id == channel_id,
-            Recognition.prompt_id.is_not(None),
-            Recognition.created_at >= window.previous_start,
-        ),
-    ).subquery()
-    per_prompt = (
-        select(answers.c.prompt_id, func.count().label("n"))
-        .group_by(answers.c.prompt_id)
-        .subquery()
+    (one query: the prompts of the two periods, each with its answers counted from the
+    prompt, so a busy channel's other rows are never read)."""
+    since = window.previous_start
+    answered = _answers(Response, team_id, channel_id, since) + _answers(
+        Recognition, team_id, channel_id, since
     )
     is_now = case((Prompt.created_at >= window.start, 1), else_=0)
     rows = session.execute(
@@ -95,9 +98,8 @@ def balance(session: Session, *, team_id: str, channel_id: str, window: Window) 
             Prompt.practice,
             is_now.label("now"),
             func.count(Prompt.id),
-            func.coalesce(func.sum(per_prompt.c.n), 0),
+            func.coalesce(func.sum(answered), 0),
         )
-        .outerjoin(per_prompt, per_prompt.c.prompt_id == Prompt.id)
         .where(
             Prompt.team_id == team_id,
             Prompt.channel_id == channel_id,
@@ -114,20 +116,40 @@ def balance(session: Session, *, team_id: str, channel_id: str, window: Window) 
     return Balance(rates(True), rates(False))
 
 
+def _touched(source: Any, now: tuple[datetime, datetime], before: tuple[datetime, datetime]) -> Any:
+    """One source's (actor, practice) pairs, each with whether it was done in 90 days to
+    the end (`now`) and to the start (`before`): aggregated where it is read, so only a
+    few rows per person leave each index."""
+    found = source.subquery()
+    practice, at, actor = found.c[0], found.c[2], found.c[3]
+    return (
+        select(
+            actor.label("actor"),
+            practice.label("practice"),
+            func.max(case(((at >= now[0]) & (at < now[1]), 1), else_=0)).label("now"),
+            func.max(case(((at >= before[0]) & (at < before[1]), 1), else_=0)).label("before"),
+        )
+        .where(actor.is_not(None))
+        .group_by(actor, practice)
+    )
+
+
 def broad(session: Session, *, team_id: str, channel_id: str, window: Window) -> Broad:
     """People touching at least three practices in 90 days, to the end and to the start
-    (one query)."""
+    (one query: each source reduced to its people's practices first)."""
     before_from, now_from, before_to = window.trailing(BROAD_DAYS)
-    done = activity.items(team_id, channel_id, min(before_from, now_from), window.end)
-    now_in = (done.c.created_at >= now_from) & (done.c.created_at < window.end)
-    before_in = (done.c.created_at >= before_from) & (done.c.created_at < before_to)
+    sources = activity.selects(team_id, channel_id, min(before_from, now_from), window.end)
+    pairs = union_all(
+        *(_touched(s, (now_from, window.end), (before_from, before_to)) for s in sources)
+    ).subquery()
     per_person = (
         select(
-            func.count(func.distinct(case((now_in, done.c.practice)))).label("now"),
-            func.count(func.distinct(case((before_in, done.c.practice)))).label("before"),
+            func.count(func.distinct(case((pairs.c.now == 1, pairs.c.practice)))).label("now"),
+            func.count(func.distinct(case((pairs.c.before == 1, pairs.c.practice)))).label(
+                "before"
+            ),
         )
-        .where(done.c.actor.is_not(None))
-        .group_by(done.c.actor)
+        .group_by(pairs.c.actor)
         .subquery()
     )
     wide = literal(BROAD_PRACTICES, Integer)

@@ -103,6 +103,45 @@ def _named(team_id: str, channel_id: str) -> tuple:  # type: ignore[type-arg]
     )
 
 
+def _givers(session: Session, team_id: str, channel_id: str, window: Window) -> tuple[int, int]:
+    """How many different people gave kudos in the 30 days to the end and to the start
+    (read from the channel's index alone)."""
+    before_from, now_from, before_to = window.trailing(REACH_DAYS)
+    now_in = (Recognition.created_at >= now_from) & (Recognition.created_at < window.end)
+    before_in = (Recognition.created_at >= before_from) & (Recognition.created_at < before_to)
+    now, before = session.execute(
+        select(
+            func.count(func.distinct(case((now_in, Recognition.giver_id)))),
+            func.count(func.distinct(case((before_in, Recognition.giver_id)))),
+        ).where(
+            Recognition.team_id == team_id,
+            Recognition.channel_id == channel_id,
+            Recognition.created_at >= min(before_from, now_from),
+            Recognition.created_at < window.end,
+        )
+    ).one()
+    return int(now or 0), int(before or 0)
+
+
+def _reach(
+    members: frozenset[str] | None,
+    now_people: set[str],
+    before_people: set[str],
+    givers: tuple[int, int],
+) -> Reach:
+    return Reach(
+        members=None if members is None else len(members),
+        reached=len(now_people & members) if members is not None else len(now_people),
+        previous_reached=len(before_people & members)
+        if members is not None
+        else len(before_people),
+        recognised=len(now_people),
+        previous_recognised=len(before_people),
+        givers=givers[0],
+        previous_givers=givers[1],
+    )
+
+
 def reach(
     session: Session,
     *,
@@ -114,7 +153,6 @@ def reach(
     """Reach and givers over 30 days ending at the period's end and at its start (one query
     for the people named, one for the givers)."""
     before_from, now_from, before_to = window.trailing(REACH_DAYS)
-    since = min(before_from, now_from)
     now_in = (Recognition.created_at >= now_from) & (Recognition.created_at < window.end)
     before_in = (Recognition.created_at >= before_from) & (Recognition.created_at < before_to)
     named = session.execute(
@@ -126,34 +164,14 @@ def reach(
         .join(Recognition, Recognition.id == RecognitionRecipient.recognition_id)
         .where(
             *_named(team_id, channel_id),
-            Recognition.created_at >= since,
+            Recognition.created_at >= min(before_from, now_from),
             Recognition.created_at < window.end,
         )
         .group_by(RecognitionRecipient.user_id)
     ).all()
     now_people = {user for user, now, _ in named if now}
     before_people = {user for user, _, before in named if before}
-    givers_now, givers_before = session.execute(
-        select(
-            func.count(func.distinct(case((now_in, Recognition.giver_id)))),
-            func.count(func.distinct(case((before_in, Recognition.giver_id)))),
-        ).where(
-            Recognition.team_id == team_id,
-            Recognition.channel_id == channel_id,
-            Recognition.created_at >= since,
-            Recognition.created_at < window.end,
-        )
-    ).one()
-    base = members if members is not None else None
-    return Reach(
-        members=None if base is None else len(base),
-        reached=len(now_people & base) if base is not None else len(now_people),
-        previous_reached=len(before_people & base) if base is not None else len(before_people),
-        recognised=len(now_people),
-        previous_recognised=len(before_people),
-        givers=int(givers_now or 0),
-        previous_givers=int(givers_before or 0),
-    )
+    return _reach(members, now_people, before_people, _givers(session, team_id, channel_id, window))
 
 
 def not_recognised(
@@ -199,4 +217,61 @@ def concentration(
     return Concentration(
         current=spread([int(now or 0) for _, now, _ in rows]),
         previous=spread([int(before or 0) for _, _, before in rows]),
+    )
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """Reach and concentration read together, and the people named in the last 30 days
+    (only for a leader's private list of who was not recognised)."""
+
+    reach: Reach
+    concentration: Concentration
+    named: frozenset[str]
+
+
+def recognised(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    window: Window,
+    members: frozenset[str] | None,
+) -> Recognised:
+    """Reach, concentration and who was named, as `reach` and `concentration` give them, in
+    two queries: the people named over both of their windows at once, and the givers."""
+    before_from, now_from, before_to = window.trailing(REACH_DAYS)
+    at = Recognition.created_at
+    flags = (
+        (at >= now_from) & (at < window.end),  # reach now
+        (at >= before_from) & (at < before_to),  # reach before
+        (at >= window.start) & (at < window.end),  # concentration now
+        (at >= window.previous_start) & (at < window.start),  # concentration before
+    )
+    rows = session.execute(
+        select(
+            RecognitionRecipient.user_id,
+            func.max(case((flags[0], 1), else_=0)),
+            func.max(case((flags[1], 1), else_=0)),
+            func.sum(case((flags[2], 1), else_=0)),
+            func.sum(case((flags[3], 1), else_=0)),
+        )
+        .join(Recognition, Recognition.id == RecognitionRecipient.recognition_id)
+        .where(
+            *_named(team_id, channel_id),
+            at >= min(before_from, now_from, window.previous_start),
+            at < window.end,
+        )
+        .group_by(RecognitionRecipient.user_id)
+    ).all()
+    now_people = {user for user, now, *_ in rows if now}
+    before_people = {user for user, _, before, *_ in rows if before}
+    givers = _givers(session, team_id, channel_id, window)
+    return Recognised(
+        reach=_reach(members, now_people, before_people, givers),
+        concentration=Concentration(
+            current=spread([int(n or 0) for *_, n, _ in rows]),
+            previous=spread([int(b or 0) for *_, b in rows]),
+        ),
+        named=frozenset(now_people),
     )

@@ -38,6 +38,9 @@ class TeamMeasures:
     broad: Broad
     values: tuple[ValueNamed, ...]
     members_note: str | None = None
+    # The members nobody named in a kudos in the last 30 days, sorted by id: only when asked
+    # for (`missed`), for a leader's App Home, privately; None otherwise or members unknown.
+    not_recognised: tuple[str, ...] | None = None
     # Whether there is history to compare with: nudgebot was here from the start of the
     # period before (else every "before" would read as a fall from nothing).
     compare: bool = True
@@ -52,18 +55,21 @@ def team_measures(
     members: ChannelMembers | None,
     found_balance: Balance | None = None,
     history_from: datetime | None = None,
+    missed: bool = False,
 ) -> TeamMeasures:
     """The channel's measures. `members`: the channel's (None or unknown: reach counts the
     people recognised without a share). `found_balance`: the balance already read for the
     same window (by the attention rule), so it is not read twice. `history_from`: when the
     channel's history begins (default: when nudgebot started in the workspace); the period
-    before is compared with only when it covers all of it."""
+    before is compared with only when it covers all of it. `missed`: also who of the
+    members was not recognised (read with reach, not again)."""
     t, c, w = team_id, channel_id, window
     ids = None if members is None else members.ids
+    named = recognition.recognised(session, team_id=t, channel_id=c, window=w, members=ids)
     return TeamMeasures(
         window=window,
-        reach=recognition.reach(session, team_id=t, channel_id=c, window=w, members=ids),
-        concentration=recognition.concentration(session, team_id=t, channel_id=c, window=w),
+        reach=named.reach,
+        concentration=named.concentration,
         follow_through=follow.follow_through(session, team_id=t, channel_id=c, window=w),
         experiments=follow.experiments(session, team_id=t, channel_id=c, window=w),
         voice=follow.voice(session, team_id=t, channel_id=c, window=w),
@@ -72,6 +78,7 @@ def team_measures(
         values=balance_.values_named(session, team_id=t, channel_id=c, window=w),
         members_note=None if members is None else members.problem,
         compare=_covers(session, team_id, window, history_from),
+        not_recognised=tuple(sorted(ids - named.named)) if missed and ids is not None else None,
     )
 
 

@@ -61,10 +61,15 @@ INDEXES: dict[str, tuple[str, list[str], sa.TextClause | None]] = {
         ["team_id", "channel_id", "due_on", "status", "answered_at", "zone"],
         None,
     ),
-    # people touching three practices: commitments made and kept, with who made them
-    "ix_commitments_done": (
+    # people touching three practices: commitments made, and kept, with who made them
+    "ix_commitments_made": (
         "commitments",
-        ["team_id", "channel_id", "created_at", "status", "answered_at", "user_id"],
+        ["team_id", "channel_id", "created_at", "user_id"],
+        None,
+    ),
+    "ix_commitments_kept": (
+        "commitments",
+        ["team_id", "channel_id", "status", "answered_at", "created_at", "user_id"],
         None,
     ),
 }
