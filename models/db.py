@@ -1,9 +1,7 @@
 """One engine per process, and two ways to open a session on it.
 
-Writing or reading, chosen where the session is opened:
-
-    with sessions.begin() as session:   # a transaction that writes (commits at the end)
-    with reads() as session:            # one that only reads
+Writing or reading, chosen where the session is opened: `with sessions.begin() as
+session:` (a transaction that writes, committed at the end) or `with reads() as session:`.
 
 `make_sessions(engine)` gives the first, `make_reads(engine)` (or `reads_for(sessions)`) the
 second, on the same engine and pool. On SQLite a writing transaction starts with
@@ -26,9 +24,7 @@ Slack ack fails soon and says so rather than hanging:
   again, new connections to that server fail at once instead of waiting for it too, so a
   silent server costs a request 2.5 s (a pooled connection) or 2 s (a new one), not more.
 - No `idle_in_transaction_session_timeout`: the scheduler's leader idles in a transaction.
-
-Migrations may wait longer (for another process's migration too): `unhurried(engine)`
-lifts these limits. `ping(engine)` is the readiness check: `SELECT 1`, never hanging.
+Migrations may wait longer: `unhurried(engine)`. `ping(engine)`: `SELECT 1`, never hanging.
 """
 
 from __future__ import annotations
@@ -131,8 +127,10 @@ def _sqlite_engine(url: str) -> Engine:
             # The file keeps WAL once set; while another process migrates, go on without.
             with contextlib.suppress(sqlite3.OperationalError):
                 cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # secure_delete: what is deleted (a closed pulse round's keys, a forgotten person's
+        # rows) is overwritten in the file, not left in its free pages.
+        for pragma in ("foreign_keys=ON", "synchronous=NORMAL", "secure_delete=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -152,9 +150,8 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def _private_files(path: str) -> None:
-    """Create the database file readable and writable by its owner only (SQLite gives its
-    -wal and -shm files the database file's mode), and take group and other access away
-    from files an earlier version left readable. Errors are SQLite's to report."""
+    """Create the database file for its owner only (its -wal and -shm files get its mode),
+    and take others' access away from older files. Errors are SQLite's to report."""
     with contextlib.suppress(OSError):
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -236,10 +233,12 @@ def _postgresql_engine(url: str) -> Engine:
     @event.listens_for(engine, "connect")
     def _limits(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.autocommit = True
-        dbapi_conn.execute(f"SET statement_timeout = {ms}; SET lock_timeout = {ms}")
-        # psycopg prepares a statement run 5 times; PostgreSQL's generic plan for it then
-        # suits an average channel, not a busy one (twice as slow: docs/PERFORMANCE.md).
-        dbapi_conn.execute("SET plan_cache_mode = force_custom_plan")
+        # plan_cache_mode: psycopg prepares a statement run 5 times, and PostgreSQL's generic
+        # plan for it suits an average channel, not a busy one (docs/PERFORMANCE.md).
+        dbapi_conn.execute(
+            f"SET statement_timeout = {ms}; SET lock_timeout = {ms}; "
+            "SET plan_cache_mode = force_custom_plan"
+        )
         dbapi_conn.autocommit = False
 
     @event.listens_for(engine, "begin")
@@ -259,8 +258,6 @@ def _postgresql_engine(url: str) -> Engine:
 
 
 # -- readiness --------------------------------------------------------------------------------
-
-
 class _Probe:
     """One `SELECT 1` on a thread of its own."""
 
