@@ -37,6 +37,7 @@ from bench.fanout import (  # noqa: E402
 )
 
 TARGET_S = 60.0
+KEY = b"bench-pulse-key"  # the server-held key of voters' hashes
 
 
 def answer_all(sessions: Any, round_id: int, people: list[str]) -> None:
@@ -55,6 +56,7 @@ def answer_all(sessions: Any, round_id: int, people: list[str]) -> None:
                     user_id=user,
                     answer=answer,
                     leader=False,
+                    key=KEY,
                 )
 
 
@@ -90,7 +92,7 @@ def run(members: int, answered: int, base_url: str | None) -> bool:
             twice = sum(1 for n in per_channel.values() if n > 1)
             answer_all(sessions, rnd.id, people[:answered])
             started = time.perf_counter()
-            reminded = sending.send_reminder(sessions, client, rnd.id, now=lambda: now)
+            reminded = sending.send_reminder(sessions, client, rnd.id, now=lambda: now, key=KEY)
             remind_s = time.perf_counter() - started
             started = time.perf_counter()
             with sessions.begin() as session:

@@ -38,10 +38,18 @@ class Settings:
     misfire_grace_seconds: int = 3600
     # The practice pulse shows results only from this many answers (at least 3).
     pulse_min_group: int = 5
+    # NUDGEBOT_PULSE_KEY: the server-held key of who answered a pulse round (never stored).
+    pulse_key: str | None = None
 
     @property
     def socket_mode(self) -> bool:
         return self.app_token is not None
+
+    @property
+    def pulse_secret(self) -> bytes:
+        """The key of a pulse round's voter hashes, held only by the running processes:
+        NUDGEBOT_PULSE_KEY, else the signing secret, else the bot token."""
+        return (self.pulse_key or self.signing_secret or self.bot_token or "").encode()
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:
@@ -186,4 +194,5 @@ def load_settings(env: Mapping[str, str] | None = None, role: str = "all") -> Se
         leaders=leaders,
         misfire_grace_seconds=3600 if grace is None else grace,
         pulse_min_group=5 if min_group is None else min_group,
+        pulse_key=_get(env, "NUDGEBOT_PULSE_KEY"),
     )

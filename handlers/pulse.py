@@ -61,7 +61,11 @@ def answer_clicked(
         round_id = _round_id(action)
         with rt.reads() as session:
             state, rnd = answers.may_answer(
-                session, team_id=req.team_id, round_id=round_id, user_id=req.user_id
+                session,
+                team_id=req.team_id,
+                round_id=round_id,
+                user_id=req.user_id,
+                key=rt.settings.pulse_secret,
             )
         if state != answers.OK or rnd is None:
             reply = REFUSALS.get(state, render.closed)()
@@ -120,6 +124,7 @@ def save(
             user_id=req.user_id,
             answer=answer,
             leader=leader,
+            key=rt.settings.pulse_secret,
         )
     if state != answers.OK:
         tell(**REFUSALS.get(state, render.closed)().kwargs())

@@ -27,7 +27,11 @@ def build_scheduler(
     """The prompt scheduler for this process (not started); it looks for personal nudges
     that are due every `nudge_seconds`."""
     ctx = JobContext(
-        sessions=sessions, client=client, now=now, pulse_min_group=settings.pulse_min_group
+        sessions=sessions,
+        client=client,
+        now=now,
+        pulse_min_group=settings.pulse_min_group,
+        pulse_key=settings.pulse_secret,
     )
     return PromptScheduler(
         ctx,

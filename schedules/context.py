@@ -23,6 +23,8 @@ class JobContext:
     now: Callable[[], datetime]
     # The practice pulse's minimum group (NUDGEBOT_PULSE_MIN_GROUP), for rounds it opens.
     pulse_min_group: int = 5
+    # The server-held key of pulse voters' hashes (Settings.pulse_secret), never stored.
+    pulse_key: bytes = b""
 
 
 @dataclass(frozen=True)

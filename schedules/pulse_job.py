@@ -105,9 +105,9 @@ def run_pulse(ctx: JobContext) -> Counter[str]:
             "sent"
         ]
     for round_id in reminders:
-        done["reminded"] += sending.send_reminder(ctx.sessions, ctx.client, round_id, now=ctx.now)[
-            "sent"
-        ]
+        done["reminded"] += sending.send_reminder(
+            ctx.sessions, ctx.client, round_id, now=ctx.now, key=ctx.pulse_key
+        )["sent"]
     for round_id in closes:
         with ctx.sessions.begin() as session:
             if closing.close(session, round_id=round_id, now=ctx.now()):

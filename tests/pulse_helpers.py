@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from models.pulse import (
     PulseVoter,
 )
 from schedules.pulse_job import run_pulse
+from tests.conftest import SECRET
 from tests.driver import SlackDriver, slack_id
 from tests.fake_slack import FakeSlack
 from tests.habit_helpers import context
@@ -76,8 +78,12 @@ def meta(round_id: int, channel: str = "", ts: str = "") -> str:
     return json.dumps({"r": round_id, "c": channel, "t": ts})
 
 
+# The server's key of voters' hashes, as the in-process bot has it (its signing secret).
+KEY = SECRET.encode()
+
+
 def pass_at(bot: SlackDriver, now: datetime) -> Counter[str]:
-    return run_pulse(context(bot, now))
+    return run_pulse(replace(context(bot, now), pulse_key=KEY))
 
 
 def rows(bot: SlackDriver) -> dict[str, list[dict[str, Any]]]:

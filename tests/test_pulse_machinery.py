@@ -24,7 +24,7 @@ from schedules.jobs import post_occurrence
 from tests.driver import SlackDriver, slack_id
 from tests.fake_slack import FakeSlack
 from tests.habit_helpers import context, said
-from tests.pulse_helpers import MembersSlack, pass_at, rows, team, the_round
+from tests.pulse_helpers import KEY, MembersSlack, pass_at, rows, team, the_round
 
 HTTP = {"SLACK_BOT_TOKEN": "xoxb-123-456-abc", "SLACK_SIGNING_SECRET": "s3cret"}
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -141,6 +141,7 @@ def _answer(bot: SlackDriver, round_id: int, user: str, leader: bool = False) ->
             user_id=user,
             answer=Answer({st.commitment: 6 for st in STATEMENTS}, "more pairing"),
             leader=leader,
+            key=KEY,
         )
 
 
@@ -245,7 +246,13 @@ def test_lines_that_do_not_fit_in_the_result_follow_in_its_thread(bot: SlackDriv
         with bot.sessions.begin() as s:
             answer = Answer({st.commitment: 6 for st in STATEMENTS}, f"{n:02d} {long_line}")
             answers.save(
-                s, team_id=bot.team, round_id=round_id, user_id=user, answer=answer, leader=False
+                s,
+                team_id=bot.team,
+                round_id=round_id,
+                user_id=user,
+                answer=answer,
+                leader=False,
+                key=KEY,
             )
     with bot.sessions.begin() as s:
         closing.close(s, round_id=round_id, now=NOW + timedelta(days=7))

@@ -1,7 +1,8 @@
 """Answering a pulse round, once, anonymously; and "Not for me".
 
 An answer is written as ten ratings and perhaps a comment, none with a user id or a time.
-That the person answered is written as HMAC(round secret, user id) in pulse_voters, whose
+That the person answered is written as HMAC(round key, user id) in pulse_voters (the round
+key needs the server's key and the round's nonce: bot/pulse/rounds.voter_key), whose
 key refuses a second answer; the round's count goes up by one. A leader's own ratings are
 also kept with their id (pulse_leader_ratings), which the form tells them, so that App Home
 can show them their own view beside the team's.
@@ -59,7 +60,7 @@ def _invited(session: Session, round_id: int, user_id: str) -> bool:
 
 
 def may_answer(
-    session: Session, *, team_id: str, round_id: int, user_id: str
+    session: Session, *, team_id: str, round_id: int, user_id: str, key: bytes
 ) -> tuple[str, RoundView | None]:
     """Whether the person can answer the round now (OK, CLOSED, ALREADY or NOT_INVITED),
     and the round."""
@@ -68,8 +69,7 @@ def may_answer(
         return CLOSED, view(rnd) if rnd else None
     if not _invited(session, round_id, user_id):
         return NOT_INVITED, view(rnd)
-    key = voter_key(rnd.secret, user_id)
-    voted = session.get(PulseVoter, (round_id, key))
+    voted = session.get(PulseVoter, (round_id, voter_key(key, rnd.secret, user_id)))
     return (ALREADY if voted is not None else OK), view(rnd)
 
 
@@ -81,6 +81,7 @@ def save(
     user_id: str,
     answer: Answer,
     leader: bool,
+    key: bytes,
 ) -> str:
     """Save an answer: OK, or CLOSED, ALREADY or NOT_INVITED with nothing changed."""
     rnd = _round(session, team_id, round_id, lock=True)
@@ -88,7 +89,7 @@ def save(
         return CLOSED
     if not _invited(session, round_id, user_id):
         return NOT_INVITED
-    voter = voter_key(rnd.secret, user_id)
+    voter = voter_key(key, rnd.secret, user_id)
     got = session.execute(
         insert_ignore(session, PulseVoter)
         .values(round_id=round_id, voter=voter)

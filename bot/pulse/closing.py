@@ -41,7 +41,7 @@ def due_reminders(session: Session, now: datetime) -> list[int]:
     )
 
 
-def claim_reminder(session: Session, *, round_id: int, now: datetime) -> list[Invite]:
+def claim_reminder(session: Session, *, round_id: int, now: datetime, key: bytes) -> list[Invite]:
     """Claim the round's one reminder (only the process whose update sets reminded_at
     sends it) and return whom to remind: the invitations sent whose keyed hash is not
     among those who answered, less anyone who said "Not for me" since. Who answered is
@@ -70,11 +70,11 @@ def claim_reminder(session: Session, *, round_id: int, now: datetime) -> list[In
             PulseInvite.round_id == round_id, PulseInvite.status == "sent"
         )
     ).all()
-    secret = rnd.secret
+    nonce = rnd.secret
     return [
         Invite(id=i, round_id=round_id, team_id=rnd.team_id, user_id=u, dm_channel=d)
         for i, u, d in invites
-        if u not in out and voter_key(secret, u) not in voters
+        if u not in out and voter_key(key, nonce, u) not in voters
     ]
 
 

@@ -20,8 +20,10 @@ NOT_FOR_ME_ACTION = "pulse_not_for_me"
 
 HOW_ANONYMOUS = (
     "Anonymous by design: your ratings and your line are saved with no name and no time. "
-    "I keep only a scrambled mark that you answered, so nobody answers twice, and delete it "
-    "when the round closes. The channel sees results only if at least {n} people answer."
+    "That you answered is kept only as a scrambled mark, so nobody answers twice: it can't "
+    "be traced to you from the database or a backup; while the round is open, the people "
+    "who run the bot, with its secret keys, could; when it closes the mark is deleted and "
+    "nobody can. The channel sees results only if at least {n} people answer."
 )
 
 

@@ -2,15 +2,17 @@
 claimed before they are sent. (The reminder and the close: bot/pulse/closing.py.)
 
 Nothing here writes a person next to an answer. Who answered is known only while the round
-is open, as HMAC(round secret, user id) in pulse_voters (bot/pulse/answers.py); the close
-deletes the secret, the hashes and the invitations.
+is open, as HMAC(round key, user id) in pulse_voters (bot/pulse/answers.py), where the round
+key is HMAC(server key, "pulse:" + the round's random nonce): the nonce is in the database
+(the `secret` column), the server key (NUDGEBOT_PULSE_KEY, else the signing secret) is not,
+so the database or a backup alone cannot recompute anyone's hash. The close deletes the
+nonce, the hashes and the invitations.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import random
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +33,6 @@ from models.tables import Workspace
 
 REMIND_AFTER = timedelta(days=4)
 OPEN_FOR = timedelta(days=7)
-_shuffle = random.SystemRandom().shuffle
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,12 @@ def view(rnd: PulseRound) -> RoundView:
     )
 
 
-def voter_key(secret: str, user_id: str) -> str:
-    """HMAC-SHA256 of the user id under the round's secret (64 hex characters)."""
-    return hmac.new(bytes.fromhex(secret), user_id.encode(), hashlib.sha256).hexdigest()
+def voter_key(server_key: bytes, nonce: str, user_id: str) -> str:
+    """HMAC-SHA256 of the user id under the round's key (64 hex characters). The round's
+    key is HMAC(server key, "pulse:" + nonce): the nonce alone, which is all the database
+    holds, does not give it."""
+    round_key = hmac.new(server_key, f"pulse:{nonce}".encode(), hashlib.sha256).digest()
+    return hmac.new(round_key, user_id.encode(), hashlib.sha256).hexdigest()
 
 
 def open_round(session: Session, team_id: str, channel_id: str) -> PulseRound | None:

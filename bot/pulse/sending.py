@@ -128,12 +128,13 @@ def send_reminder(
     round_id: int,
     *,
     now: Callable[[], datetime],
+    key: bytes,
     threads: int = THREADS,
 ) -> Counter[str]:
     """The round's one reminder, to everyone invited who has not answered (claimed first,
     so it goes out once whatever restarts or other processes do)."""
     with sessions.begin() as session:
-        targets = closing.claim_reminder(session, round_id=round_id, now=now())
+        targets = closing.claim_reminder(session, round_id=round_id, now=now(), key=key)
     rnd = round_view(sessions, round_id)
     if rnd is None or not targets:
         return Counter()
