@@ -5,6 +5,7 @@ numbers the raw rows give, in any zone (on the hour, half past, a quarter to).""
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -443,3 +444,37 @@ def test_periods_at_any_bounds_add_up_to_the_raw_rows(sessions: Sessions) -> Non
                 (p, k) for p, k, at in done if lo <= at and (at < hi or (last and at == hi))
             )
             assert +found == want, (cuts, i)
+
+
+def test_two_writers_at_once_both_count(sessions: Sessions) -> None:
+    """Two transactions adding to the same day's row (PostgreSQL: the second waits for the
+    first's row lock), and a forget-me recount racing a kudos: nothing is lost."""
+    if sessions.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    team, channel = slack_id("T"), slack_id("C")
+    ana, ben = slack_id("U"), slack_id("U")
+    at = NOW - timedelta(hours=5)
+    with sessions.begin() as s:
+        ensure_workspace(s, team)
+        kudos(s, team, channel, ana, at)
+        answer(s, team, channel, ana, "win", at)
+    first = sessions()
+    first.begin()
+    kudos(first, team, channel, ana, at + timedelta(minutes=1))  # holds the row's lock
+    privacy.forget(first, team_id=team, user_id=ana)  # and recounts the day
+    done = threading.Event()
+
+    def second() -> None:
+        with sessions.begin() as s:
+            kudos(s, team, channel, ben, at + timedelta(minutes=2))
+        done.set()
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    assert not done.wait(0.5)  # waiting for the first transaction
+    first.commit()
+    first.close()
+    worker.join(10)
+    assert done.is_set()
+    rows = check(sessions, team)
+    assert {(r[2], r[3], r[4]) for r in rows} == {("heart", "kudos", 3)}
