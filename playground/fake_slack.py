@@ -150,16 +150,15 @@ class FakeSlack:
         self.script_response(key, *[Scripted(drop=True)] * times)
 
     def reset(self) -> None:
-        """Drop scripted answers and delays (not the recorded calls): a fake shared by many
-        tests must not answer one test with what an earlier one scripted."""
+        """Drop scripted answers and delays, not the calls (no test gets another's script)."""
         with self._lock:
             self._scripts.clear()
             self.delays.clear()
             self.dnd.clear()
 
     def add_user(self, user_id: str, **flags: Any) -> None:
-        """Make users.info know `user_id` with flags such as is_bot=True or is_admin=True,
-        tz="Europe/Paris" or profile={"status_emoji": ":palm_tree:"}."""
+        """Make users.info and users.list know `user_id` with flags such as is_bot=True,
+        deleted=True, is_admin=True, tz="Europe/Paris" or profile={"status_emoji": ":x:"}."""
         self.users[user_id] = {"id": user_id, "team_id": self.team_id, "name": user_id.lower()}
         self.users[user_id].update(flags)  # type: ignore[union-attr]
 
@@ -296,4 +295,6 @@ class FakeSlack:
             return {"ok": True, "users": dnd}
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{next(self._ts):08d}"}}
+        if method == "users.list":  # whom add_user made known, one page
+            return {"ok": True, "members": [u for u in self.users.values() if u]}
         return {"ok": True}

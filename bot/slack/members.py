@@ -1,4 +1,5 @@
-"""Who is in a channel (conversations.members), cached per workspace and channel."""
+"""Who is in a channel (conversations.members), cached per workspace and channel: people
+only, never bots, app users or deactivated accounts (the people directory, users.list)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.slack.cache import TTLCache
 from bot.slack.directory import SLACKBOT
 from bot.slack.errors import slack_code
+from bot.slack.people import People
 
 log = logging.getLogger("nudgebot")
 
@@ -32,11 +34,15 @@ WHY = {
     "method_not_supported_for_channel_type": "Slack doesn't list members of this kind of chat.",
 }
 UNKNOWN = "Slack didn't tell me who is in this channel just now. Try again in a minute."
+NO_DIRECTORY = (
+    "Slack didn't tell me which of this channel's members are people and which are bots just "
+    "now. Try again in a minute."
+)
 
 
 @dataclass(frozen=True)
 class ChannelMembers:
-    """The people in a channel (nudgebot itself and Slackbot left out), or why not known."""
+    """The people in a channel (no bot, app user or deactivated account), or why not known."""
 
     ids: frozenset[str] | None
     problem: str | None = None
@@ -53,7 +59,10 @@ class MemberCache:
     same channel wait for one fetch). Failures are not cached: inviting the bot fixes them.
     """
 
-    def __init__(self, ttl_seconds: float = 3600.0, max_entries: int = 2_000) -> None:
+    def __init__(
+        self, ttl_seconds: float = 3600.0, max_entries: int = 2_000, people: People | None = None
+    ) -> None:
+        self.people = people if people is not None else People()
         self._max = max_entries
         self._cache: TTLCache[tuple[str, str], frozenset[str]] = TTLCache(ttl_seconds, max_entries)
         self._bots: TTLCache[str, str] = TTLCache(ttl_seconds, max_entries)
@@ -61,7 +70,16 @@ class MemberCache:
         self._fetching: dict[tuple[str, str], threading.Lock] = {}
 
     def members(self, client: WebClient, team_id: str, channel_id: str) -> ChannelMembers:
-        """The channel's members; never raises for a Slack failure (see `problem`)."""
+        """The channel's people; never raises for a Slack failure (see `problem`)."""
+        found = self._members(client, team_id, channel_id)
+        if found.ids is None:
+            return found
+        roster = self.people.roster(client, team_id)
+        if not roster.known:
+            return ChannelMembers(None, NO_DIRECTORY)
+        return ChannelMembers(found.ids - roster.not_people)
+
+    def _members(self, client: WebClient, team_id: str, channel_id: str) -> ChannelMembers:
         key = (team_id, channel_id)
         hit = self._cache.get(key)
         if hit is not None:
@@ -96,6 +114,7 @@ class MemberCache:
         """Drop the member lists that name `user_id` (they asked to be forgotten); they are
         fetched again when next needed."""
         self._cache.forget_where(lambda key, ids: key[0] == team_id and user_id in ids)
+        self.people.forget(team_id)
 
     def _fetch(self, client: WebClient, team_id: str, channel_id: str) -> frozenset[str]:
         ids: set[str] = set()
