@@ -14,7 +14,9 @@ _NAMED = text("team_value IS NOT NULL")
 R, A, C = Recognition, Response, Commitment
 
 INDEXES = (
-    # reach, concentration, who was not recognised: the people a kudos named
+    # reach, concentration, who was not recognised: a channel's kudos (with their ids, so
+    # PostgreSQL reads no row for them) and the people each named
+    Index("ix_recognitions_named", R.team_id, R.channel_id, R.created_at, R.id),
     Index(
         "ix_recognition_recipients_named",
         RecognitionRecipient.recognition_id,

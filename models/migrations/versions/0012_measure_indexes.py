@@ -19,7 +19,9 @@ NAMED = sa.text("team_value IS NOT NULL")
 
 # name: (table, columns, only the rows where)
 INDEXES: dict[str, tuple[str, list[str], sa.TextClause | None]] = {
-    # reach, concentration, who was not recognised: the people a kudos named
+    # reach, concentration, who was not recognised: a channel's kudos (with their ids, so
+    # PostgreSQL reads no row for them) and the people each named
+    "ix_recognitions_named": ("recognitions", ["team_id", "channel_id", "created_at", "id"], None),
     "ix_recognition_recipients_named": (
         "recognition_recipients",
         ["recognition_id", "user_id"],
