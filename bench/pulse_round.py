@@ -2,9 +2,9 @@
 fake Slack answering every call after 100 ms (bench/fanout.py's FakeSlackProcess, in a
 child process). Passes when every invitation is sent within 60 s, none twice.
 
-Each invitation is two Web API calls (users.info, to leave bots and deactivated accounts
-out, then chat.postMessage), claimed in batches of 100 before it is sent, sent on the
-pool of bot/pulse/sending.py, and recorded in batches. A second sender started after the
+Each invitation is one Web API call (chat.postMessage: the channel's member list already
+leaves bots and deactivated accounts out), claimed in batches of 100 before it is sent,
+sent on the pool of bot/pulse/sending.py, and recorded in batches. A second sender started after the
 first (a restart) must send nothing. Then `--answers` of them answer, and the bench times
 the reminder (the keyed hash worked out per invitation, a DM to each who did not answer)
 and the close (the secret, hashes and invitations deleted, ten ratings per answer

@@ -52,7 +52,9 @@ class PulseRound(Base):
 
 class PulseInvite(Base):
     """A member asked to answer a round (a DM with Answer and Not for me). Holds nothing
-    about answering; deleted when the round closes. Status: pending, sent, failed, skipped."""
+    about answering; deleted when the round closes. Status: pending, claimed (by
+    `claimed_by`, being sent), sent, failed, skipped, unknown (claimed by a process that
+    died: perhaps sent, never sent again). A pending one is not sent before `updated_at`."""
 
     __tablename__ = "pulse_invites"
     __table_args__ = (

@@ -4,8 +4,9 @@ the posters (schedules/posters.py) and the claim machinery (schedules/jobs.py) b
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -25,6 +26,8 @@ class JobContext:
     pulse_min_group: int = 5
     # The server-held key of pulse voters' hashes (Settings.pulse_secret), never stored.
     pulse_key: bytes = b""
+    # Set when the scheduler stops: senders claim nothing more and put back what they hold.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass(frozen=True)

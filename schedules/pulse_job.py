@@ -63,7 +63,7 @@ def post_pulse(ctx: JobContext, claimed: Claimed, plan: None) -> None:
         channel=claimed.channel_id, **render.opened(rnd, None).kwargs()
     )
     mark(ctx, claimed.schedule_id, claimed.occurs_at, "posted", None, str(posted["ts"]))
-    sending.send_invites(ctx.sessions, ctx.client, rnd.id, now=ctx.now)
+    sending.send_invites(ctx.sessions, ctx.client, rnd.id, now=ctx.now, stopping=ctx.stopping)
 
 
 def post_result(ctx: JobContext, round_id: int) -> str:
@@ -96,14 +96,20 @@ def run_pulse(ctx: JobContext) -> Counter[str]:
     """One pass: pending invitations, due reminders, due closes, unposted results."""
     done: Counter[str] = Counter()
     now = ctx.now()
+    with ctx.sessions.begin() as session:
+        stale = rounds.give_up_stale(session, worker=sending.WORKER, now=now)
+    for round_id, lost in stale.items():  # counts only: whom they were for is not logged
+        log.warning("pulse round %s: invitations {'failed: unknown': %d}", round_id, lost)
     with reads_for(ctx.sessions)() as session:
         pending = rounds.with_pending(session)
         reminders = closing.due_reminders(session, now)
         closes = closing.due_closes(session, now)
     for round_id in pending:
-        done["invited"] += sending.send_invites(ctx.sessions, ctx.client, round_id, now=ctx.now)[
-            "sent"
-        ]
+        if ctx.stopping.is_set():
+            break
+        done["invited"] += sending.send_invites(
+            ctx.sessions, ctx.client, round_id, now=ctx.now, stopping=ctx.stopping
+        )["sent"]
     for round_id in reminders:
         done["reminded"] += sending.send_reminder(
             ctx.sessions, ctx.client, round_id, now=ctx.now, key=ctx.pulse_key

@@ -122,6 +122,7 @@ class PromptScheduler:
 
     def stop(self) -> None:
         self._stop.set()
+        self.ctx.stopping.set()  # the pulse's senders put back what they have not sent
         self.nudges.stop_claiming()
         changes.wake()
         if self._thread is not None:

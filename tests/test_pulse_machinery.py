@@ -60,7 +60,7 @@ def test_a_restart_mid_send_doubles_nothing(bot: SlackDriver) -> None:
     round_id = start(bot, people)
     # A process claimed ten and died before sending them: they are lost, never doubled.
     with bot.sessions.begin() as s:
-        dead = rounds.claim_invites(s, round_id=round_id, worker="dead:1", limit=10)
+        dead = rounds.claim_invites(s, round_id=round_id, worker="dead:1", limit=10, now=NOW)
     # Two senders at once (a restart overlapping the job's pass), then the job again.
     ctx = context(bot, NOW)
     first = sending.send_invites(bot.sessions, ctx.client, round_id, now=ctx.now, threads=4)

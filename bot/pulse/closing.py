@@ -67,7 +67,9 @@ def claim_reminder(session: Session, *, round_id: int, now: datetime, key: bytes
     )
     invites = session.execute(
         select(PulseInvite.id, PulseInvite.user_id, PulseInvite.dm_channel).where(
-            PulseInvite.round_id == round_id, PulseInvite.status == "sent"
+            PulseInvite.round_id == round_id,
+            # "unknown": claimed by a process that died; perhaps never received.
+            PulseInvite.status.in_(("sent", "unknown")),
         )
     ).all()
     nonce = rnd.secret

@@ -174,11 +174,14 @@ def start(
     return view(rnd)
 
 
-def claim_invites(session: Session, *, round_id: int, worker: str, limit: int) -> list[Invite]:
+def claim_invites(
+    session: Session, *, round_id: int, worker: str, limit: int, now: datetime
+) -> list[Invite]:
     """Claim up to `limit` pending invitations of an open round for this worker: only the
     worker whose update turned them from pending to claimed sends them, so a second
     process or a restart never sends one twice (a process that dies after claiming loses
-    those invitations rather than risk doubling them)."""
+    those invitations rather than risk doubling them). A pending invitation's updated_at
+    is also its not-before time: one put back after a rate limit waits until then."""
     ids = list(
         session.scalars(
             select(PulseInvite.id)
@@ -186,6 +189,7 @@ def claim_invites(session: Session, *, round_id: int, worker: str, limit: int) -
             .where(
                 PulseInvite.round_id == round_id,
                 PulseInvite.status == "pending",
+                PulseInvite.updated_at <= now,
                 PulseRound.status == "open",
             )
             .order_by(PulseInvite.id)
@@ -197,7 +201,7 @@ def claim_invites(session: Session, *, round_id: int, worker: str, limit: int) -
     got = session.execute(
         update(PulseInvite)
         .where(PulseInvite.id.in_(ids), PulseInvite.status == "pending")
-        .values(status="claimed", claimed_by=worker)
+        .values(status="claimed", claimed_by=worker, updated_at=now)
         .returning(PulseInvite.id, PulseInvite.team_id, PulseInvite.user_id)
     ).all()
     return [Invite(id=i, round_id=round_id, team_id=t, user_id=u) for i, t, u in got]
@@ -212,12 +216,15 @@ class Sent:
     dm_channel: str | None = None
     message_ts: str | None = None
     why: str | None = None  # a failure's Slack error code (counted in the log, never kept)
+    wait: timedelta | None = None  # put back to pending: not sent again before this long
 
 
 def record(session: Session, *, round_id: int, outcomes: list[Sent], now: datetime) -> None:
     """Record what happened to sent invitations; a skipped one (a bot, someone gone) is
-    no longer counted as invited."""
+    no longer counted as invited; one put back to pending (a rate limit) is unclaimed and
+    waits (its updated_at is its not-before time)."""
     for sent in outcomes:
+        retry = sent.status == "pending"
         session.execute(
             update(PulseInvite)
             .where(PulseInvite.id == sent.invite_id)
@@ -225,7 +232,8 @@ def record(session: Session, *, round_id: int, outcomes: list[Sent], now: dateti
                 status=sent.status,
                 dm_channel=sent.dm_channel,
                 message_ts=sent.message_ts,
-                updated_at=now,
+                updated_at=now + (sent.wait or timedelta()) if retry else now,
+                claimed_by=None if retry else PulseInvite.claimed_by,
             )
         )
     skipped = sum(1 for sent in outcomes if sent.status == "skipped")
@@ -236,6 +244,26 @@ def record(session: Session, *, round_id: int, outcomes: list[Sent], now: dateti
             .where(PulseRound.id == round_id)
             .values(invited=PulseRound.invited - skipped)
         )
+
+
+STALE_CLAIM = timedelta(minutes=5)  # a send takes seconds; a claim this old was abandoned
+
+
+def give_up_stale(session: Session, *, worker: str, now: datetime) -> dict[int, int]:
+    """Invitations claimed more than STALE_CLAIM ago by another worker (a process that
+    died mid-send) become "unknown": perhaps sent, so never sent again, but reminded.
+    How many per round."""
+    stale = (
+        PulseInvite.status == "claimed",
+        PulseInvite.claimed_by != worker,
+        PulseInvite.updated_at < now - STALE_CLAIM,
+    )
+    counts = session.execute(
+        select(PulseInvite.round_id, func.count()).where(*stale).group_by(PulseInvite.round_id)
+    ).all()
+    if counts:
+        session.execute(update(PulseInvite).where(*stale).values(status="unknown", updated_at=now))
+    return {round_id: n for round_id, n in counts}
 
 
 def with_pending(session: Session) -> list[int]:

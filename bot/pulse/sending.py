@@ -2,10 +2,18 @@
 pool of threads so Slack's round trips overlap (5,000 members within a minute), recorded
 in batches by the one thread that claims.
 
+Each invitation is one Web API call (chat.postMessage): the channel's member list already
+leaves out bots and deactivated accounts (bot/slack/members.py), so no users.info per person.
+A rate limit or a passing failure (Slack's 5xx, a network error) puts the invitation back to
+pending, not before Retry-After (or 30 s), and a later pass sends it; a permanent one (the
+person is gone, or can't be sent a DM) ends it.
+
 A claimed invitation is sent at most once: a restart or a second process finds it claimed
-and leaves it; one that dies between claim and send loses those invitations, never doubles
-them. Invitations still pending (an opening cut short) are sent by the pulse job's next
-pass. Logs name rounds and counts, never a person.
+and leaves it. When the scheduler stops (`stopping` set), the sender claims nothing more and
+puts back to pending what it claimed but has not sent; invitations still pending are sent
+by the pulse job's next pass. A process that died with claims (a crash) leaves them
+claimed: `rounds.give_up_stale` marks them "unknown" after a few minutes (maybe sent, so
+never sent again; the reminder goes to them). Logs name rounds and counts, never a person.
 """
 
 from __future__ import annotations
@@ -13,10 +21,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -34,7 +43,21 @@ log = logging.getLogger(__name__)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"[-64:]  # fits claimed_by
 THREADS = 48  # sends in flight at once
 CLAIMS = 100  # invitations claimed per transaction
-GONE = {"user_not_found", "users_not_found", "user_disabled", "account_inactive"}
+GONE = {"user_not_found", "users_not_found", "user_disabled", "account_inactive", "cannot_dm_bot"}
+# Worth trying again later: the rate limit, and Slack or the network having a bad moment.
+TRANSIENT = {
+    "ratelimited",
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
+    "http 429",
+    "http 500",
+    "http 502",
+    "http 503",
+    "http 504",
+}
+RETRY_AFTER = timedelta(seconds=30)
 
 
 def round_view(sessions: sessionmaker[Session], round_id: int) -> RoundView | None:
@@ -43,17 +66,28 @@ def round_view(sessions: sessionmaker[Session], round_id: int) -> RoundView | No
         return rounds.view(rnd) if rnd is not None else None
 
 
-def _invite(client: WebClient, invite: Invite, compose: Message) -> Sent:
-    """One invitation: people only (not bots, not deactivated accounts), then the DM."""
+def _wait(err: SlackApiError) -> timedelta:
+    """Slack's Retry-After, but at least RETRY_AFTER (the client has waited and retried
+    already; the pulse job's next pass is the next try)."""
+    headers = getattr(err.response, "headers", None) or {}
+    raw = str(headers.get("Retry-After") or headers.get("retry-after") or "")
+    return max(timedelta(seconds=int(raw)), RETRY_AFTER) if raw.isdigit() else RETRY_AFTER
+
+
+def _invite(client: WebClient, invite: Invite, compose: Message, stopping: threading.Event) -> Sent:
+    """One invitation: the DM, one call; put back unsent if the scheduler is stopping."""
+    if stopping.is_set():
+        return Sent(invite.id, "pending", why="stopping")
     try:
-        user = client.users_info(user=invite.user_id)["user"] or {}
-        if user.get("is_bot") or user.get("deleted") or user.get("is_app_user"):
-            return Sent(invite.id, "skipped")
         sent = client.chat_postMessage(channel=invite.user_id, **compose.kwargs())
         return Sent(invite.id, "sent", str(sent.get("channel") or ""), str(sent.get("ts") or ""))
     except SlackApiError as err:
         code = slack_code(err)
+        if code in TRANSIENT:
+            return Sent(invite.id, "pending", why=code, wait=_wait(err))
         return Sent(invite.id, "skipped") if code in GONE else Sent(invite.id, "failed", why=code)
+    except (OSError, TimeoutError) as err:  # the network: try again on a later pass
+        return Sent(invite.id, "pending", why=type(err).__name__, wait=RETRY_AFTER)
     except Exception as err:
         return Sent(invite.id, "failed", why=type(err).__name__)
 
@@ -66,8 +100,11 @@ def send_invites(
     now: Callable[[], datetime],
     threads: int = THREADS,
     worker: str = WORKER,
+    stopping: threading.Event | None = None,
 ) -> Counter[str]:
-    """Claim and send the round's pending invitations; how many ended how."""
+    """Claim and send the round's pending invitations; how many ended how. Once
+    `stopping` is set, claims no more and puts back what it has not sent."""
+    stop = stopping if stopping is not None else threading.Event()
     rnd = round_view(sessions, round_id)
     if rnd is None or rnd.status != "open":
         return Counter()
@@ -79,7 +116,7 @@ def send_invites(
         if not done:
             return
         results = [f.result() for f in done]
-        outcomes.update(f"failed: {r.why}" if r.why else r.status for r in results)
+        outcomes.update(f"{r.status}: {r.why}" if r.why else r.status for r in results)
         with sessions.begin() as session:
             rounds.record(session, round_id=round_id, outcomes=results, now=now())
 
@@ -90,13 +127,15 @@ def send_invites(
                 pending = finished.not_done
                 record(finished.done)
                 continue
+            if stop.is_set():
+                break
             with sessions.begin() as session:
                 batch = rounds.claim_invites(
-                    session, round_id=round_id, worker=worker, limit=CLAIMS
+                    session, round_id=round_id, worker=worker, limit=CLAIMS, now=now()
                 )
             if not batch:
                 break
-            pending.update(pool.submit(_invite, client, invite, compose) for invite in batch)
+            pending.update(pool.submit(_invite, client, invite, compose, stop) for invite in batch)
             done = {f for f in pending if f.done()}
             pending -= done
             record(done)
