@@ -201,9 +201,12 @@ def _valued(session: Session, team: str, kudos: Kudos) -> tuple[Kudos, str | Non
     if kudos.value is None:
         return kudos, None
     try:
-        return kudos, resolve(values.names(session, team_id=team), kudos.value, "it")
+        found = resolve(values.names(session, team_id=team), kudos.value, "it", kudos.tags)
     except UserError:
+        found = None
+    if found is None:
         return replace(kudos, reason=kudos.typed, value=None), None
+    return kudos, found
 
 
 def _answer_shown(

@@ -1,6 +1,7 @@
 """A kudos or a win naming one of the team's values: `+<value>` in the command, a choice in
 the Respond form. The value is matched, stored as the team wrote it then and shown; an
-unknown one, or any when there are none, is refused kindly and nothing is posted."""
+unknown one is refused kindly and nothing is posted. A team without values has no tags: a
+`+word` is just text, posted as typed."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from bot.errors import UserError
 from bot.values.parsing import ValueTag, resolve, split_value_tag
 from models.tables import Prompt, Recognition, Response
 from tests.driver import SlackDriver, blocks_text, slack_id
-from tests.helpers import NOTHING, assert_later_error, counts, said
+from tests.helpers import assert_later_error, counts, said
 from tests.test_prompt_flow import open_modal, post_prompt
 
 NAMES = ("Ownership", "Curiosity", "Own the outcome", "R&amp;D in the open")
@@ -34,18 +35,21 @@ NAMES = ("Ownership", "Curiosity", "Own the outcome", "R&amp;D in the open")
         ),
         ('+"Own the outcome" for the fix', ValueTag("for the fix", "Own the outcome")),
         ("+“Own the outcome” for the fix", ValueTag("for the fix", "Own the outcome")),
-        ("+1 for the fix, up 5% (+5%)", ValueTag("+1 for the fix, up 5% (+5%)", None)),
-        ("C++ and a + b", ValueTag("C++ and a + b", None)),
-        ("no tag at all", ValueTag("no tag at all", None)),
+        ("+1 for the fix, up 5% (+5%)", ValueTag("+1 for the fix, up 5% (+5%)", None, 0)),
+        ("C++ and a + b", ValueTag("C++ and a + b", None, 0)),
+        ("no tag at all", ValueTag("no tag at all", None, 0)),
     ],
 )
 def test_the_value_tag_is_read_off_the_text(text: str, expected: ValueTag) -> None:
-    assert split_value_tag(text, "your kudos") == expected
+    assert split_value_tag(text) == expected
 
 
-def test_two_value_tags_are_refused() -> None:
+def test_two_value_tags_are_refused_only_when_the_team_has_values() -> None:
+    tag = split_value_tag("+Ownership and +Curiosity")
+    assert tag == ValueTag("+Ownership and +Curiosity", "Ownership", 2)
     with pytest.raises(UserError, match="Name one value in your win, not 2"):
-        split_value_tag("+Ownership and +Curiosity", "your win")
+        resolve(NAMES, "Ownership", "your win", tag.count)
+    assert resolve((), "Ownership", "your win", tag.count) is None
 
 
 @pytest.mark.parametrize(
@@ -65,17 +69,14 @@ def test_a_tag_names_a_value_by_its_letters_or_their_unique_start(word: str, val
     assert resolve(NAMES, word, "your kudos") == value
 
 
-def test_unknown_ambiguous_and_no_values_are_refused_kindly() -> None:
+def test_unknown_and_ambiguous_are_refused_kindly_and_without_values_a_tag_is_text() -> None:
     with pytest.raises(UserError) as unknown:
         resolve(NAMES, "Teamwork", "your kudos")
     assert "*+Teamwork* isn't one of our values, so I didn't post your kudos" in str(unknown.value)
     assert '`+Ownership`, `+Curiosity`, `+"Own the outcome"`' in str(unknown.value)
     with pytest.raises(UserError, match="could be more than one of our values"):
         resolve(NAMES, "own", "your kudos")
-    with pytest.raises(UserError) as none:
-        resolve((), "Ownership", "your win")
-    assert "This team has no values yet" in str(none.value)
-    assert "`/nudge values set" in str(none.value)
+    assert resolve((), "Ownership", "your win") is None
 
 
 def set_values(bot: SlackDriver, text: str = "Ownership; Curiosity; Own the outcome") -> None:
@@ -156,24 +157,33 @@ def test_bad_value_tags_are_refused_and_nothing_is_posted(
     posted = len(bot.slack.calls_to("chat.postMessage"))
     before = counts(sessions, bot.team)
     reply, key = bot.command(command, text)
-    if reply.body:  # refused in the ack (two tags is a parsing matter)
+    if reply.body:  # refused in the ack
         assert reply.json["response_type"] == "ephemeral"
         for phrase in phrases:
             assert phrase in reply.text
     else:
         said_back = assert_later_error(bot, reply, key, *phrases)
-        assert "Our values: `+Ownership`" in said_back or "could be" in said_back
+        assert any(p in said_back for p in ("Our values: `+Ownership`", "could be", "Name one"))
         assert text.split()[-1] in said_back  # their words, given back
     assert counts(sessions, bot.team) == before
     assert len(bot.slack.calls_to("chat.postMessage")) == posted
 
 
-def test_a_value_tag_without_values_says_how_to_set_them(
+def test_without_values_a_plus_word_is_just_text(
     bot: SlackDriver, sessions: sessionmaker[Session]
 ) -> None:
-    reply, key = bot.command("/kudos", f"<@{slack_id('U')}> +Ownership for the fix")
-    assert_later_error(bot, reply, key, "This team has no values yet", "`/nudge values set")
-    assert counts(sessions, bot.team) == NOTHING
+    """`/win shipped the API +docs today` in a team without values is a win, as typed."""
+    _, key = bot.command("/win", "shipped the API +docs today")
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "in_channel"
+    assert "> shipped the API +docs today" in said(message)
+    _, key = bot.command("/kudos", f"<@{slack_id('U')}> +Ownership for the fix, +docs too")
+    message = bot.slack.wait_response(key)
+    assert message["response_type"] == "in_channel" and "Shows our value" not in said(message)
+    assert [r.text for r in win_rows(sessions, bot.team)] == ["shipped the API +docs today"]
+    assert [(r.reason, r.team_value) for r in kudos_rows(sessions, bot.team)] == [
+        ("+Ownership for the fix, +docs too", None)
+    ]
 
 
 def test_a_kudos_without_a_value_tag_needs_no_values(

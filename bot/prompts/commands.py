@@ -21,17 +21,25 @@ PROGRESS_DAYS_FOR_NOW = 28
 
 
 def share(
-    call: Call, kind: str, text: str, practice: str | None = None, value: str | None = None
+    call: Call,
+    kind: str,
+    text: str,
+    practice: str | None = None,
+    value: parsing.Win | None = None,
 ) -> None:
     """Log a win, hope, fear, goal, pilot, idea or learning, then show it to the channel
     with its author or, for a fear, thank the person privately. An idea, hope or pilot is
     posted as a message of its own, so that replies in its thread can be read. `value`: the
-    `+<value>` tag of a win, refused when it names none of the team's values."""
+    win whose `+<value>` tag is refused when it names none of the team's values, and is
+    just text (the win posted as typed) when the team has no values."""
     rt, req = call.rt, call.req
     with rt.sessions.begin() as session:
         team_value = None
-        if value is not None:
-            team_value = resolve(values.names(session, team_id=req.team_id), value, "your win")
+        if value is not None and value.value is not None:
+            names = values.names(session, team_id=req.team_id)
+            team_value = resolve(names, value.value, "your win", value.tags)
+            if team_value is None:
+                text = value.typed
         logged = responses.log_response(
             session,
             team_id=req.team_id,
@@ -145,7 +153,7 @@ def post_prompt(call: Call, practice: str | None) -> None:
 def _share_win(call: Call, win: parsing.Win) -> None:
     """Share the win; tell the person privately when their #tag named no practice."""
     tagged = win.tagged
-    share(call, "win", tagged.text, tagged.practice, win.value)
+    share(call, "win", tagged.text, tagged.practice, win)
     if tagged.unknown:
         call.tell(render.unknown_tag(tagged.unknown))
 

@@ -28,18 +28,23 @@ class Win:
 
     tagged: Tagged
     value: str | None = None
+    # The text with its `+<value>` tags as typed (posted so when the team has no values),
+    # and how many there were.
+    typed: str = ""
+    tags: int = 0
 
 
 def read_win(text: str) -> Win:
     """`[+value] <text> [#practice]`; a #tag that names no practice stays in the text; one
     `+<value>` tag anywhere names the team value it shows (matched after the ack)."""
     tagged = split_practice_tag(clean(text).strip())
-    value = split_value_tag(tagged.text, "your win")
+    typed = tagged.text
+    value = split_value_tag(typed)
     tagged = replace(tagged, text=value.text)
     if not re.sub(r"[\W_]+", "", without_unknown_tag(tagged)):
         raise UserError("Tell us what the win was.", WIN_USAGE)
     check_length(tagged.text, WIN_USAGE)
-    return Win(tagged, value.word)
+    return Win(tagged, value.word, typed, value.count)
 
 
 def parse_win(text: str) -> Tagged:

@@ -19,24 +19,27 @@ def parse(rest: str, req: Request, _rt: Runtime) -> Kudos:
 
 def give(call: Call, kudos: Kudos) -> None:
     """Refuse bots and the giver themself, and a `+value` that names none of the team's
-    values; log the kudos, show it to the channel; tell the giver privately when their #tag
-    named no practice (the kudos went out untagged), and, once a week, how to make praise
-    specific when the reason named no action."""
+    values (when it has none, the tag is just text); log the kudos, show it to the
+    channel; tell the giver privately when their #tag named no practice (the kudos went
+    out untagged), and, once a week, how to make praise specific when the reason named no
+    action."""
     rt, req = call.rt, call.req
     bots = rt.directory.bots_among(call.client, req.team_id, kudos.recipients)
     service.check_recipients(req.user_id, kudos.recipients, bots)
     with rt.sessions.begin() as session:
-        team_value = None
+        team_value, reason = None, kudos.reason
         if kudos.value is not None:
             names = values.names(session, team_id=req.team_id)
-            team_value = resolve(names, kudos.value, "your kudos")
+            team_value = resolve(names, kudos.value, "your kudos", kudos.tags)
+            if team_value is None:  # no values yet: a `+word` is just text
+                reason = kudos.typed
         given = service.give_kudos(
             session,
             team_id=req.team_id,
             channel_id=req.channel_id,
             giver_id=req.user_id,
             recipients=kudos.recipients,
-            reason=kudos.reason,
+            reason=reason,
             practice=kudos.practice,
             now=rt.now(),
             daily_cap=rt.settings.kudos_daily_cap,

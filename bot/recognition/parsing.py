@@ -36,8 +36,11 @@ class Kudos:
     # The `+<value>` tag as typed (without the `+`), taken off the reason; matched against
     # the team's values after the ack (bot.values.parsing.resolve).
     value: str | None = None
-    # The reason with its `+<value>` tag still in it, for where an unknown tag stays text.
+    # The reason with its `+<value>` tag still in it, for where a tag stays text (a team
+    # without values, an unknown tag in a thread reply).
     typed: str = field(default="", compare=False)
+    # How many `+<value>` tags were typed (more than one is refused when the team has values).
+    tags: int = field(default=0, compare=False)
 
 
 def parse_kudos(text: str) -> Kudos:
@@ -75,7 +78,7 @@ def parse_kudos(text: str) -> Kudos:
             KUDOS_USAGE,
         )
     typed = " ".join(words[index:])
-    value = split_value_tag(typed, "your kudos")
+    value = split_value_tag(typed)
     reason = value.text
     said = without_unknown_tag(replace(tagged, text=reason))
     if re.sub(r"[\W_]+", "", re.sub(r"^for\b", "", said, flags=re.IGNORECASE)) == "":
@@ -84,4 +87,6 @@ def parse_kudos(text: str) -> Kudos:
             KUDOS_USAGE,
         )
     check_length(reason, KUDOS_USAGE)
-    return Kudos(tuple(recipients), reason, tagged.practice, tagged.unknown, value.word, typed)
+    return Kudos(
+        tuple(recipients), reason, tagged.practice, tagged.unknown, value.word, typed, value.count
+    )

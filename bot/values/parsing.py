@@ -97,22 +97,23 @@ def _check(value: str) -> None:
 @dataclass(frozen=True)
 class ValueTag:
     """A text with its `+<value>` tag taken off (`word`: the tag as typed, without the
-    `+`; None when there was none)."""
+    `+`; None when there was none). With several tags (`count` > 1) the text keeps them
+    all: whether that is refused depends on the team having values (`resolve`)."""
 
     text: str
     word: str | None
+    count: int = 1
 
 
-def split_value_tag(text: str, what: str) -> ValueTag:
+def split_value_tag(text: str) -> ValueTag:
     """Take the one `+<value>` tag off `text`. At the start or the end it goes; in the
-    middle of a sentence its word stays, without the `+`. Two tags are refused."""
+    middle of a sentence its word stays, without the `+`. Several tags stay as typed."""
     found = list(_TAG.finditer(text))
     if not found:
-        return ValueTag(text, None)
+        return ValueTag(text, None, 0)
     if len(found) > 1:
-        raise UserError(
-            f"Name one value in {what}, not {len(found)}: the one it shows best.",
-        )
+        word = found[0].group("q") or found[0].group("c") or found[0].group("w") or ""
+        return ValueTag(text, word.strip(), len(found))
     tag = found[0]
     word = (tag.group("q") or tag.group("c") or tag.group("w") or "").strip()
     before, after = text[: tag.start()], text[tag.end() :]
@@ -125,15 +126,16 @@ def split_value_tag(text: str, what: str) -> ValueTag:
     return ValueTag(kept, word)
 
 
-def resolve(names: tuple[str, ...], word: str, what: str) -> str:
-    """The value `word` names, as the team wrote it; UserError (with the values, or how to
-    set them) when it names none, or could be more than one."""
-    asked = key(word)
+def resolve(names: tuple[str, ...], word: str, what: str, count: int = 1) -> str | None:
+    """The value `word` names, as the team wrote it; None when the team has no values (a
+    `+word` is then just text, to be posted as typed). UserError, with the values, when it
+    names none of them (probably a typo of one), could be more than one, or there are
+    `count` > 1 tags."""
     if not names:
-        raise UserError(
-            f"This team has no values yet, so *+{clip_word(word)}* names none and I didn't "
-            f"post {what}. Leave the tag out, or ask a leader to set the values: `{SET_EXAMPLE}`."
-        )
+        return None
+    if count > 1:
+        raise UserError(f"Name one value in {what}, not {count}: the one it shows best.")
+    asked = key(word)
     exact = [n for n in names if key(n) == asked]
     starts = [n for n in names if asked and key(n).startswith(asked)]
     if exact:
