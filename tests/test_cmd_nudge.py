@@ -72,8 +72,8 @@ def test_help_lists_every_command(
     assert reply.status == 200
     assert reply.json["response_type"] == "ephemeral"
     for line in (
-        "`/kudos @ana [@ben ...] for <what they did> [#practice]`",
-        "`/win <what went well> [#practice]`",
+        "`/kudos @ana [@ben ...] [+value] for <what they did> [#practice]`",
+        "`/win [+value] <what went well> [#practice]`",
         "`/vision set <text>`",
         "`/nudge fear <text>`: logged anonymously",
         "`/nudge now [practice]`",

@@ -110,7 +110,7 @@ def test_bad_wins_are_refused_in_the_ack_and_nothing_is_written(
     bot: SlackDriver, sessions: sessionmaker[Session], text: str, phrases: list[str]
 ) -> None:
     reply, key = bot.command("/win", text)
-    assert_ack_error(reply, *phrases, "Try: `/win <what went well> [#practice]`")
+    assert_ack_error(reply, *phrases, "Try: `/win [+value] <what went well> [#practice]`")
     assert counts(sessions, bot.team) == NOTHING
     assert bot.slack.responses[key] == []
 

@@ -117,7 +117,7 @@ def test_others_may_not_publish_and_nothing_changes(
 @pytest.mark.parametrize(
     ("rest", "phrases"),
     [
-        ("set", ["Write the values after `set`"]),
+        ("set", ["Write the values after `set`", "Try: `/nudge values set Ownership; Cur"]),
         ("set ; ;", ["Write the values after `set`"]),
         ("set " + "; ".join(f"Value {n}" for n in range(11)), ["That's 11 values", "at most 10"]),
         ("set Ownership; " + "x" * 41, ["is 41 characters", "keep each value under 41"]),
@@ -125,7 +125,10 @@ def test_others_may_not_publish_and_nothing_changes(
         ("set Own it; OWN-IT", ["are the same value"]),
         ("set Ownership; <@U0ANA>", ["without mentions or links"]),
         ("set Ownership; !!!", ["*!!!* needs a letter or a digit"]),
-        ("publish Ownership", ["`/nudge values` doesn't take *publish*"]),
+        (
+            "publish Ownership",
+            ["`/nudge values` doesn't take *publish*", "Try: `/nudge values [set &lt;value&gt;;"],
+        ),
     ],
 )
 def test_bad_lists_are_refused_in_the_ack_and_nothing_changes(
@@ -134,6 +137,7 @@ def test_bad_lists_are_refused_in_the_ack_and_nothing_changes(
     bot.slack.add_user(bot.user, is_admin=True)
     reply, key = bot.command("/nudge", f"values {rest}")
     assert_ack_error(reply, *phrases)
+    assert "``" not in reply.text
     assert counts(sessions, bot.team) == NOTHING
     assert bot.slack.responses[key] == []
 

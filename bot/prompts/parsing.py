@@ -12,7 +12,7 @@ from bot.tags import Tagged, practices_hint, split_practice_tag, without_unknown
 from bot.text import check_length, clean, clip_word
 from bot.values.parsing import split_value_tag
 
-WIN_USAGE = "/win <what went well> [#practice]"
+WIN_USAGE = "/win [+value] <what went well> [#practice]"
 
 
 NOW_USAGE = "/nudge now [practice]"

@@ -11,7 +11,7 @@ from bot.tags import split_practice_tag, without_unknown_tag
 from bot.text import check_length, clean, clip_word
 from bot.values.parsing import split_value_tag
 
-KUDOS_USAGE = "/kudos @ana [@ben ...] for <what they did> [#practice]"
+KUDOS_USAGE = "/kudos @ana [@ben ...] [+value] for <what they did> [#practice]"
 
 
 MAX_RECIPIENTS = 10

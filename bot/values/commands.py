@@ -30,6 +30,8 @@ VALUES = Command(
     name="values",
     usage=parsing.VALUES_USAGE,
     summary="the team's values, or publish new ones (admins and leaders)",
+    help_line="`/nudge values` shows the team's values; `/nudge values set <value>; <value>; ...` "
+    "publishes new ones (admins and leaders); name one with `+value` in `/kudos` or `/win`",
     parse=plain(parsing.parse_values),
     run=show_or_publish,
     leaders=_publishing,

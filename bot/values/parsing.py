@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.errors import UserError
 from bot.text import clean, clip_word
 
-VALUES_USAGE = "/nudge values  or  /nudge values set <value>; <value>; ..."
+VALUES_USAGE = "/nudge values [set <value>; <value>; ...]"
 SET_EXAMPLE = "/nudge values set Ownership; Curiosity; Say it straight"
 
 MAX_VALUES = 10
@@ -49,7 +49,7 @@ def parse_values(rest: str) -> tuple[str, ...] | None:
     values = tuple(v for v in (" ".join(p.split()) for p in _SEPARATOR.split(body)) if v)
     if not values:
         raise UserError(
-            "Write the values after `set`, separated by semicolons.", f"`{SET_EXAMPLE}`"
+            "Write the values after `set`, separated by semicolons.", SET_EXAMPLE
         )
     if len(values) > MAX_VALUES:
         raise UserError(
