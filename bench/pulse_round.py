@@ -55,7 +55,7 @@ def answer_all(sessions: Any, round_id: int, people: list[str]) -> None:
                     round_id=round_id,
                     user_id=user,
                     answer=answer,
-                    leader=False,
+                    keep_named=False,
                     key=KEY,
                 )
 

@@ -71,11 +71,10 @@ def answer_clicked(
             reply = REFUSALS.get(state, render.closed)()
             respond(response_type="ephemeral", replace_original=False, **reply.kwargs())
             return
-        leader = _leads(rt, client, req)
-        origin = Origin(round_id, channel, ts)
+        # Decided once, here: the form carries it (a leader sees the keep box).
+        origin = Origin(round_id, channel, ts, leader=_leads(rt, client, req))
         client.views_open(
-            trigger_id=trigger,
-            view=modals.answer_view(origin, rnd.channel_id, rnd.min_group, leader),
+            trigger_id=trigger, view=modals.answer_view(origin, rnd.channel_id, rnd.min_group)
         )
 
     later(rt, respond, open_form)
@@ -115,7 +114,8 @@ def save(
     answer: answers.Answer,
     tell: DirectReply,
 ) -> None:
-    leader = _leads(rt, client, req)
+    # Named only if the form was a leader's (decided when it opened) and the box ticked.
+    keep_named = origin.leader and answer.keep_mine
     with rt.sessions.begin() as session:
         state = answers.save(
             session,
@@ -123,13 +123,13 @@ def save(
             round_id=origin.round_id,
             user_id=req.user_id,
             answer=answer,
-            leader=leader,
+            keep_named=keep_named,
             key=rt.settings.pulse_secret,
         )
     if state != answers.OK:
         tell(**REFUSALS.get(state, render.closed)().kwargs())
         return
-    thanks = render.thanks()
+    thanks = render.thanks(kept=keep_named)
     if origin.channel and origin.ts:
         try:
             client.chat_update(channel=origin.channel, ts=origin.ts, **thanks.kwargs())

@@ -4,8 +4,8 @@ Anonymity is built into the shape. A rating or a comment carries no user id and 
 its own, only its round. Who answered is known only as a keyed hash (HMAC with the round's
 own secret) so that nobody answers twice; the secret, the hashes and the invitations are
 deleted when the round closes, after which nothing leads from an answer back to a person.
-A leader's own ratings are the one exception, kept with their id so that App Home can show
-them, privately, beside the team's; the form says so.
+A leader's own ratings are the one exception, and only if they tick the form's box: kept
+with their id so that App Home can show them, privately, beside the team's.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ class PulseRound(Base):
     # The key of the answerers' hashes; None once the round is closed.
     secret: Mapped[str | None] = mapped_column(String(64))
     invited: Mapped[int] = mapped_column(default=0)
+    # The answers kept with no name (a leader's, kept with their name by their choice, are
+    # not counted here): the result is shown only when this reaches min_group.
     answered: Mapped[int] = mapped_column(default=0)
     # The minimum group in force when the round opened.
     min_group: Mapped[int] = mapped_column(default=5)

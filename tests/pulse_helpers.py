@@ -74,8 +74,14 @@ def with_comment(state: dict[str, Any], text: str) -> dict[str, Any]:
     return {**state, "pulse_comment": {"text": {"value": text}}}
 
 
-def meta(round_id: int, channel: str = "", ts: str = "") -> str:
-    return json.dumps({"r": round_id, "c": channel, "t": ts})
+def meta(round_id: int, channel: str = "", ts: str = "", leader: bool = False) -> str:
+    return json.dumps({"r": round_id, "c": channel, "t": ts, "l": int(leader)})
+
+
+def keep_mine(state: dict[str, Any]) -> dict[str, Any]:
+    """A leader's form with "keep my own ratings" ticked."""
+    ticked = {"selected_options": [{"value": "keep"}]}
+    return {**state, "pulse_keep_mine": {"pulse_keep_mine": ticked}}
 
 
 # The server's key of voters' hashes, as the in-process bot has it (its signing secret).

@@ -77,9 +77,12 @@ def test_a_round_from_open_to_result(bot: SlackDriver, caplog: pytest.LogCapture
     _reply, key = click(bot, render.ANSWER_ACTION, str(round_id), user=members[0])
     form = opened(bot, key)
     assert len([b for b in form["blocks"] if b["type"] == "input"]) == 11
-    assert "your own ratings are also kept" not in str(form)
+    assert "keep your own ratings" not in str(form) and "pulse_keep_mine" not in str(form)
     _reply, key = click(bot, render.ANSWER_ACTION, str(round_id), user=bot.user)
-    assert "your own ratings are also kept" in str(opened(bot, key))
+    lead_form = opened(bot, key)
+    assert "keep your own ratings" in str(lead_form) and "pulse_keep_mine" in str(lead_form)
+    assert '"l": 1' in lead_form["private_metadata"]
+    assert not [b for b in lead_form["blocks"] if b.get("element", {}).get("initial_options")]
 
     # Five members answer; one line each from two of them.
     for i, user in enumerate(members):

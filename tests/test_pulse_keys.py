@@ -42,7 +42,7 @@ def test_the_database_alone_cannot_recompute_who_answered(bot: SlackDriver) -> N
                 round_id=rnd.id,
                 user_id=user,
                 answer=Answer({st.commitment: 6 for st in STATEMENTS}),
-                leader=False,
+                keep_named=False,
                 key=KEY,
             )
         assert got == answers.OK

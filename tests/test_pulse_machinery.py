@@ -140,7 +140,7 @@ def _answer(bot: SlackDriver, round_id: int, user: str, leader: bool = False) ->
             round_id=round_id,
             user_id=user,
             answer=Answer({st.commitment: 6 for st in STATEMENTS}, "more pairing"),
-            leader=leader,
+            keep_named=leader,
             key=KEY,
         )
 
@@ -251,7 +251,7 @@ def test_lines_that_do_not_fit_in_the_result_follow_in_its_thread(bot: SlackDriv
                 round_id=round_id,
                 user_id=user,
                 answer=answer,
-                leader=False,
+                keep_named=False,
                 key=KEY,
             )
     with bot.sessions.begin() as s:

@@ -3,9 +3,11 @@
 An answer is written as ten ratings and perhaps a comment, none with a user id or a time.
 That the person answered is written as HMAC(round key, user id) in pulse_voters (the round
 key needs the server's key and the round's nonce: bot/pulse/rounds.voter_key), whose
-key refuses a second answer; the round's count goes up by one. A leader's own ratings are
-also kept with their id (pulse_leader_ratings), which the form tells them, so that App Home
-can show them their own view beside the team's.
+key refuses a second answer. A leader who ticks the form's box has their own ratings also
+kept with their id (pulse_leader_ratings), so that App Home can show them their own view
+beside the team's; everyone else's answer counts in the round's `answered`, the answers kept
+with no name, and only that count decides whether the result is shown (so nothing can be
+worked back from the averages by taking out the named ones).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Answer:
 
     ratings: Mapping[str, int]  # commitment key -> 1..10, all ten
     comment: str | None = None
+    keep_mine: bool = False  # a leader's "keep my own ratings" box (ignored for others)
 
 
 # What checking or saving an answer can come to.
@@ -80,10 +83,11 @@ def save(
     round_id: int,
     user_id: str,
     answer: Answer,
-    leader: bool,
+    keep_named: bool,
     key: bytes,
 ) -> str:
-    """Save an answer: OK, or CLOSED, ALREADY or NOT_INVITED with nothing changed."""
+    """Save an answer: OK, or CLOSED, ALREADY or NOT_INVITED with nothing changed.
+    `keep_named`: a leader chose to keep their own ratings with their id."""
     rnd = _round(session, team_id, round_id, lock=True)
     if rnd is None or rnd.status != "open" or rnd.secret is None:
         return CLOSED
@@ -113,7 +117,7 @@ def save(
     comment = (answer.comment or "").strip()[:MAX_COMMENT]
     if comment:
         session.add(PulseComment(round_id=round_id, team_id=team_id, text=comment))
-    if leader:
+    if keep_named:
         session.execute(
             insert(PulseLeaderRating),
             [
@@ -128,9 +132,12 @@ def save(
                 for s in STATEMENTS
             ],
         )
-    session.execute(
-        update(PulseRound).where(PulseRound.id == round_id).values(answered=PulseRound.answered + 1)
-    )
+    else:  # `answered` counts the answers kept with no name
+        session.execute(
+            update(PulseRound)
+            .where(PulseRound.id == round_id)
+            .values(answered=PulseRound.answered + 1)
+        )
     return OK
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
+    CheckboxesElement,
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
@@ -32,9 +33,13 @@ COMMENT = "pulse_comment"
 PICK = "pick"
 _LABELS = {1: "almost never", 5: "about half the time", 10: "almost always"}
 
+KEEP = "pulse_keep_mine"
+KEEP_LABEL = "Keep my own ratings so that I alone can compare them with the team's on App Home"
 LEADER_NOTE = (
-    "You lead here, so your own ratings are also kept with your name, for you alone: App "
-    "Home shows them beside the team's. The team's results never show them apart."
+    "You lead here: at the end of the form you can choose to keep your own ratings with "
+    "your name, for you alone. Unticked (the default), your answer is kept like everyone "
+    "else's, with no name. A kept answer doesn't count toward the answers needed to show "
+    "the result."
 )
 
 
@@ -51,9 +56,11 @@ class Origin:
     round_id: int
     channel: str = ""
     ts: str = ""
+    leader: bool = False  # decided when the form opened (a leader sees the keep box)
 
     def meta(self) -> str:
-        return json.dumps({"r": self.round_id, "c": self.channel, "t": self.ts})
+        data = {"r": self.round_id, "c": self.channel, "t": self.ts, "l": int(self.leader)}
+        return json.dumps(data)
 
     @classmethod
     def read(cls, raw: str) -> Origin | None:
@@ -62,7 +69,8 @@ class Origin:
             round_id = int(data["r"])
         except (ValueError, KeyError, TypeError):
             return None
-        return cls(round_id, str(data.get("c") or ""), str(data.get("t") or ""))
+        channel, ts = str(data.get("c") or ""), str(data.get("t") or "")
+        return cls(round_id, channel, ts, data.get("l") == 1)
 
 
 def _block_id(commitment: str) -> str:
@@ -74,8 +82,9 @@ def _option(n: int) -> Option:
     return Option(text=label, value=str(n))
 
 
-def answer_view(origin: Origin, channel_id: str, min_group: int, leader: bool) -> dict[str, Any]:
-    """The form for a round of the pulse in `channel_id`."""
+def answer_view(origin: Origin, channel_id: str, min_group: int) -> dict[str, Any]:
+    """The form for a round of the pulse in `channel_id` (with the keep box for a leader)."""
+    leader = origin.leader
     options = [_option(n) for n in range(1, 11)]
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f"*How does <#{channel_id}> lead?* {QUESTION}")),
@@ -109,11 +118,23 @@ def answer_view(origin: Origin, channel_id: str, min_group: int, leader: bool) -
             ),
         )
     )
+    if leader:
+        blocks.append(
+            InputBlock(
+                block_id=KEEP,
+                label=KEEP_LABEL,
+                optional=True,
+                element=CheckboxesElement(
+                    action_id=KEEP,
+                    options=[Option(text="Yes, keep my own ratings (for me alone)", value="keep")],
+                ),
+            )
+        )
     view = View(
         type="modal",
         callback_id=CALLBACK,
         title="Practice pulse",
-        submit="Send anonymously",
+        submit="Send",
         close="Not now",
         private_metadata=origin.meta(),
         blocks=blocks,
@@ -138,4 +159,6 @@ def read_answer(view: dict[str, Any]) -> Answer:
         raise FormErrors(errors)
     text = str(((values.get(COMMENT) or {}).get("text") or {}).get("value") or "")
     comment = " ".join(clean(text).split())[:MAX_COMMENT] or None
-    return Answer(ratings=ratings, comment=comment)
+    ticked = ((values.get(KEEP) or {}).get(KEEP) or {}).get("selected_options") or []
+    keep = any(isinstance(o, dict) and o.get("value") == "keep" for o in ticked)
+    return Answer(ratings=ratings, comment=comment, keep_mine=keep)

@@ -19,7 +19,8 @@ ANSWER_ACTION = "pulse_answer"
 NOT_FOR_ME_ACTION = "pulse_not_for_me"
 
 HOW_ANONYMOUS = (
-    "Anonymous by design: your ratings and your line are saved with no name and no time. "
+    "Anonymous by design: your ratings and your line are saved with no name and no time "
+    "(a leader may choose to keep their own, for themselves alone). "
     "That you answered is kept only as a scrambled mark, so nobody answers twice: it can't "
     "be traced to you from the database or a backup; while the round is open, the people "
     "who run the bot, with its secret keys, could; when it closes the mark is deleted and "
@@ -73,8 +74,13 @@ def reminder(rnd: RoundView) -> Message:
     )
 
 
-def thanks() -> Message:
+def thanks(kept: bool = False) -> Message:
     text = ":white_check_mark: Thanks, your answer is in (anonymously)."
+    if kept:
+        text = (
+            ":white_check_mark: Thanks, your answer is in. Your own ratings are kept with your "
+            "name, for you alone: App Home shows them beside the team's."
+        )
     return message(text, [section(text)])
 
 
@@ -164,7 +170,10 @@ def result(res: RoundResult) -> Message:
         blocks += [section(piece) for piece in pieces[:FIRST_PIECES]]
     if len(pieces) > FIRST_PIECES:
         notes.append("More lines follow in the thread.")
-    notes.append("Anonymous: who answered what is not kept anywhere.")
+    notes.append(
+        "Anonymous: no answer is shown with a name, and results are shown only when enough "
+        "answers were kept with no name (a leader may keep their own, for themselves alone)."
+    )
     blocks.append(context(" ".join(notes)))
     text = f"Practice pulse round {res.number}: " + ", ".join(
         f"{catalogue.practice(s.practice).name} {s.average:.1f}" for s in res.scores

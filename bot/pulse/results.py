@@ -14,11 +14,11 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from models.pulse import PulseComment, PulseRating, PulseRound
+from models.pulse import PulseComment, PulseLeaderRating, PulseRating, PulseRound
 
 _shuffle = random.SystemRandom().shuffle
 
@@ -43,9 +43,9 @@ class RoundResult:
     number: int
     closed_at: datetime | None
     invited: int
-    answered: int
+    answered: int  # all answers, a leader's kept with their name included
     min_group: int
-    shown: bool  # closed and answered >= min_group
+    shown: bool  # closed, and the answers kept with no name reach min_group
     scores: tuple[PracticeScore, ...]  # empty when not shown
     focus: str | None  # lowest average (ties: catalogue order), None when not shown
     comments: tuple[str, ...]  # shuffled; empty when not shown
@@ -109,12 +109,17 @@ def _result(session: Session, rnd: PulseRound) -> RoundResult:
         )
         _shuffle(texts)
         comments = tuple(texts)
+    named = session.scalar(
+        select(func.count(distinct(PulseLeaderRating.user_id))).where(
+            PulseLeaderRating.round_id == rnd.id
+        )
+    )
     return RoundResult(
         round_id=rnd.id,
         number=rnd.number,
         closed_at=rnd.closed_at,
         invited=rnd.invited,
-        answered=rnd.answered,
+        answered=rnd.answered + (named or 0),
         min_group=rnd.min_group,
         shown=shown,
         scores=scores,

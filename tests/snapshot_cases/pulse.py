@@ -76,6 +76,11 @@ def thanks() -> Message:
     return render.thanks()
 
 
+@case(render.thanks, "a leader who kept their own ratings")
+def thanks_kept() -> Message:
+    return render.thanks(kept=True)
+
+
 @case(render.not_for_me)
 def not_for_me() -> Message:
     return render.not_for_me(CHANNEL)
@@ -179,12 +184,12 @@ def status_paused() -> Message:
 
 @case(modals.answer_view, "a member")
 def form() -> dict[str, Any]:
-    return modals.answer_view(Origin(7, "DBEN", "1.1"), CHANNEL, 5, leader=False)
+    return modals.answer_view(Origin(7, "DBEN", "1.1"), CHANNEL, 5)
 
 
 @case(modals.answer_view, "a leader")
 def form_leader() -> dict[str, Any]:
-    return modals.answer_view(Origin(7, "DLEAD", "1.1"), CHANNEL, 5, leader=True)
+    return modals.answer_view(Origin(7, "DLEAD", "1.1", leader=True), CHANNEL, 5)
 
 
 @case(home_render.home_view, "a leader with the pulse")
