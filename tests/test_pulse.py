@@ -178,6 +178,7 @@ def test_a_second_round_is_refused_while_one_is_open(bot: SlackDriver) -> None:
     _reply, key = bot.command("/nudge", "pulse now")
     refusal = said(bot.slack.wait_response(key))
     assert "open here already" in refusal and "closes" in refusal
+    assert "enough answers yet" in refusal and " of " not in refusal.split("closes")[0]
     assert the_round(bot).number == 1
 
 
@@ -216,7 +217,10 @@ def test_not_for_me_skips_future_rounds_and_join_brings_back(bot: SlackDriver) -
     assert "no more pulse rounds for you" in said(bot.slack.wait_response(key))
     _reply, key = bot.command("/nudge", "pulse", user=members[0])
     status = said(bot.slack.wait_response(key))
-    assert "Round 1 is open: 0 of 6" in status and "/nudge pulse join" in status
+    assert "Round 1 is open: it doesn't have enough answers yet" in status
+    assert "needs 5" in status and "/nudge pulse join" in status
+    assert "0 of" not in status and "have answered" not in status  # never a live count
+    assert "no regular practice pulse, but a round opened by hand is open" in status
     pass_at(bot, the_round(bot).closes_at + timedelta(minutes=1))
     round_two = open_round_again(bot)
     assert round_two.invited == 5

@@ -241,11 +241,24 @@ def joined(back: bool) -> Message:
     return message(text, [section(text)])
 
 
+def _enough_yet(rnd: RoundView) -> str:
+    """Whether an open round has enough answers yet to show a result, never how many it
+    has (a live count would tell who answered between two looks)."""
+    if rnd.answered >= rnd.min_group:
+        return f"it has enough answers to show a result (at least {rnd.min_group})."
+    return f"it doesn't have enough answers yet to show a result (it needs {rnd.min_group})."
+
+
 def status(st: PulseStatus, channel_id: str) -> Message:
     """`/nudge pulse`: the rhythm, the open round, the latest result, and the person's own
     choice with the way back in."""
     lines = []
-    if st.schedule is None:
+    if st.schedule is None and st.open:
+        lines.append(
+            f"<#{channel_id}> has no regular practice pulse, but a round opened by hand is "
+            "open. Leaders make it regular with `/nudge pulse on monthly` (or `quarterly`)."
+        )
+    elif st.schedule is None:
         lines.append(
             f"<#{channel_id}> has no practice pulse. Leaders start one with "
             "`/nudge pulse on monthly` (or `quarterly`)."
@@ -261,8 +274,8 @@ def status(st: PulseStatus, channel_id: str) -> Message:
         lines.append(f"A practice pulse round opens here on {describe(st.schedule.when)}.{nxt}")
     if st.open:
         lines.append(
-            f"Round {st.open.number} is open: {st.open.answered} of {st.open.invited} have "
-            f"answered; it closes {local_time(st.open.closes_at)}."
+            f"Round {st.open.number} is open: {_enough_yet(st.open)} It closes "
+            f"{local_time(st.open.closes_at)}."
         )
     if st.latest:
         shown = "`/nudge pulse results` shows it" if st.latest.shown else "too few answers to show"

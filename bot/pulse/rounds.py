@@ -96,9 +96,12 @@ def open_round(session: Session, team_id: str, channel_id: str) -> PulseRound | 
 
 
 def already_open(rnd: PulseRound) -> UserError:
+    # Whether it has enough yet, never a live count (that would tell who answered when).
+    enough = "has" if rnd.answered >= rnd.min_group else "doesn't have"
     return UserError(
-        f"A pulse round is open here already: {rnd.answered} of {rnd.invited} have answered, "
-        f"and it closes {local_time(rnd.closes_at)}. A new one can start after that."
+        f"A pulse round is open here already: it {enough} enough answers yet to show a "
+        f"result (it needs {rnd.min_group}), and it closes {local_time(rnd.closes_at)}. "
+        "A new one can start after that."
     )
 
 

@@ -171,6 +171,11 @@ def status_open() -> Message:
     return render.status(PulseStatus(SCHEDULE, ROUND, SHOWN, True), CHANNEL)
 
 
+@case(render.status, "no schedule, a round opened by hand")
+def status_by_hand() -> Message:
+    return render.status(PulseStatus(None, ROUND, None, False), CHANNEL)
+
+
 @case(render.status, "off")
 def status_off() -> Message:
     return render.status(PulseStatus(None, None, HIDDEN, False), CHANNEL)
