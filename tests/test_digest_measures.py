@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.digest import render as render_digest
@@ -14,6 +15,7 @@ from bot.digest import replies
 from bot.digest import service as digest
 from bot.slack.members import ChannelMembers
 from models.pulse import PulseRating, PulseRound
+from models.tables import Workspace
 from tests.driver import slack_id
 from tests.test_digest import kudos
 from tests.test_digest_content import (
@@ -75,11 +77,33 @@ def test_the_digest_shows_the_team_measures_briefly(sessions: Sessions) -> None:
     text = built(sessions, team, channel, TEAM_OF_SIX)
     assert (
         ":straight_ruler: *This week's measures*\n"
-        "6 of 8 (75%) members recognised in 30 days · 1 of 1 commitments due kept\n"
-    ) in text
+        "6 of 8 (75%) members recognised in the last 30 days\n"
+        "1 of 1 commitments due kept\n"
+    ) in text  # nudgebot started in these two weeks: nothing to compare with
     # without the members, the people recognised, with no share
     text = built(sessions, team, channel, None)
-    assert "6 recognised in 30 days · 1 of 1 commitments due kept" in text
+    assert "6 recognised in the last 30 days\n1 of 1 commitments due kept\n" in text
+
+
+def test_each_digest_measure_shows_the_week_before(sessions: Sessions) -> None:
+    """With history from before both weeks: the 30 days to 22 Nov named only Ana (1 of 8,
+    12%, rounded half to even); no commitment came due in 16–22 Nov."""
+    team, channel = slack_id("T"), slack_id("C")
+    two_weeks(sessions, team, channel)
+    with sessions.begin() as s:
+        s.execute(
+            update(Workspace)
+            .where(Workspace.team_id == team)
+            .values(created_at=datetime(2026, 9, 1, tzinfo=UTC))
+        )
+    text = built(sessions, team, channel, TEAM_OF_SIX)
+    assert (
+        ":straight_ruler: *This week's measures*\n"
+        "6 of 8 (75%) members recognised in the last 30 days (a week earlier: 12%)\n"
+        "1 of 1 commitments due kept (week before: none)\n"
+    ) in text
+    text = built(sessions, team, channel, None)
+    assert "6 recognised in the last 30 days (a week earlier: 1)\n" in text
 
 
 def test_next_weeks_focus_comes_from_the_latest_pulse(sessions: Sessions) -> None:

@@ -211,26 +211,45 @@ def _short(done: int, base: int) -> str:
     return f"{done:,} of {base:,}" + (f" ({percent(done / base)})" if base >= MIN_BASE else "")
 
 
+def _then(m: TeamMeasures, done: int, base: int, when: str = "week before") -> str:
+    """` (week before: 60%)` or ` (… 2 of 3)`, or nothing without history to compare."""
+    if not m.compare:
+        return ""
+    if not base:
+        return f" ({when}: none)"
+    return f" ({when}: {percent(done / base) if base >= MIN_BASE else f'{done:,} of {base:,}'})"
+
+
 def brief_lines(m: TeamMeasures) -> list[str]:
-    """The digest's few words: reach, commitments kept, ideas and hopes answered, pilots
-    closed (each only when there is something to count), a warning when thanks go to a
-    few, and the values named."""
-    r, ft = m.reach, m.follow_through.current
-    parts = []
+    """The digest's few words, one line a measure with its value the week before: reach
+    (its 30 days said as such), commitments kept, ideas and hopes answered, pilots closed
+    (each only when there is something to count), a warning when thanks go to a few, and
+    the values named."""
+    r, ft, voice, tried = m.reach, m.follow_through, m.voice, m.experiments
+    lines = []
     if r.members:
-        parts.append(f"{_short(r.reached, r.members)} members recognised in 30 days")
-    elif r.recognised:
-        parts.append(f"{r.recognised:,} recognised in 30 days")
-    if ft.base:
-        parts.append(f"{_short(ft.kept, ft.base)} commitments due kept")
-    if m.voice.current.total:
-        parts.append(
-            f"{_short(m.voice.current.done, m.voice.current.total)} ideas and hopes answered"
+        then = _then(m, r.previous_reached, r.members, ago(m.window.days))
+        lines.append(
+            f"{_short(r.reached, r.members)} members recognised in the last {REACH_DAYS} days{then}"
         )
-    if m.experiments.current.total:
-        closed = m.experiments.current
-        parts.append(f"{_short(closed.done, closed.total)} pilots closed with a learning")
-    lines = [" · ".join(parts)] if parts else []
+    elif r.recognised:
+        then = _earlier(m, r.previous_recognised)
+        lines.append(f"{r.recognised:,} recognised in the last {REACH_DAYS} days{then}")
+    if ft.current.base:
+        lines.append(
+            f"{_short(ft.current.kept, ft.current.base)} commitments due kept"
+            f"{_then(m, ft.previous.kept, ft.previous.base)}"
+        )
+    if voice.current.total:
+        lines.append(
+            f"{_short(voice.current.done, voice.current.total)} ideas and hopes answered"
+            f"{_then(m, voice.previous.done, voice.previous.total)}"
+        )
+    if tried.current.total:
+        lines.append(
+            f"{_short(tried.current.done, tried.current.total)} pilots closed with a learning"
+            f"{_then(m, tried.previous.done, tried.previous.total)}"
+        )
     if m.concentration.current.high:
         lines.append(
             ":warning: Most of the thanks went to a few. Who else did something worth naming?"
