@@ -157,6 +157,8 @@ def test_forget_me_removes_pulse_choices_and_own_ratings(bot: SlackDriver) -> No
     left = rows(bot)
     assert bot.user not in repr(left)
     assert len(left["pulse_ratings"]) == 10  # the team's anonymous answer stays
+    with bot.sessions() as s:  # the open round no longer counts them as invited
+        assert s.get(PulseRound, round_id).invited == 3  # type: ignore[union-attr]
 
 
 def test_the_export_holds_nothing_of_a_round(bot: SlackDriver) -> None:

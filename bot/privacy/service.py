@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.digest.milestones import FIRST_PILOT, RECOGNITIONS
 from bot.privacy import mentions
 from bot.progress import rollups
+from bot.pulse import rounds as pulse_rounds
 from models.nudges import PersonalNudge
 from models.pulse import PulseInvite, PulseLeaderRating, PulseOptOut, PulseRound
 from models.tables import (
@@ -157,6 +158,7 @@ def forget(session: Session, *, team_id: str, user_id: str) -> Forgotten:
     of it does."""
     done: dict[str, int] = {}
     touched = rollups.days_of(session, team_id=team_id, user_id=user_id)  # progress' rollups
+    pulse_rounds.forget_invited(session, team_id=team_id, user_id=user_id)  # open rounds' count
     for name, (table, conditions) in _filters(team_id, user_id).items():
         values = _CLEARS.get(name)
         stmt = (

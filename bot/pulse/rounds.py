@@ -249,6 +249,22 @@ def record(session: Session, *, round_id: int, outcomes: list[Sent], now: dateti
         )
 
 
+def forget_invited(session: Session, *, team_id: str, user_id: str) -> None:
+    """Forget me, before the person's invitations are deleted: open rounds that counted
+    them as invited (not skipped, which counted them out already) count one fewer."""
+    counted = select(PulseInvite.round_id).where(
+        PulseInvite.team_id == team_id,
+        PulseInvite.user_id == user_id,
+        PulseInvite.status != "skipped",
+    )
+    session.execute(
+        update(PulseRound)
+        .where(PulseRound.id.in_(counted), PulseRound.status == "open", PulseRound.invited > 0)
+        .values(invited=PulseRound.invited - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 STALE_CLAIM = timedelta(minutes=5)  # a send takes seconds; a claim this old was abandoned
 
 
