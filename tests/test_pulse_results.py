@@ -130,3 +130,22 @@ def test_no_round_no_result(sessions: Sessions) -> None:
     with sessions() as s:
         assert results.latest(s, team_id=team, channel_id=channel) is None
         assert results.latest_shown(s, team_id=team, channel_id=channel) is None
+
+
+def test_no_practice_stands_out_when_every_one_averages_the_same() -> None:
+    from bot.pulse.results import PracticeScore, focus_of
+
+    same = tuple(PracticeScore(k, 6.04, None) for k in ("model", "vision", "heart"))
+    assert focus_of(same) is None
+    lower = (*same[:2], PracticeScore("heart", 5.9, None))
+    assert focus_of(lower) == "heart"
+    assert (
+        focus_of(
+            (
+                PracticeScore("model", 6.0, None),
+                PracticeScore("vision", 6.0, None),
+                PracticeScore("heart", 7.0, None),
+            )
+        )
+        == "model"
+    )  # a tie for lowest

@@ -7,7 +7,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot import catalogue
-from bot.blocks import Message, context, day, local_time, message, plural, section
+from bot.blocks import Message, context, local_time, message, plural, section
 from bot.pulse.parsing import describe
 from bot.pulse.results import PracticeScore, RoundResult
 from bot.pulse.rounds import RoundView
@@ -48,7 +48,7 @@ def invitation(rnd: RoundView) -> Message:
     )
     return message(
         f"Practice pulse for <#{rnd.channel_id}>: how often does good leadership happen "
-        f"there? Open until {day(rnd.closes_at.date())}.",
+        f"there? Open for {(rnd.closes_at - rnd.opened_at).days} days.",
         [
             section(head),
             context(HOW_ANONYMOUS.format(n=rnd.min_group)),
@@ -164,6 +164,8 @@ def result(res: RoundResult) -> Message:
                 f"`/nudge now {focus.key}` starts a conversation about it."
             )
         )
+    elif res.scores:
+        blocks.append(section("No practice stands out: every one averages the same."))
     pieces = _line_pieces(res.comments)
     if pieces:
         blocks.append(section("*One thing we could do better* (in no particular order):"))

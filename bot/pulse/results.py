@@ -47,7 +47,7 @@ class RoundResult:
     min_group: int
     shown: bool  # closed, and the answers kept with no name reach min_group
     scores: tuple[PracticeScore, ...]  # empty when not shown
-    focus: str | None  # lowest average (ties: catalogue order), None when not shown
+    focus: str | None  # lowest average (ties: catalogue order); None: not shown, or all equal
     comments: tuple[str, ...]  # shuffled; empty when not shown
 
 
@@ -83,9 +83,13 @@ def _previous_shown(session: Session, rnd: PulseRound) -> PulseRound | None:
 
 
 def focus_of(scores: tuple[PracticeScore, ...]) -> str | None:
-    """The practice with the lowest average as people see it (one decimal); a tie goes to
-    the first in catalogue order."""
+    """The practice with the lowest average as people see it (one decimal); a tie for
+    lowest goes to the first in catalogue order. None when every practice averages the
+    same (as shown): then no practice stands out."""
     if not scores:
+        return None
+    shown = {round(s.average, 1) for s in scores}
+    if len(scores) > 1 and len(shown) == 1:
         return None
     order = {key: i for i, key in enumerate(catalogue.PRACTICE_KEYS)}
     return min(scores, key=lambda s: (round(s.average, 1), order.get(s.practice, 99))).practice

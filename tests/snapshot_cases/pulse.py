@@ -116,6 +116,12 @@ def result_shown() -> Message:
     return render.result(SHOWN)
 
 
+@case(render.result, "every practice the same")
+def result_tied() -> Message:
+    same = tuple(PracticeScore(k, 6.0, None) for k in ("model", "vision", "challenge"))
+    return render.result(replace(SHOWN, scores=same, focus=None, comments=()))
+
+
 @case(render.result, "under the minimum group")
 def result_hidden() -> Message:
     return render.result(HIDDEN)
