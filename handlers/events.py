@@ -25,6 +25,7 @@ from bot.home import service as home
 from bot.prompts import render as prompts_render
 from bot.prompts import responses, threads
 from bot.prompts import service as prompts
+from bot.recognition import praise
 from bot.recognition import render as recognition_render
 from bot.recognition import service as recognition
 from bot.recognition.parsing import Kudos, parse_kudos
@@ -191,6 +192,14 @@ def answer(rt: Runtime, client: WebClient, team: str, event: dict[str, Any]) -> 
     if logged is None:
         return  # a redelivery: thanked the first time
     _thank(client, channel, ts)
+    if kudos is not None:  # the hint in the thread, seen by the giver alone
+        praise.offer(
+            rt,
+            team_id=team,
+            giver_id=user,
+            reason=kudos.reason,
+            tell=lambda message: _tell(client, event, message),
+        )
     if isinstance(logged, responses.Logged) and prompt.response_kind != "kudos":
         _not_kudos(rt, client, team, event, logged)
 

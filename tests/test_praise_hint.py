@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.privacy import service as privacy
 from bot.recognition import praise
 from models.queries import ensure_workspace
-from models.tables import PrivateHint, Recognition
+from models.tables import PrivateHint, Prompt, Recognition
 from tests.driver import SlackDriver, slack_id
 from tests.helpers import said
 from tests.test_prompt_flow import open_modal, post_prompt
+from tests.test_thread_replies import reactions, reply_event
 
 HINT = "praise lands best when it says what the person did and what it made possible"
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
@@ -181,3 +182,37 @@ def test_forget_me_deletes_the_hints_record(sessions: sessionmaker[Session]) -> 
     assert done.hints == 1
     with sessions() as s:
         assert s.scalars(select(PrivateHint).where(PrivateHint.team_id == team)).all() == []
+
+
+def test_a_kudos_given_as_a_thread_reply_gets_the_hint_privately_once_a_week(
+    bot: SlackDriver, sessions: sessionmaker[Session]
+) -> None:
+    """Not a note in the thread for everyone: an ephemeral message there, seen by the giver
+    alone, under the same weekly limit as /kudos and the Respond form."""
+    _, prompt_ts = post_prompt(bot, "heart")
+    with sessions.begin() as s:  # a recognition prompt, whatever was drawn
+        s.execute(
+            Prompt.__table__.update()
+            .where(Prompt.team_id == bot.team)
+            .values(response_kind="kudos", prompt_key="heart.recognise.1")
+        )
+
+    def hinted() -> list[Any]:
+        return [c for c in bot.slack.calls_to("chat.postEphemeral") if HINT in c.params["text"]]
+
+    first, second = "1700000900.000100", "1700000900.000200"
+    assert reply_event(bot, prompt_ts, f"<@{slack_id('U')}> thanks!", first) == 200
+    [hint] = bot.slack.wait_for(hinted)
+    assert hint.params["user"] == bot.user and hint.params["channel"] == bot.channel
+    assert hint.params["thread_ts"] == prompt_ts
+    assert not [
+        c for c in bot.slack.calls_to("chat.postMessage") if HINT in str(c.params.get("text"))
+    ]  # nothing public
+    assert reply_event(bot, prompt_ts, f"<@{slack_id('U')}> great job", second) == 200
+    bot.slack.wait_for(lambda: reactions(bot, second))
+    _, key = kudos(bot, "you rock")
+    assert hints_to(bot, key) == [] and len(hinted()) == 1
+    with sessions() as s:
+        assert (
+            len(s.scalars(select(Recognition.id).where(Recognition.team_id == bot.team)).all()) == 3
+        )
