@@ -149,3 +149,24 @@ def test_no_practice_stands_out_when_every_one_averages_the_same() -> None:
         )
         == "model"
     )  # a tie for lowest
+
+
+def test_a_pulse_drives_attention_only_for_120_days_after_it_closed(sessions: Sessions) -> None:
+    from bot.measures import attention
+    from bot.measures.window import calendar
+
+    team, channel = slack_id("T"), slack_id("C")
+    with sessions.begin() as s:
+        ensure_workspace(s, team)
+        add_round(s, team, channel, 1, [{"challenge": 2, "model": 8}] * 3)
+    closed = T0 + timedelta(days=37)
+
+    def basis(at: datetime) -> tuple[str, str]:
+        with sessions() as s:
+            found = attention.needs_attention(
+                s, team_id=team, channel_id=channel, window=calendar(7, at, "UTC"), last={}
+            )
+        return found.basis, found.focus
+
+    assert basis(closed + timedelta(days=119)) == ("pulse", "challenge")
+    assert basis(closed + timedelta(days=121))[0] == "balance"

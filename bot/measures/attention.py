@@ -72,7 +72,7 @@ def needs_attention(
     `last`: per practice, the last time anything was done or prompted for it here."""
     found = balance(session, team_id=team_id, channel_id=channel_id, window=window)
     latest = pulse.latest_shown(session, team_id=team_id, channel_id=channel_id)
-    if latest is not None and latest.focus is not None:
+    if latest is not None and latest.focus is not None and pulse.fresh(latest, window.end):
         score = next((s for s in latest.scores if s.practice == latest.focus), None)
         return Attention(
             focus=latest.focus,

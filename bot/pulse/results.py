@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
@@ -80,6 +80,17 @@ def _previous_shown(session: Session, rnd: PulseRound) -> PulseRound | None:
         .limit(1)
     )
     return rows.first()
+
+
+# A pulse older than this no longer says what needs attention (bot.measures.attention):
+# a team changes in four months (a quarterly pulse skipped once), so the balance of recent
+# answers per prompt says more than an old rating.
+FRESH_FOR = timedelta(days=120)
+
+
+def fresh(res: RoundResult, now: datetime) -> bool:
+    """Whether a round closed recently enough (FRESH_FOR) to drive "needs attention"."""
+    return res.closed_at is not None and now - res.closed_at <= FRESH_FOR
 
 
 def focus_of(scores: tuple[PracticeScore, ...]) -> str | None:
