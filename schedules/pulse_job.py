@@ -8,7 +8,10 @@ and a channel never has two open at once (bot.pulse.rounds.start refuses).
 invitations an opening left pending (a restart mid-send), sends each round's one reminder
 when due, closes rounds whose week is over and posts their results. Everything it needs is
 in the rows, so it picks up where a stopped process left off; each step is claimed first,
-so nothing is sent or posted twice. Logs name rounds and counts, never a person.
+so nothing is sent or posted twice. A result post that fails for a passing reason is tried
+again by the next passes; one that keeps failing, or whose claim is left by a process that
+died (perhaps posted: never again), is told to the round's opener by DM with the way to see
+it. Logs name rounds and counts, never a person.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from bot.pulse import closing, render, results, rounds, sending
 from bot.slack.errors import slack_code
 from bot.slack.members import MemberCache
 from models.db import reads_for
+from models.pulse import PulseRound
 from schedules.context import Claimed, JobContext, mark
 
 log = logging.getLogger(__name__)
@@ -66,10 +70,17 @@ def post_pulse(ctx: JobContext, claimed: Claimed, plan: None) -> None:
     sending.send_invites(ctx.sessions, ctx.client, rnd.id, now=ctx.now, stopping=ctx.stopping)
 
 
+TRANSIENT = sending.TRANSIENT | {"TimeoutError", "URLError", "ConnectionError", "OSError"}
+
+
 def post_result(ctx: JobContext, round_id: int) -> str:
-    """Post a closed round's result in its channel, once (claimed first)."""
+    """Post a closed round's result in its channel, once (claimed first). A passing
+    failure is tried again by the next passes (closing.TRIES in all); one that stays is
+    told to the round's opener (or its schedule's creator) by DM."""
     with ctx.sessions.begin() as session:
-        if not closing.claim_post(session, round_id=round_id):
+        before = session.get(PulseRound, round_id)
+        tried = closing.tries(before.result_ts if before else None)
+        if not closing.claim_post(session, round_id=round_id, now=ctx.now()):
             return "claimed elsewhere"
     with reads_for(ctx.sessions)() as session:
         res = results.round_result(session, round_id)
@@ -77,12 +88,15 @@ def post_result(ctx: JobContext, round_id: int) -> str:
     try:
         posted = ctx.client.chat_postMessage(channel=channel, **render.result(res).kwargs())
         ts, outcome = str(posted["ts"]), "posted"
-    except Exception as err:  # recorded, so the round is not tried again and again
+    except Exception as err:
         outcome = slack_code(err) if isinstance(err, SlackApiError) else type(err).__name__
-        ts = f"failed: {outcome}"
+        again = outcome in TRANSIENT and tried + 1 < closing.TRIES
+        ts = f"{closing.RETRY}{tried + 1}: {outcome}" if again else f"failed: {outcome}"
         log.warning("pulse round %s: the result could not be posted: %s", round_id, outcome)
     with ctx.sessions.begin() as session:
         closing.posted(session, round_id=round_id, ts=ts)
+    if ts.startswith("failed"):
+        tell_opener(ctx, round_id, outcome)
     if outcome == "posted":
         try:
             for more in render.more_lines(res):  # many lines: the rest in the thread
@@ -90,6 +104,21 @@ def post_result(ctx: JobContext, round_id: int) -> str:
         except Exception as err:
             log.warning("pulse round %s: more lines not posted: %s", round_id, type(err).__name__)
     return outcome
+
+
+def tell_opener(ctx: JobContext, round_id: int, why: str) -> None:
+    """A result that could not be posted (or may not have been): tell the round's opener
+    (or its schedule's creator) by DM how to see it."""
+    with reads_for(ctx.sessions)() as session:
+        channel, who = closing.whom_to_tell(session, round_id)
+        number = results.round_result(session, round_id).number
+    if who is None:
+        return
+    try:
+        ctx.client.chat_postMessage(channel=who, **render.not_posted(channel, number).kwargs())
+    except Exception as err:
+        log.warning("pulse round %s: the opener was not told: %s", round_id, type(err).__name__)
+    log.info("pulse round %s: result not posted (%s); its opener was told", round_id, why)
 
 
 def run_pulse(ctx: JobContext) -> Counter[str]:
@@ -119,6 +148,10 @@ def run_pulse(ctx: JobContext) -> Counter[str]:
             if closing.close(session, round_id=round_id, now=ctx.now()):
                 done["closed"] += 1
                 log.info("pulse round %s closed", round_id)
+    with ctx.sessions.begin() as session:
+        lost_posts = closing.stale_posts(session, now)
+    for round_id in lost_posts:  # perhaps posted: never again, but the opener knows where to look
+        tell_opener(ctx, round_id, "unknown")
     with reads_for(ctx.sessions)() as session:
         unposted = closing.unposted(session)
     for round_id in unposted:

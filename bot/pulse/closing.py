@@ -9,9 +9,9 @@ their ids say nothing about which ratings came together or in what order answers
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.pulse.rounds import Invite, voter_key
@@ -24,6 +24,7 @@ from models.pulse import (
     PulseRound,
     PulseVoter,
 )
+from models.tables import Schedule
 
 _shuffle = random.SystemRandom().shuffle
 
@@ -133,26 +134,82 @@ def _reshuffle(session: Session, round_id: int) -> None:
         session.execute(insert(PulseComment), comments)
 
 
+POSTING = "posting "  # + the claim's time (epoch seconds)
+RETRY = "retry "  # + tries so far + ": " + Slack's code
+TRIES = 3  # posting a result: this many tries across passes, then the opener is told
+STALE_POST = timedelta(minutes=5)
+
+
 def unposted(session: Session) -> list[int]:
-    """Closed rounds whose result is not posted yet (the close's post was cut short)."""
+    """Closed rounds whose result is not posted yet: never tried (the close's post was cut
+    short) or to try again (a passing failure)."""
     return list(
         session.scalars(
             select(PulseRound.id).where(
-                PulseRound.status == "closed", PulseRound.result_ts.is_(None)
+                PulseRound.status == "closed",
+                or_(PulseRound.result_ts.is_(None), PulseRound.result_ts.startswith(RETRY)),
             )
         )
     )
 
 
-def claim_post(session: Session, *, round_id: int) -> bool:
+def tries(result_ts: str | None) -> int:
+    """How many times posting a result was tried (from result_ts "retry N: code")."""
+    if result_ts and result_ts.startswith(RETRY):
+        head = result_ts[len(RETRY) :].split(":", 1)[0]
+        return int(head) if head.isdigit() else TRIES
+    return 0
+
+
+def claim_post(session: Session, *, round_id: int, now: datetime | None = None) -> bool:
     """Claim posting a closed round's result: the one process whose update marks it posts."""
+    at = int((now or datetime.now(UTC)).timestamp())
     got = session.execute(
         update(PulseRound)
-        .where(PulseRound.id == round_id, PulseRound.result_ts.is_(None))
+        .where(
+            PulseRound.id == round_id,
+            or_(PulseRound.result_ts.is_(None), PulseRound.result_ts.startswith(RETRY)),
+        )
         .where(PulseRound.status == "closed")
-        .values(result_ts="posting")
+        .values(result_ts=f"{POSTING}{at}")
+        .execution_options(synchronize_session=False)
     )
     return got.rowcount == 1  # type: ignore[attr-defined]
+
+
+def stale_posts(session: Session, now: datetime) -> list[int]:
+    """Posting claims older than STALE_POST (a process died mid-post) become
+    "failed: unknown": perhaps posted, so never posted again. The rounds."""
+    found = session.execute(
+        select(PulseRound.id, PulseRound.result_ts).where(
+            PulseRound.status == "closed", PulseRound.result_ts.startswith(POSTING.strip())
+        )
+    ).all()
+    stale = []
+    for round_id, ts in found:
+        raw = str(ts)[len(POSTING) :]
+        at = datetime.fromtimestamp(int(raw), UTC) if raw.isdigit() else None
+        if at is None or now - at > STALE_POST:
+            stale.append(round_id)
+    if stale:
+        session.execute(
+            update(PulseRound)
+            .where(PulseRound.id.in_(stale))
+            .values(result_ts="failed: unknown")
+            .execution_options(synchronize_session=False)
+        )
+    return stale
+
+
+def whom_to_tell(session: Session, round_id: int) -> tuple[str, str | None]:
+    """The round's channel, and who opened it (or created its schedule), if known."""
+    rnd = session.get(PulseRound, round_id)
+    if rnd is None:
+        raise KeyError(round_id)
+    who = rnd.opened_by
+    if who is None and rnd.schedule_id is not None:
+        who = session.scalar(select(Schedule.created_by).where(Schedule.id == rnd.schedule_id))
+    return rnd.channel_id, who
 
 
 def posted(session: Session, *, round_id: int, ts: str) -> None:

@@ -76,7 +76,7 @@ def reminder(rnd: RoundView) -> Message:
 
 def thanks(kept: bool = False) -> Message:
     text = ":white_check_mark: Thanks, your answer is in (anonymously)."
-    if kept:
+    if kept:  # a leader ticked "keep my own ratings"
         text = (
             ":white_check_mark: Thanks, your answer is in. Your own ratings are kept with your "
             "name, for you alone: App Home shows them beside the team's."
@@ -102,6 +102,15 @@ def already() -> Message:
 
 def closed() -> Message:
     text = "This pulse round has closed; its result is in the channel."
+    return message(text, [section(text)])
+
+
+def not_posted(channel_id: str, number: int) -> Message:
+    text = (  # to a round's opener: its result could not be posted (or may not have been)
+        f":warning: The result of practice pulse round {number} in <#{channel_id}> could not "
+        f"be posted there (or I can't tell that it was). `/nudge pulse results` in <#{channel_id}> "
+        "shows it to whoever asks; you could share it from there."
+    )
     return message(text, [section(text)])
 
 
@@ -244,8 +253,7 @@ def joined(back: bool) -> Message:
 
 
 def _enough_yet(rnd: RoundView) -> str:
-    """Whether an open round has enough answers yet to show a result, never how many it
-    has (a live count would tell who answered between two looks)."""
+    # Enough answers yet or not, never how many (a live count tells who answered when).
     if rnd.answered >= rnd.min_group:
         return f"it has enough answers to show a result (at least {rnd.min_group})."
     return f"it doesn't have enough answers yet to show a result (it needs {rnd.min_group})."

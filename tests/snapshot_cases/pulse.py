@@ -71,6 +71,11 @@ def reminder() -> Message:
     return render.reminder(ROUND)
 
 
+@case(render.not_posted)
+def not_posted() -> Message:
+    return render.not_posted(CHANNEL, 3)
+
+
 @case(render.thanks)
 def thanks() -> Message:
     return render.thanks()
