@@ -170,3 +170,20 @@ def test_a_pulse_drives_attention_only_for_120_days_after_it_closed(sessions: Se
 
     assert basis(closed + timedelta(days=119)) == ("pulse", "challenge")
     assert basis(closed + timedelta(days=121))[0] == "balance"
+
+
+def test_each_practice_shows_its_averages_over_the_last_four_shown_rounds(
+    sessions: Sessions,
+) -> None:
+    team, channel = slack_id("T"), slack_id("C")
+    with sessions.begin() as s:
+        ensure_workspace(s, team)
+        for number, model in enumerate((2, 3, 4, 5, 6, 7), start=1):
+            hidden = number == 4  # two answers, under its minimum group of 3: never shown
+            add_round(s, team, channel, number, [{"model": model}] * (2 if hidden else 3))
+    with sessions() as s:
+        shown = results.latest_shown(s, team_id=team, channel_id=channel)
+    assert shown is not None and shown.number == 6
+    model = next(score for score in shown.scores if score.practice == "model")
+    assert model.trend == (3.0, 4.0, 6.0, 7.0)  # rounds 2, 3, 5, 6: oldest first
+    assert model.change == 1.0

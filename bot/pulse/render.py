@@ -74,13 +74,11 @@ def reminder(rnd: RoundView) -> Message:
     )
 
 
-def thanks(kept: bool = False) -> Message:
-    text = ":white_check_mark: Thanks, your answer is in (anonymously)."
-    if kept:  # a leader ticked "keep my own ratings"
-        text = (
-            ":white_check_mark: Thanks, your answer is in. Your own ratings are kept with your "
-            "name, for you alone: App Home shows them beside the team's."
-        )
+KEPT = ". Your own ratings are kept with your name, for you alone: App Home shows them."
+
+
+def thanks(kept: bool = False) -> Message:  # kept: a leader ticked "keep my own ratings"
+    text = f":white_check_mark: Thanks, your answer is in{KEPT if kept else ' (anonymously).'}"
     return message(text, [section(text)])
 
 
@@ -145,7 +143,8 @@ def _change(score: PracticeScore) -> str:
 
 def score_line(score: PracticeScore) -> str:
     practice = catalogue.practice(score.practice)
-    return f"{practice.emoji} *{practice.name}*: {score.average:.1f}{_change(score)}"
+    over = " → ".join(f"{a:.1f}" for a in score.trend or (score.average,))  # oldest first
+    return f"{practice.emoji} *{practice.name}*: {over}{_change(score)}"
 
 
 def result(res: RoundResult) -> Message:

@@ -28,6 +28,9 @@ class PracticeScore:
     practice: str  # a practice key of bot.catalogue.PRACTICE_KEYS
     average: float  # mean rating 1..10; one decimal is what people see
     previous: float | None  # the same practice in the previous shown round, None if none
+    # This practice's averages over the last shown rounds (up to TREND), oldest first,
+    # ending with this one.
+    trend: tuple[float, ...] = ()
 
     @property
     def change(self) -> float | None:
@@ -66,7 +69,11 @@ def is_shown(rnd: PulseRound) -> bool:
     return rnd.status == "closed" and rnd.answered >= rnd.min_group
 
 
-def _previous_shown(session: Session, rnd: PulseRound) -> PulseRound | None:
+TREND = 4  # rounds in a practice's trend
+
+
+def _shown_before(session: Session, rnd: PulseRound, limit: int) -> list[PulseRound]:
+    """The shown rounds of the channel before `rnd`, newest first."""
     rows = session.scalars(
         select(PulseRound)
         .where(
@@ -77,9 +84,9 @@ def _previous_shown(session: Session, rnd: PulseRound) -> PulseRound | None:
             PulseRound.answered >= PulseRound.min_group,
         )
         .order_by(PulseRound.number.desc())
-        .limit(1)
+        .limit(limit)
     )
-    return rows.first()
+    return list(rows)
 
 
 # A pulse older than this no longer says what needs attention (bot.measures.attention):
@@ -112,10 +119,15 @@ def _result(session: Session, rnd: PulseRound) -> RoundResult:
     comments: tuple[str, ...] = ()
     if shown:
         now = averages(session, rnd.id)
-        before_round = _previous_shown(session, rnd)
-        before = averages(session, before_round.id) if before_round else {}
+        earlier = [averages(session, r.id) for r in _shown_before(session, rnd, TREND - 1)]
+        before = earlier[0] if earlier else {}
         scores = tuple(
-            PracticeScore(practice=key, average=now[key], previous=before.get(key))
+            PracticeScore(
+                practice=key,
+                average=now[key],
+                previous=before.get(key),
+                trend=(*(a[key] for a in reversed(earlier) if key in a), now[key]),
+            )
             for key in catalogue.PRACTICE_KEYS
             if key in now
         )

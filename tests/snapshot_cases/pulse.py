@@ -121,6 +121,16 @@ def result_shown() -> Message:
     return render.result(SHOWN)
 
 
+@case(render.result, "over four rounds")
+def result_trend() -> Message:
+    trend = (
+        PracticeScore("model", 6.5, 6.1, (5.8, 6.1, 6.5)),
+        PracticeScore("vision", 5.5, 5.9, (6.2, 6.0, 5.9, 5.5)),
+        PracticeScore("heart", 7.0, None),
+    )
+    return render.result(replace(SHOWN, scores=trend, focus="vision", comments=()))
+
+
 @case(render.result, "every practice the same")
 def result_tied() -> Message:
     same = tuple(PracticeScore(k, 6.0, None) for k in ("model", "vision", "challenge"))
