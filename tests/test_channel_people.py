@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.home.measures import by_name
 from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.members import NO_DIRECTORY, MemberCache
@@ -67,3 +68,24 @@ def test_reach_and_the_leaders_home_leave_bots_out(
     text = blocks_text(home(bot, leader)["blocks"])
     assert "3 of 6 members (50%) recognised in the last 30 days" in text
     assert not any(f"<@{other}>" in text for other in others)
+
+
+def test_who_was_not_recognised_is_sorted_by_the_name_slack_shows(
+    make_bot: Any, sessions: sessionmaker[Session]
+) -> None:
+    """Dev, Eva and Fay were not recognised: listed by their shown names (display name,
+    else full name), case aside, never by id or by how much anyone got."""
+    leader = slack_id("U")
+    bot = make_bot(leaders=frozenset({leader}))
+    a_team(bot, sessions)
+    bot.slack.add_user("UDEV", profile={"display_name": "zoe", "real_name": "Dev Adams"})
+    bot.slack.add_user("UEVA", profile={"display_name": "", "real_name": "Mo Eva"})
+    bot.slack.add_user("UFAY", profile={"display_name": "Abby"})
+    slack_of(bot).memberships[leader] = [bot.channel]
+    text = blocks_text(home(bot, leader)["blocks"])
+    assert "<@UFAY>, <@UEVA>, <@UDEV>" in text
+
+
+def test_ids_without_a_name_come_last() -> None:
+    names = {"UB": "bea", "UC": "Al"}
+    assert by_name(("UZ", "UB", "UA", "UC"), names) == ("UC", "UB", "UA", "UZ")

@@ -1,6 +1,7 @@
 """A leader's App Home: the team measures of the channels they are in, and, for their eyes
 only, who in those channels nobody has recognised in 30 days, as a prompt to notice them
-(sorted by name, never by how much anyone got).
+(sorted by the name Slack shows for them, from the people directory, never by how much
+anyone got).
 
 Only admins, owners and the ids in NUDGEBOT_LEADERS see it (the check leader-only commands
 make). The channels shown are the leader's channels with anything done or prompted in the
@@ -9,6 +10,7 @@ last 30 days, the most recent first, at most `MAX_CHANNELS`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -84,8 +86,11 @@ def gather(
     now: datetime,
     zone: str,
     more: int = 0,
+    names: Mapping[str, str] | None = None,
 ) -> LeaderMeasures:
-    """The measures of each channel in `members` (in that order) over the last 30 days."""
+    """The measures of each channel in `members` (in that order) over the last 30 days;
+    who was not recognised sorted by `names` (the names Slack shows; an id without one
+    comes after them)."""
     window = calendar(DAYS, now, zone)
     found = []
     for channel_id, known in members.items():
@@ -97,8 +102,16 @@ def gather(
             members=known,
             missed=True,  # who was not recognised, read with reach rather than again
         )
-        found.append(ChannelMeasures(channel_id, team, team.not_recognised))
+        missed = team.not_recognised
+        if missed is not None:
+            missed = by_name(missed, names or {})
+        found.append(ChannelMeasures(channel_id, team, missed))
     return LeaderMeasures(tuple(found), more)
+
+
+def by_name(user_ids: tuple[str, ...], names: Mapping[str, str]) -> tuple[str, ...]:
+    """The ids in the order of their names, case aside; ids without a name last, by id."""
+    return tuple(sorted(user_ids, key=lambda u: (u not in names, names.get(u, "").casefold(), u)))
 
 
 def for_leader(
@@ -119,6 +132,7 @@ def for_leader(
         )
     shown = active[:MAX_CHANNELS]
     known = {c: rt.members.members(client, team_id, c) for c in shown}
+    names = rt.members.people.roster(client, team_id).names  # cached by members()
     with rt.reads() as session:
         return gather(
             session,
@@ -127,6 +141,7 @@ def for_leader(
             now=now,
             zone=rt.settings.timezone,
             more=len(active) - len(shown),
+            names=names,
         )
 
 

@@ -1,8 +1,9 @@
 """The workspace's people directory (users.list), cached per workspace: which accounts are
-not people (bots, app users, deactivated accounts, Slackbot) and the name each person goes
-by. users.list (Tier 2: about 20 calls a minute) is fetched by one thread per workspace at a
-time, the others waiting for its answer; when Slack refuses it (rate limited, say) the
-refusal is kept for a minute, so the threads behind it don't each ask again.
+not people (bots, app users, deactivated accounts, Slackbot) and the name Slack shows for
+each person. users.list (Tier 2: about 20 calls a minute) is fetched by one thread per
+workspace at a time, the others waiting for its answer; when Slack refuses it (rate
+limited, say) the refusal is kept for a minute, so the threads behind it don't each ask
+again.
 """
 
 from __future__ import annotations
@@ -27,14 +28,14 @@ FAILED_TTL_SECONDS = 60.0  # users.list refused: not asked again for this long
 MAX_TEAMS = 1_000
 
 
-def person_name(user: Mapping[str, Any]) -> str | None:
-    """The name a person goes by in the workspace: their full name, else their display
+def shown_name(user: Mapping[str, Any]) -> str | None:
+    """The name Slack shows for a person's mention: their display name, else their full
     name, else their handle."""
     profile = user.get("profile") or {}
     for name in (
+        profile.get("display_name"),
         profile.get("real_name"),
         user.get("real_name"),
-        profile.get("display_name"),
         user.get("name"),
     ):
         if isinstance(name, str) and name.strip():
@@ -49,7 +50,7 @@ def is_person(user: Mapping[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class Roster:
-    """What users.list said: the accounts that are not people, the names of the people, and
+    """What users.list said: the accounts that are not people, the people's shown names, and
     whether Slack answered in full (`known`; when not, what the pages read before the
     failure named)."""
 
@@ -104,7 +105,7 @@ class People:
                     user_id = str(user.get("id"))
                     if not is_person(user):
                         others.add(user_id)
-                    elif (name := person_name(user)) is not None:
+                    elif (name := shown_name(user)) is not None:
                         names[user_id] = name
                 cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
                 if not cursor:
