@@ -152,8 +152,8 @@ def result(res: RoundResult) -> Message:
     if not res.shown:
         text = (
             f":lock: Practice pulse round {res.number} has closed with "
-            f"{plural(res.answered, 'answer')}: not enough answers to keep them anonymous "
-            f"(it takes {res.min_group}), so no results are shown."
+            f"{plural(res.answered, 'answer')} kept with no name: not enough answers to keep "
+            f"them anonymous (it takes {res.min_group}), so no results are shown."
         )
         return message(text, [section(text)])
     head = (

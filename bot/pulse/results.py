@@ -46,7 +46,7 @@ class RoundResult:
     number: int
     closed_at: datetime | None
     invited: int
-    answered: int  # all answers, a leader's kept with their name included
+    answered: int  # shown: all answers, named ones too; hidden: those kept with no name
     min_group: int
     shown: bool  # closed, and the answers kept with no name reach min_group
     scores: tuple[PracticeScore, ...]  # empty when not shown
@@ -146,7 +146,7 @@ def _result(session: Session, rnd: PulseRound) -> RoundResult:
         number=rnd.number,
         closed_at=rnd.closed_at,
         invited=rnd.invited,
-        answered=rnd.answered + (named or 0),
+        answered=rnd.answered + (named or 0) if shown else rnd.answered,
         min_group=rnd.min_group,
         shown=shown,
         scores=scores,
