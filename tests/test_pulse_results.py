@@ -187,3 +187,13 @@ def test_each_practice_shows_its_averages_over_the_last_four_shown_rounds(
     model = next(score for score in shown.scores if score.practice == "model")
     assert model.trend == (3.0, 4.0, 6.0, 7.0)  # rounds 2, 3, 5, 6: oldest first
     assert model.change == 1.0
+
+
+def test_app_home_says_no_practice_stands_out_on_a_tie() -> None:
+    from bot.home.pulse import PulseLine, PulseSection, blocks
+    from bot.pulse.results import PracticeScore, RoundResult
+
+    same = tuple(PracticeScore(k, 6.0, None) for k in ("model", "vision"))
+    res = RoundResult(1, 2, T0, 8, 6, 5, True, same, None, ())
+    shown = str(blocks(PulseSection((PulseLine("C1", res, {}),))))
+    assert "No practice stands out" in shown and "Needs attention" not in shown

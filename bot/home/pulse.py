@@ -87,6 +87,8 @@ def blocks(pulse: PulseSection) -> list[Block]:
         out.append(section(f"{head}\n" + "\n".join(rows)))
         if focus:
             out.append(context(f"Needs attention most: {focus}."))
+        elif res.scores:
+            out.append(context("No practice stands out: every one averages the same."))
     if any(line.own for line in pulse.lines):
         out.append(context("Your own ratings are shown to you alone."))
     return out
