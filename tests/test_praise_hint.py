@@ -197,8 +197,12 @@ def test_a_kudos_given_as_a_thread_reply_gets_the_hint_privately_once_a_week(
             .values(response_kind="kudos", prompt_key="heart.recognise.1")
         )
 
-    def hinted() -> list[Any]:
-        return [c for c in bot.slack.calls_to("chat.postEphemeral") if HINT in c.params["text"]]
+    def hinted() -> list[Any]:  # the fake is shared by the module: this test's thread only
+        return [
+            c
+            for c in bot.slack.calls_to("chat.postEphemeral")
+            if HINT in c.params["text"] and c.params.get("thread_ts") == prompt_ts
+        ]
 
     first, second = "1700000900.000100", "1700000900.000200"
     assert reply_event(bot, prompt_ts, f"<@{slack_id('U')}> thanks!", first) == 200
