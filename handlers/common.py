@@ -33,6 +33,8 @@ NOT_SAVED = (
     "Please try again in a minute."
 )
 BUSY = ":hourglass: I'm very busy right now, so I didn't take that. Please try again in a minute."
+# The same, on a form's field (a submission the pool had no room for).
+BUSY_IN_FORM = "I'm very busy right now and didn't take this. Please send it again in a minute."
 GIVEN_BACK = "Here is what you wrote, so nothing is lost:"
 QUOTE_CHUNK = 2800  # characters of quoted text per section (Slack allows 3,000)
 

@@ -18,11 +18,10 @@ from bot.prompts import pilots
 from bot.prompts import render as prompts_render
 from bot.runtime import Runtime
 from bot.text import escape
-from handlers.common import DirectReply, later, queue, runtime
+from handlers.common import BUSY_IN_FORM, DirectReply, later, queue, runtime
 
 log = logging.getLogger("nudgebot")
 
-BUSY_IN_FORM = "I'm very busy right now and didn't take this. Please send it again in a minute."
 UNREADABLE = "This form is out of date. Close it and press the button on the experiment again."
 
 

@@ -17,9 +17,8 @@ from bot.errors import UserError
 from bot.pulse import answers, modals, render
 from bot.pulse.modals import FormErrors, Origin
 from bot.runtime import Runtime
-from handlers.common import DirectReply, later, queue, runtime
+from handlers.common import BUSY_IN_FORM, DirectReply, later, queue, runtime
 
-BUSY = "I'm very busy right now and didn't take this. Please send it again in a minute."
 OUT_OF_DATE = "This form is out of date: close it and press Answer in the DM again."
 
 
@@ -103,7 +102,7 @@ def answer_submitted(
     if queue(rt, tell, lambda: save(rt, client, req, origin, answer, tell), typed=None):
         ack()
     else:
-        ack(response_action="errors", errors={modals.COMMENT: BUSY})
+        ack(response_action="errors", errors={modals.COMMENT: BUSY_IN_FORM})
 
 
 def save(

@@ -18,9 +18,7 @@ from bot.reflection.modals import FORM_CALLBACK
 from bot.reflection.parsing import FORM_UNREADABLE, WHAT, FormContext, FormError, read_next
 from bot.reflection.render import NEXT_ACTION
 from bot.text import escape
-from handlers.common import DirectReply, later, queue, runtime
-
-BUSY_IN_FORM = "I'm very busy right now and didn't take this. Please send it again in a minute."
+from handlers.common import BUSY_IN_FORM, DirectReply, later, queue, runtime
 
 
 def next_clicked(
