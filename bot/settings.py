@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import os
 import re
@@ -40,16 +41,35 @@ class Settings:
     pulse_min_group: int = 5
     # NUDGEBOT_PULSE_KEY: the server-held key of who answered a pulse round (never stored).
     pulse_key: str | None = None
+    # "Add to Slack" (several workspaces): all three set, or none (one workspace, one token).
+    client_id: str | None = None
+    client_secret: str | None = None
+    state_secret: str | None = None
+    # NUDGEBOT_ENCRYPTION_KEY: Fernet keys, newest first; the first encrypts, any decrypts.
+    encryption_keys: tuple[str, ...] = ()
+    # NUDGEBOT_ALLOW_PLAINTEXT_TOKENS=1: keep installations' tokens unencrypted (tests, trials).
+    allow_plaintext_tokens: bool = False
+    # An uninstalled workspace's data is purged this many days after it left.
+    retention_days: int = 30
+    # LOG_FORMAT: "text" (one readable line) or "json" (one JSON object per line).
+    log_format: str = "text"
 
     @property
     def socket_mode(self) -> bool:
         return self.app_token is not None
 
     @property
+    def oauth(self) -> bool:
+        """Installed through "Add to Slack": each workspace has its own token."""
+        return self.client_id is not None
+
+    @property
     def pulse_secret(self) -> bytes:
         """The key of a pulse round's voter hashes, held only by the running processes:
         NUDGEBOT_PULSE_KEY, else the signing secret, else the bot token."""
-        return (self.pulse_key or self.signing_secret or self.bot_token or "").encode()
+        return (
+            self.pulse_key or self.signing_secret or self.bot_token or self.client_secret or ""
+        ).encode()
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:
@@ -88,17 +108,43 @@ def load_settings(env: Mapping[str, str] | None = None, role: str = "all") -> Se
         for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
     }
 
-    if any(oauth.values()):
+    if any(oauth.values()) and not all(oauth.values()):
+        missing = ", ".join(name for name, value in oauth.items() if value is None)
         raise SettingsError(
-            "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET/SLACK_STATE_SECRET are set, but multi-workspace "
-            "install is not available in this version: unset them and set SLACK_BOT_TOKEN"
+            f'{missing} missing: "Add to Slack" needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET '
+            "and SLACK_STATE_SECRET (from the app's Basic Information page; the state secret "
+            "is any long random string); unset all three to run with one SLACK_BOT_TOKEN"
         )
-    if bot_token is None:
+    is_oauth = all(oauth.values())
+    if is_oauth and bot_token is not None:
         raise SettingsError(
-            "SLACK_BOT_TOKEN is missing: set it to the app's Bot User OAuth Token (xoxb-...)"
+            "both SLACK_BOT_TOKEN and SLACK_CLIENT_ID are set: unset SLACK_BOT_TOKEN to let "
+            'each workspace install the app ("Add to Slack"), or unset SLACK_CLIENT_ID, '
+            "SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to serve one workspace"
         )
-    if not bot_token.startswith("xoxb-"):
+    if is_oauth and app_token is not None:
+        raise SettingsError(
+            "SLACK_APP_TOKEN (Socket Mode) cannot serve several workspaces: unset it and give "
+            "Slack a public address, or unset SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and "
+            "SLACK_STATE_SECRET"
+        )
+    if not is_oauth and bot_token is None:
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is missing: set it to the app's Bot User OAuth Token (xoxb-...), "
+            "or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to let "
+            "workspaces install the app"
+        )
+    if bot_token is not None and not bot_token.startswith("xoxb-"):
         raise SettingsError("SLACK_BOT_TOKEN is malformed: a bot token starts with 'xoxb-'")
+    keys = _encryption_keys(_get(env, "NUDGEBOT_ENCRYPTION_KEY"))
+    plaintext = _flag(env, "NUDGEBOT_ALLOW_PLAINTEXT_TOKENS")
+    if is_oauth and not keys and not plaintext:
+        raise SettingsError(
+            "NUDGEBOT_ENCRYPTION_KEY is missing: installations' tokens are kept encrypted. "
+            'Make a key with `python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"` (or set '
+            "NUDGEBOT_ALLOW_PLAINTEXT_TOKENS=1 to keep them unencrypted, for a trial)"
+        )
     if app_token is not None and not app_token.startswith("xapp-"):
         raise SettingsError(
             "SLACK_APP_TOKEN is malformed: an app-level token starts with 'xapp-' "
@@ -172,6 +218,17 @@ def load_settings(env: Mapping[str, str] | None = None, role: str = "all") -> Se
             "people could tell who rated what. Use 3 or more (default 5)."
         )
 
+    retention = _int(
+        env,
+        "NUDGEBOT_RETENTION_DAYS",
+        1,
+        3650,
+        "use a whole number of days from 1 to 3650 (default 30)",
+    )
+    log_format = (_get(env, "LOG_FORMAT") or "text").lower()
+    if log_format not in ("text", "json"):
+        raise SettingsError(f"LOG_FORMAT={log_format!r} is not valid: use text or json")
+
     leaders_raw = _get(env, "NUDGEBOT_LEADERS") or ""
     leaders = frozenset(part for part in re.split(r"[\s,]+", leaders_raw) if part)
     for user_id in leaders:
@@ -195,4 +252,38 @@ def load_settings(env: Mapping[str, str] | None = None, role: str = "all") -> Se
         misfire_grace_seconds=3600 if grace is None else grace,
         pulse_min_group=5 if min_group is None else min_group,
         pulse_key=_get(env, "NUDGEBOT_PULSE_KEY"),
+        client_id=oauth["SLACK_CLIENT_ID"],
+        client_secret=oauth["SLACK_CLIENT_SECRET"],
+        state_secret=oauth["SLACK_STATE_SECRET"],
+        encryption_keys=keys,
+        allow_plaintext_tokens=plaintext,
+        retention_days=30 if retention is None else retention,
+        log_format=log_format,
     )
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (_get(env, name) or "0").lower()
+    if raw not in ("0", "1", "true", "false", "yes", "no"):
+        raise SettingsError(f"{name}={raw!r} is not valid: use 1 (on) or 0 (off)")
+    return raw in ("1", "true", "yes")
+
+
+def _encryption_keys(raw: str | None) -> tuple[str, ...]:
+    """NUDGEBOT_ENCRYPTION_KEY: one Fernet key, or several separated by commas (newest
+    first: it encrypts; every one decrypts, so old keys can be rotated out)."""
+    if raw is None:
+        return ()
+    keys = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for number, key in enumerate(keys, start=1):
+        try:
+            ok = len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+        except (ValueError, UnicodeEncodeError):
+            ok = False
+        if not ok:
+            raise SettingsError(
+                f"NUDGEBOT_ENCRYPTION_KEY: key {number} is not a Fernet key (32 bytes, "
+                'url-safe base64, 44 characters); make one with `python -c "from '
+                'cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`'
+            )
+    return keys

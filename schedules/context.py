@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.scheduling.when import When
+from bot.slack.client import Clients
 from models.tables import Occurrence
 
 
@@ -28,6 +29,13 @@ class JobContext:
     pulse_key: bytes = b""
     # Set when the scheduler stops: senders claim nothing more and put back what they hold.
     stopping: threading.Event = field(default_factory=threading.Event)
+    # Each workspace's client (several workspaces); None: `client` speaks for every one.
+    clients: Clients | None = None
+
+    def slack(self, team_id: str) -> WebClient:
+        """The Web API client of the workspace `team_id`: always use this one, so every
+        post goes out with its own workspace's token."""
+        return self.client if self.clients is None else self.clients.for_team(team_id)
 
 
 @dataclass(frozen=True)

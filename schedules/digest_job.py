@@ -37,7 +37,7 @@ def post_digest(ctx: JobContext, claimed: Claimed, plan: None) -> None:
     what is new since a digest shared early), then mark the occurrence posted. Milestones
     shown in it are marked celebrated once it is posted."""
     zone = claimed.when.zone
-    members = _MEMBERS.members(ctx.client, claimed.team_id, claimed.channel_id)
+    members = _MEMBERS.members(ctx.slack(claimed.team_id), claimed.team_id, claimed.channel_id)
     # Built in a read-only transaction: no write lock held while a big week is gathered.
     with reads_for(ctx.sessions)() as session:
         row = session.get(Schedule, claimed.schedule_id)
@@ -58,7 +58,9 @@ def post_digest(ctx: JobContext, claimed: Claimed, plan: None) -> None:
         mark(ctx, claimed.schedule_id, claimed.occurs_at, "skipped", SHARED_EARLY)
         return
     message = render_digest.digest(week, SCHEDULED_NOTE)
-    posted = ctx.client.chat_postMessage(channel=claimed.channel_id, **message.kwargs())
+    posted = ctx.slack(claimed.team_id).chat_postMessage(
+        channel=claimed.channel_id, **message.kwargs()
+    )
     with ctx.sessions.begin() as session:
         digest.posted(
             session,

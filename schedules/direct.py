@@ -56,7 +56,7 @@ def send(ctx: JobContext, claimed: Claimed, compose: Callable[[str], Message]) -
     returns, and records on the day, what happened."""
     nudge = claimed.nudge
     try:
-        user = ctx.client.users_info(user=nudge.user_id)["user"]
+        user = ctx.slack(nudge.team_id).users_info(user=nudge.user_id)["user"]
         if away.person_gone(user):
             return _gone(ctx, claimed, "account_inactive")
         zone = _follow_zone(ctx, claimed, user)
@@ -67,7 +67,9 @@ def send(ctx: JobContext, claimed: Claimed, compose: Callable[[str], Message]) -
         )
         if away.status_away(user.get("profile") or {}, ctx.now()) or gone_quiet:
             return record(ctx, claimed, "away")
-        posted = ctx.client.chat_postMessage(channel=nudge.user_id, **compose(zone).kwargs())
+        posted = ctx.slack(nudge.team_id).chat_postMessage(
+            channel=nudge.user_id, **compose(zone).kwargs()
+        )
     except SlackApiError as err:
         return _refused(ctx, claimed, slack_code(err))
     except OSError as err:  # after the client's own retries
@@ -93,7 +95,7 @@ def with_dnd(ctx: JobContext, batch: list[Claimed]) -> list[Claimed]:
         for start in range(0, len(users), TEAM_INFO_USERS):
             chunk = users[start : start + TEAM_INFO_USERS]
             try:
-                answer = ctx.client.dnd_teamInfo(users=",".join(chunk)).get("users")
+                answer = ctx.slack(team_id).dnd_teamInfo(users=",".join(chunk)).get("users")
             except (SlackApiError, OSError):
                 continue  # each is asked alone
             if isinstance(answer, dict):
@@ -111,7 +113,7 @@ def _dnd(ctx: JobContext, team_id: str, user_id: str) -> bool:
     per workspace and reason (an app installed before `dnd:read` was asked for says
     `missing_scope` every time until it is reinstalled)."""
     try:
-        return away.dnd_on(ctx.client.dnd_info(user=user_id).data or {}, ctx.now())  # type: ignore[arg-type]
+        return away.dnd_on(ctx.slack(team_id).dnd_info(user=user_id).data or {}, ctx.now())  # type: ignore[arg-type]
     except SlackApiError as err:
         code = slack_code(err)
         if code in WORKSPACE_ERRORS or code in PERSON_GONE:
@@ -138,7 +140,9 @@ def _follow_zone(ctx: JobContext, claimed: Claimed, user: dict[str, Any]) -> str
 
 
 def _refused(ctx: JobContext, claimed: Claimed, code: str) -> str:
-    if code in PERSON_GONE and not (code in WORKSPACE_ERRORS and _token_refused(ctx)):
+    if code in PERSON_GONE and not (
+        code in WORKSPACE_ERRORS and _token_refused(ctx, claimed.nudge.team_id)
+    ):
         return _gone(ctx, claimed, code)
     if code in WORKSPACE_ERRORS:
         log.warning("workspace %s: %s; stopping its work", claimed.nudge.team_id, code)
@@ -152,11 +156,11 @@ def _refused(ctx: JobContext, claimed: Claimed, code: str) -> str:
     return code
 
 
-def _token_refused(ctx: JobContext) -> bool:
+def _token_refused(ctx: JobContext, team_id: str) -> bool:
     """`account_inactive` says either the person or the bot's own account is gone: ask
     Slack about the bot's token (auth.test) to tell which."""
     try:
-        ctx.client.auth_test()
+        ctx.slack(team_id).auth_test()
     except SlackApiError as err:
         return slack_code(err) in WORKSPACE_ERRORS
     except OSError:

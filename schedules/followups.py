@@ -67,7 +67,9 @@ def _post(ctx: JobContext, view: CommitmentView, message: dict[str, Any]) -> str
     """Ask in the commitment's thread or, if the bot can't reach it (it left the channel),
     in a direct message. None when asked; otherwise what went wrong."""
     try:
-        ctx.client.chat_postMessage(channel=view.channel_id, thread_ts=view.message_ts, **message)
+        ctx.slack(view.team_id).chat_postMessage(
+            channel=view.channel_id, thread_ts=view.message_ts, **message
+        )
         return None
     except SlackApiError as err:
         code = slack_code(err)
@@ -77,7 +79,7 @@ def _post(ctx: JobContext, view: CommitmentView, message: dict[str, Any]) -> str
         return code
     log.info("commitment %s: %s; asking its author directly", view.id, code)
     try:
-        ctx.client.chat_postMessage(channel=view.user_id, **message)
+        ctx.slack(view.team_id).chat_postMessage(channel=view.user_id, **message)
         return None
     except SlackApiError as err:
         direct = slack_code(err)

@@ -127,7 +127,7 @@ def _failed(ctx: JobContext, claimed: Claimed, code: str) -> None:
             number=claimed.number,
         )
         try:
-            ctx.client.chat_postMessage(channel=claimed.creator, **message.kwargs())
+            ctx.slack(claimed.team_id).chat_postMessage(channel=claimed.creator, **message.kwargs())
         except SlackApiError as err:
             log.warning(
                 "could not tell the creator of schedule %s that it paused: %s",

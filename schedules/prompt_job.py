@@ -28,7 +28,9 @@ def post_prompt(ctx: JobContext, claimed: Claimed, plan: PromptPlan) -> None:
     message = prompts_render.prompt(
         plan.practice, plan.commitment.key, plan.item, vision=plan.vision, text=plan.text
     )
-    posted = ctx.client.chat_postMessage(channel=claimed.channel_id, **message.kwargs())
+    posted = ctx.slack(claimed.team_id).chat_postMessage(
+        channel=claimed.channel_id, **message.kwargs()
+    )
     ts = str(posted["ts"])
     with ctx.sessions.begin() as session:
         prompts.record_prompt(

@@ -19,7 +19,9 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import UserError
@@ -43,7 +45,7 @@ def plan_pulse(ctx: JobContext, session: Session, claimed: Claimed) -> None:
 def post_pulse(ctx: JobContext, claimed: Claimed, plan: None) -> None:
     """Open a round in the channel, say so there, and send the invitations."""
     _MEMBERS.forget(claimed.team_id, claimed.channel_id)
-    members = _MEMBERS.members(ctx.client, claimed.team_id, claimed.channel_id)
+    members = _MEMBERS.members(ctx.slack(claimed.team_id), claimed.team_id, claimed.channel_id)
     if members.ids is None:
         mark(ctx, claimed.schedule_id, claimed.occurs_at, "failed", "members unknown")
         return
@@ -63,11 +65,13 @@ def post_pulse(ctx: JobContext, claimed: Claimed, plan: None) -> None:
         mark(ctx, claimed.schedule_id, claimed.occurs_at, "skipped", err.message[:200])
         return
     log.info("pulse round %s opened on schedule: %d invited", rnd.id, rnd.invited)
-    posted = ctx.client.chat_postMessage(
+    posted = ctx.slack(claimed.team_id).chat_postMessage(
         channel=claimed.channel_id, **render.opened(rnd, None).kwargs()
     )
     mark(ctx, claimed.schedule_id, claimed.occurs_at, "posted", None, str(posted["ts"]))
-    sending.send_invites(ctx.sessions, ctx.client, rnd.id, now=ctx.now, stopping=ctx.stopping)
+    sending.send_invites(
+        ctx.sessions, ctx.slack(claimed.team_id), rnd.id, now=ctx.now, stopping=ctx.stopping
+    )
 
 
 TRANSIENT = sending.TRANSIENT | {"TimeoutError", "URLError", "ConnectionError", "OSError"}
@@ -85,8 +89,9 @@ def post_result(ctx: JobContext, round_id: int) -> str:
     with reads_for(ctx.sessions)() as session:
         res = results.round_result(session, round_id)
         channel = closing.channel_of(session, round_id)
+    client = _client_of(ctx, round_id)
     try:
-        posted = ctx.client.chat_postMessage(channel=channel, **render.result(res).kwargs())
+        posted = client.chat_postMessage(channel=channel, **render.result(res).kwargs())
         ts, outcome = str(posted["ts"]), "posted"
     except Exception as err:
         outcome = slack_code(err) if isinstance(err, SlackApiError) else type(err).__name__
@@ -100,7 +105,7 @@ def post_result(ctx: JobContext, round_id: int) -> str:
     if outcome == "posted":
         try:
             for more in render.more_lines(res):  # many lines: the rest in the thread
-                ctx.client.chat_postMessage(channel=channel, thread_ts=ts, **more.kwargs())
+                client.chat_postMessage(channel=channel, thread_ts=ts, **more.kwargs())
         except Exception as err:
             log.warning("pulse round %s: more lines not posted: %s", round_id, type(err).__name__)
     return outcome
@@ -115,10 +120,19 @@ def tell_opener(ctx: JobContext, round_id: int, why: str) -> None:
     if who is None:
         return
     try:
-        ctx.client.chat_postMessage(channel=who, **render.not_posted(channel, number).kwargs())
+        _client_of(ctx, round_id).chat_postMessage(
+            channel=who, **render.not_posted(channel, number).kwargs()
+        )
     except Exception as err:
         log.warning("pulse round %s: the opener was not told: %s", round_id, type(err).__name__)
     log.info("pulse round %s: result not posted (%s); its opener was told", round_id, why)
+
+
+def _client_of(ctx: JobContext, round_id: int) -> WebClient:
+    """The Web API client of the round's workspace."""
+    with reads_for(ctx.sessions)() as session:
+        team_id = session.scalar(select(PulseRound.team_id).where(PulseRound.id == round_id))
+    return ctx.slack(team_id or "")
 
 
 def run_pulse(ctx: JobContext) -> Counter[str]:
@@ -137,11 +151,11 @@ def run_pulse(ctx: JobContext) -> Counter[str]:
         if ctx.stopping.is_set():
             break
         done["invited"] += sending.send_invites(
-            ctx.sessions, ctx.client, round_id, now=ctx.now, stopping=ctx.stopping
+            ctx.sessions, _client_of(ctx, round_id), round_id, now=ctx.now, stopping=ctx.stopping
         )["sent"]
     for round_id in reminders:
         done["reminded"] += sending.send_reminder(
-            ctx.sessions, ctx.client, round_id, now=ctx.now, key=ctx.pulse_key
+            ctx.sessions, _client_of(ctx, round_id), round_id, now=ctx.now, key=ctx.pulse_key
         )["sent"]
     for round_id in closes:
         with ctx.sessions.begin() as session:

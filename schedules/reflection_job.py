@@ -32,7 +32,7 @@ def _gather(ctx: JobContext, claimed: Claimed, zone: str) -> service.Reflection:
     nudge, now = claimed.nudge, ctx.now()
     with reads_for(ctx.sessions)() as session:
         active = service.active_channels(session, team_id=nudge.team_id, now=now)
-    audience = AUDIENCES.of(ctx.client, nudge.team_id, nudge.user_id, active)
+    audience = AUDIENCES.of(ctx.slack(nudge.team_id), nudge.team_id, nudge.user_id, active)
     with reads_for(ctx.sessions)() as session:
         return service.gather(
             session,

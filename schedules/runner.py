@@ -109,7 +109,10 @@ class PromptScheduler:
         self._thread.start()
 
     def _resume_workspace(self) -> None:
-        """If Slack accepts our token, its workspace is installed: undo an earlier stop."""
+        """If Slack accepts our token, its workspace is installed: undo an earlier stop.
+        (Several workspaces: installing again is what resumes one.)"""
+        if self.ctx.clients is not None and self.ctx.clients.default.token is None:
+            return
         try:
             team_id = self.ctx.client.auth_test().get("team_id")
         except Exception:

@@ -199,20 +199,124 @@ def test_leaders_malformed(leaders: str) -> None:
     fails({**HTTP, "NUDGEBOT_LEADERS": leaders}, "NUDGEBOT_LEADERS", "not a Slack user id")
 
 
+OAUTH = {
+    "SLACK_CLIENT_ID": "123.456",
+    "SLACK_CLIENT_SECRET": "c1ient",
+    "SLACK_STATE_SECRET": "st4te",
+    "SLACK_SIGNING_SECRET": "s3cret",
+}
+KEY_1 = "x" * 43 + "="  # 32 bytes in url-safe base64, as Fernet.generate_key() makes
+KEY_2 = "y" * 43 + "="
+
+
 @pytest.mark.parametrize("name", ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"])
-def test_oauth_settings_refused(name: str) -> None:
-    err = fails(
-        {**HTTP, name: "123.456"},
-        "SLACK_CLIENT_ID",
-        "multi-workspace install is not available",
-        "SLACK_BOT_TOKEN",
+def test_oauth_needs_all_three(name: str) -> None:
+    env = {**OAUTH, "NUDGEBOT_ENCRYPTION_KEY": KEY_1}
+    del env[name]
+    err = fails(env, f"{name} missing", "Add to Slack", "SLACK_BOT_TOKEN")
+    assert str(err).startswith(name)
+
+
+def test_oauth_settings_with_keys_newest_first() -> None:
+    settings = load_settings({**OAUTH, "NUDGEBOT_ENCRYPTION_KEY": f" {KEY_1} , {KEY_2} "})
+    assert settings.oauth and settings.bot_token is None
+    assert (settings.client_id, settings.client_secret, settings.state_secret) == (
+        "123.456",
+        "c1ient",
+        "st4te",
     )
-    assert name in str(err)
+    assert settings.encryption_keys == (KEY_1, KEY_2)
+    assert not settings.allow_plaintext_tokens
 
 
-def test_oauth_refused_even_without_a_bot_token() -> None:
-    # The OAuth message is the useful one for someone who configured an OAuth install.
-    fails({"SLACK_CLIENT_ID": "123.456"}, "SLACK_CLIENT_ID", "not available")
+def test_oauth_refuses_to_start_without_a_key() -> None:
+    fails(dict(OAUTH), "NUDGEBOT_ENCRYPTION_KEY is missing", "NUDGEBOT_ALLOW_PLAINTEXT_TOKENS=1")
+
+
+def test_oauth_plaintext_tokens_only_when_asked() -> None:
+    settings = load_settings({**OAUTH, "NUDGEBOT_ALLOW_PLAINTEXT_TOKENS": "1"})
+    assert settings.allow_plaintext_tokens and settings.encryption_keys == ()
+    fails({**OAUTH, "NUDGEBOT_ALLOW_PLAINTEXT_TOKENS": "maybe"}, "use 1 (on) or 0 (off)")
+
+
+@pytest.mark.parametrize("key", ["short", "x" * 44, "é" * 44, KEY_1 + ",nope"])
+def test_malformed_encryption_key(key: str) -> None:
+    fails({**OAUTH, "NUDGEBOT_ENCRYPTION_KEY": key}, "NUDGEBOT_ENCRYPTION_KEY", "Fernet key")
+
+
+def test_oauth_with_a_bot_token_too_is_refused() -> None:
+    env = {**OAUTH, **HTTP, "NUDGEBOT_ENCRYPTION_KEY": KEY_1}
+    fails(env, "both SLACK_BOT_TOKEN and SLACK_CLIENT_ID")
+
+
+def test_oauth_with_socket_mode_is_refused() -> None:
+    env = {**OAUTH, "SLACK_APP_TOKEN": "xapp-1-A1-abc", "NUDGEBOT_ENCRYPTION_KEY": KEY_1}
+    fails(env, "SLACK_APP_TOKEN", "several workspaces")
+
+
+def test_no_token_and_no_oauth_names_both_ways() -> None:
+    fails({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN is missing", "SLACK_CLIENT_ID")
+
+
+@pytest.mark.parametrize(("raw", "days"), [(None, 30), ("1", 1), ("365", 365)])
+def test_retention_days(raw: str | None, days: int) -> None:
+    env = dict(HTTP) if raw is None else {**HTTP, "NUDGEBOT_RETENTION_DAYS": raw}
+    assert load_settings(env).retention_days == days
+
+
+@pytest.mark.parametrize("raw", ["0", "-3", "thirty", "4000"])
+def test_retention_days_malformed(raw: str) -> None:
+    fails({**HTTP, "NUDGEBOT_RETENTION_DAYS": raw}, "NUDGEBOT_RETENTION_DAYS", "days")
+
+
+def test_log_format() -> None:
+    assert load_settings(dict(HTTP)).log_format == "text"
+    assert load_settings({**HTTP, "LOG_FORMAT": "JSON"}).log_format == "json"
+    fails({**HTTP, "LOG_FORMAT": "xml"}, "LOG_FORMAT", "text or json")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # Stored as given; models.db.normalise_url picks the driver wherever an engine is made.
+        ("postgresql://bot@db/nudge", "postgresql://bot@db/nudge"),
+        ("postgres://bot@db/nudge", "postgres://bot@db/nudge"),
+        ("postgresql+psycopg://bot@db/nudge", "postgresql+psycopg://bot@db/nudge"),
+        ("sqlite:////var/lib/nudgebot.db", "sqlite:////var/lib/nudgebot.db"),
+        ("sqlite+pysqlite:///x.db", "sqlite+pysqlite:///x.db"),
+    ],
+)
+def test_database_url_accepted(url: str, expected: str) -> None:
+    assert load_settings({**HTTP, "DATABASE_URL": url}).database_url == expected
+
+
+@pytest.mark.parametrize(
+    "zone", ["Mars/Olympus", "Europe", "../etc/passwd", "utc+2", "/etc/localtime"]
+)
+def test_timezone_malformed(zone: str) -> None:
+    fails({**HTTP, "NUDGEBOT_TIMEZONE": zone}, "NUDGEBOT_TIMEZONE", "IANA")
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata", "UTC"])
+def test_timezone_accepted(zone: str) -> None:
+    assert load_settings({**HTTP, "NUDGEBOT_TIMEZONE": zone}).timezone == zone
+
+
+@pytest.mark.parametrize("cap", ["-1", "many", "1001", "2.5"])
+def test_kudos_cap_malformed(cap: str) -> None:
+    fails(
+        {**HTTP, "NUDGEBOT_KUDOS_DAILY_CAP": cap}, "NUDGEBOT_KUDOS_DAILY_CAP", "0 turns the cap off"
+    )
+
+
+@pytest.mark.parametrize(("cap", "expected"), [("0", None), ("1", 1), ("1000", 1000), ("", None)])
+def test_kudos_cap_accepted(cap: str, expected: int | None) -> None:
+    assert load_settings({**HTTP, "NUDGEBOT_KUDOS_DAILY_CAP": cap}).kudos_daily_cap == expected
+
+
+@pytest.mark.parametrize("leaders", ["ana", "U1", "u012ab3cd", "U012AB3CD,@ana", "<@U012AB3CD>"])
+def test_leaders_malformed(leaders: str) -> None:
+    fails({**HTTP, "NUDGEBOT_LEADERS": leaders}, "NUDGEBOT_LEADERS", "not a Slack user id")
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The Slack Web API client, configured once: base URL, timeouts and retry handlers."""
+"""The Slack Web API client, configured once: base URL, timeouts and retry handlers; and
+`Clients`, the one way scheduled work gets the client of a workspace."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.settings import Settings
 
 
-def make_client(settings: Settings) -> WebClient:
-    """A WebClient for the bot token; 429s wait Retry-After, 5xx and connection errors retry."""
+def make_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A WebClient for `token` (default: the bot token); 429s wait Retry-After, 5xx and
+    connection errors retry."""
     return WebClient(
-        token=settings.bot_token,
+        token=token or settings.bot_token,
         base_url=settings.api_url or WebClient.BASE_URL,
         timeout=10,
         retry_handlers=[
@@ -24,3 +26,19 @@ def make_client(settings: Settings) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+class Clients:
+    """The Web API client of each workspace. With one bot token (SLACK_BOT_TOKEN) every
+    workspace gets the same client; an installation store's version (several workspaces,
+    "Add to Slack") answers with each workspace's own token."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.default = client
+
+    def for_team(self, team_id: str) -> WebClient:
+        """The client that speaks for the workspace `team_id`."""
+        return self.default
+
+    def forget(self, team_id: str) -> None:
+        """Drop what is cached for the workspace (uninstalled, or its token rotated)."""

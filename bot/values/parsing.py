@@ -48,9 +48,7 @@ def parse_values(rest: str) -> tuple[str, ...] | None:
     body = words[1] if len(words) > 1 else ""
     values = tuple(v for v in (" ".join(p.split()) for p in _SEPARATOR.split(body)) if v)
     if not values:
-        raise UserError(
-            "Write the values after `set`, separated by semicolons.", SET_EXAMPLE
-        )
+        raise UserError("Write the values after `set`, separated by semicolons.", SET_EXAMPLE)
     if len(values) > MAX_VALUES:
         raise UserError(
             f"That's {len(values)} values; a team keeps at most {MAX_VALUES}, so that each "
