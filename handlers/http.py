@@ -22,7 +22,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
@@ -164,10 +164,13 @@ def make_wsgi(
     signing_secret: str | None = None,
     alive: Sequence[Check] = (),
     ready: Callable[[], bool] | None = None,
+    routes: Mapping[str, WSGIApp] | None = None,
 ) -> WSGIApp:
     """The WSGI app: `app` on /slack/events (None: a role that serves only health), GET
-    /healthz (`alive` checks, all must pass) and GET /readyz (`ready`, the database; by
-    default the app's own)."""
+    /healthz (`alive` checks, all must pass), GET /readyz (`ready`, the database; by
+    default the app's own), and `routes`: more paths, each served by a WSGI app of its own
+    (GET /metrics; GET /slack/install and /slack/oauth_redirect with "Add to Slack")."""
+    routes = dict(routes or {})
     runtime = app.runtime if isinstance(app, SlackApp) else None
     secret = signing_secret or (runtime.settings.signing_secret if runtime else None)
     # A plain Bolt App (benchmarks) carries its secret where Bolt keeps it.
@@ -192,6 +195,8 @@ def make_wsgi(
             if ready():
                 return _answer(start_response, 200, "ready")
             return _answer(start_response, 503, "not ready: the database did not answer")
+        if path in routes:
+            return routes[path](environ, start_response)
         if app is None or path != EVENTS_PATH or method != "POST":
             return _answer(start_response, 404, "not found")
         return _slack(app, key, environ, start_response)
