@@ -13,6 +13,7 @@ SIGTERM or SIGINT: it takes no new work (and stops the scheduler), finishes what
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import time
@@ -24,6 +25,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import logs, metrics
 from bot.help.usage import SETTINGS_HINT, USAGE
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
@@ -121,16 +123,12 @@ def main(argv: list[str]) -> int:
     from dotenv import find_dotenv, load_dotenv
 
     from models.db import make_engine, make_sessions
-    from models.errors import DatabaseErrorsWithoutValues
     from models.migrate import MigrationError, upgrade
     from schedules import build_scheduler
 
     load_dotenv(find_dotenv(usecwd=True))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for handler in logging.getLogger().handlers:  # a database's message can quote people
-        handler.addFilter(DatabaseErrorsWithoutValues())
-    # APScheduler logs every job added and run at INFO: 10,000 lines for 10,000 schedules.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Text or JSON lines (LOG_FORMAT; the settings refuse other values below).
+    logs.setup(os.environ.get("LOG_FORMAT") or "text")
     if argv[:1] in (["-h"], ["--help"], ["help"]):
         print(USAGE)
         return 0
@@ -199,7 +197,12 @@ def run(
     if scheduler is not None:
         checks.append(scheduler_health(scheduler))
     serves_slack = app is not None and socket is None
-    wsgi = make_wsgi(app if serves_slack else None, alive=checks, ready=lambda: ping(engine))
+    metrics.watch_pool(engine)  # GET /metrics, every role: this process's counts and pool
+    metrics.watch_items()
+    routes = {metrics.METRICS_PATH: metrics.wsgi_app()}
+    wsgi = make_wsgi(
+        app if serves_slack else None, alive=checks, ready=lambda: ping(engine), routes=routes
+    )
     where = f"{settings.host}:{settings.port}"
     try:
         http: HttpServer | None = HttpServer(wsgi, settings.host, settings.port)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import traceback
 from collections.abc import Callable
@@ -16,8 +17,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.blocks import Message, context, error, message, section
 from bot.errors import UserError
+from bot.metrics import watch_items
 from bot.runtime import Runtime
 from bot.text import quote
+from handlers.telemetry import observe
 from models.errors import describe_error
 
 log = logging.getLogger("nudgebot")
@@ -57,7 +60,11 @@ class DirectReply:
 
 def attach_runtime(app: App, rt: Runtime) -> None:
     """Hand `rt` to every listener through Bolt's context, so listeners stay plain
-    module-level functions (a test can call one with a context of its own)."""
+    module-level functions (a test can call one with a context of its own). Every request
+    is counted, timed and named in the log first (handlers/telemetry.py), and the items it
+    logs are counted (bot.metrics.watch_items)."""
+    watch_items()
+    app.middleware(observe)
 
     @app.middleware
     def with_runtime(context: BoltContext, next: Callable[[], Any]) -> None:
@@ -167,7 +174,9 @@ def queue(
         except Exception as err:
             report_failure(err, respond, typed)
 
-    taken = rt.background.submit(run)
+    # The pool's thread logs with the request's ids (bot/logs.py).
+    ids = contextvars.copy_context()
+    taken = rt.background.submit(lambda: ids.run(run))
     if not taken:
         log.warning("the worker pool is full: a request was turned away")
     return taken

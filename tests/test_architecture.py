@@ -39,6 +39,8 @@ SHARED = {
     "bot.runtime",
     "bot.command",
     "bot.slack",
+    "bot.metrics",
+    "bot.logs",
 }
 # Settings are read first and by everyone: they import nothing of the project.
 BOTTOM = {"bot.settings", "bot.errors"}

@@ -1,0 +1,79 @@
+"""Every Slack request, counted and timed by what it is, and given a request id for the log.
+
+One Bolt middleware (registered by handlers.common.attach_runtime) sees every request of
+every surface before its listener: it counts it (`nudgebot_requests`), times it to the
+ack (`nudgebot_ack_seconds`: listeners run on the request thread and ack before they
+return, so the ack goes out when the middleware's `next()` returns), and binds a new
+request id and the workspace's id for the log lines of the request and of the work after
+its ack. What a request is named by: a slash command (`/kudos`; `/nudge schedule`, or
+`/nudge` for help and unknown words), an action id, a view's callback id, an event type;
+never what anyone typed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from slack_bolt import BoltContext
+
+from bot import logs
+from bot.metrics import ACK_SECONDS, OTHER, REQUESTS, bounded
+from handlers.command_table import NUDGE, SLASH
+
+NUDGE_COMMAND = "/nudge"
+
+
+def command_name(body: Mapping[str, Any]) -> str:
+    """A slash command's name: `/kudos`, `/nudge <subcommand>`, `/nudge` (help)."""
+    command = str(body.get("command") or "")
+    if command in SLASH:
+        return command
+    if command != NUDGE_COMMAND:
+        return OTHER
+    words = str(body.get("text") or "").split(maxsplit=1)
+    word = words[0].lower() if words else ""
+    return f"{NUDGE_COMMAND} {word}" if word in NUDGE else NUDGE_COMMAND
+
+
+def _first(items: Any) -> Mapping[str, Any]:
+    if isinstance(items, list) and items and isinstance(items[0], Mapping):
+        return items[0]
+    return {}
+
+
+def _field(body: Mapping[str, Any], name: str, key: str) -> Any:
+    value = body.get(name)
+    return value.get(key) if isinstance(value, Mapping) else None
+
+
+def name_of(body: Mapping[str, Any]) -> tuple[str, str]:
+    """(surface, name) of a request: what /metrics counts it as."""
+    if "command" in body:
+        return "command", command_name(body)
+    kind = body.get("type")
+    if kind == "block_actions":
+        return "action", bounded("action", _first(body.get("actions")).get("action_id"))
+    if kind in ("view_submission", "view_closed"):
+        return "view", bounded("view", _field(body, "view", "callback_id"))
+    if kind == "event_callback":
+        return "event", bounded("event", _field(body, "event", "type"))
+    if kind in ("shortcut", "message_action"):
+        return "shortcut", bounded("shortcut", body.get("callback_id"))
+    if kind == "block_suggestion":
+        return "options", bounded("action", body.get("action_id"))
+    return OTHER, OTHER
+
+
+def observe(context: BoltContext, body: dict[str, Any], next: Callable[[], Any]) -> None:
+    """Bolt middleware: count, time to the ack, and name the request in the log."""
+    start = time.perf_counter()
+    surface, name = name_of(body)
+    REQUESTS.labels(surface, name).inc()
+    team = context.team_id or context.enterprise_id
+    try:
+        with logs.bound(request_id=logs.new_request_id(), team_id=team):
+            next()
+    finally:
+        ACK_SECONDS.labels(name).observe(time.perf_counter() - start)
