@@ -8,8 +8,16 @@ from slack_sdk.errors import SlackApiError
 CHANNEL_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
 
 # "The workspace has let us go": stop all of its work until the token works again.
+# not_installed: no installation speaks for the workspace ("Add to Slack" mode).
 WORKSPACE_ERRORS = frozenset(
-    {"token_revoked", "app_uninstalled", "account_inactive", "invalid_auth", "team_disabled"}
+    {
+        "token_revoked",
+        "app_uninstalled",
+        "account_inactive",
+        "invalid_auth",
+        "team_disabled",
+        "not_installed",
+    }
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import models.installs
 import models.measure_indexes
 import models.nudges
 import models.pulse
