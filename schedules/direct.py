@@ -18,6 +18,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot import logs, metrics
 from bot.blocks import Message
 from bot.habits import away, delivery
 from bot.habits.delivery import Claimed
@@ -51,9 +52,20 @@ PERSON_GONE = frozenset(
 )
 
 
+# What /metrics counts each outcome as (Slack's other codes: failed).
+OUTCOMES = {"sent": "posted", "away": "skipped", "stopped": "skipped"}
+
+
 def send(ctx: JobContext, claimed: Claimed, compose: Callable[[str], Message]) -> str:
     """Send what `compose(zone)` makes (the zone the person reads it in) for a claimed day;
-    returns, and records on the day, what happened."""
+    returns, and records on the day, what happened (and counts it, by kind)."""
+    with logs.bound(team_id=claimed.nudge.team_id):
+        status = _send(ctx, claimed, compose)
+    metrics.post(claimed.nudge.kind, OUTCOMES.get(status, "failed"))
+    return status
+
+
+def _send(ctx: JobContext, claimed: Claimed, compose: Callable[[str], Message]) -> str:
     nudge = claimed.nudge
     try:
         user = ctx.slack(nudge.team_id).users_info(user=nudge.user_id)["user"]

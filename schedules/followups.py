@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot import logs, metrics
 from bot.commitments import dates, render
 from bot.commitments import service as commitments
 from bot.commitments.service import CommitmentView, Due
@@ -37,7 +38,8 @@ def run_followups(ctx: JobContext) -> int:
     asked = 0
     for item in due:
         try:
-            asked += _ask(ctx, item)
+            with logs.bound(team_id=item.team_id):
+                asked += _ask(ctx, item)
         except Exception:  # a database hiccup on one must not stop the others
             log.exception("asking about commitment %s failed", item.id)
     return asked
@@ -58,7 +60,9 @@ def _ask(ctx: JobContext, item: Due) -> int:
         log.exception("asking about commitment %s failed", view.id)
         failure = "error"
     if failure is None:
+        metrics.post("followup", "posted")
         return 1
+    metrics.post("followup", "failed")
     _give_back(ctx, view, item, failure)
     return 0
 

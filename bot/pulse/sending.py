@@ -31,6 +31,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import logs, metrics
 from bot.blocks import Message
 from bot.pulse import closing, render, rounds
 from bot.pulse.rounds import Invite, RoundView, Sent
@@ -58,6 +59,7 @@ TRANSIENT = {
     "http 504",
 }
 RETRY_AFTER = timedelta(seconds=30)
+SENT = {"sent": "posted", "skipped": "skipped"}  # /metrics: an invitation's outcome
 
 
 def round_view(sessions: sessionmaker[Session], round_id: int) -> RoundView | None:
@@ -117,6 +119,9 @@ def send_invites(
             return
         results = [f.result() for f in done]
         outcomes.update(f"{r.status}: {r.why}" if r.why else r.status for r in results)
+        for r in results:  # put back to be sent later: this try failed, unless stopping
+            stopped = r.status == "pending" and r.why == "stopping"
+            metrics.post("pulse", "skipped" if stopped else SENT.get(r.status, "failed"))
         with sessions.begin() as session:
             rounds.record(session, round_id=round_id, outcomes=results, now=now())
 
@@ -141,7 +146,8 @@ def send_invites(
             record(done)
         finished = wait(pending)
         record(finished.done)
-    _summary(round_id, "invitations", outcomes)
+    with logs.bound(team_id=rnd.team_id):
+        _summary(round_id, "invitations", outcomes)
     return outcomes
 
 
@@ -180,5 +186,8 @@ def send_reminder(
     compose = render.reminder(rnd)
     with ThreadPoolExecutor(threads, thread_name_prefix="nudgebot-pulse") as pool:
         outcomes = Counter(pool.map(lambda invite: _remind(client, invite, compose), targets))
-    _summary(round_id, "reminders", outcomes)
+    for outcome, count in outcomes.items():
+        metrics.POSTS.labels("reminder", "posted" if outcome == "sent" else "failed").inc(count)
+    with logs.bound(team_id=rnd.team_id):
+        _summary(round_id, "reminders", outcomes)
     return outcomes
