@@ -30,9 +30,12 @@ from bot.help.usage import SETTINGS_HINT, USAGE
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack.client import make_client
+from bot.slack.installs import InstalledClients, build_clients
+from bot.slack.rotate import main as rotate_keys
 from handlers import actions, commands, events, habits, pilots, pulse, reflection, views
 from handlers.common import attach_runtime, report_failure
 from handlers.http import Check, SlackApp, bolt_logger, make_wsgi
+from handlers.oauth import app_options, attach_installs, install_routes
 from handlers.server import HttpServer, on_signals
 
 if TYPE_CHECKING:
@@ -53,10 +56,14 @@ def create_app(
     sessions: sessionmaker[Session],
     client: WebClient | None = None,
     rt: Runtime | None = None,
+    installs: InstalledClients | None = None,
 ) -> SlackApp:
     """Build the Bolt app with every listener registered. Nothing happens at import time.
-    The runtime (`rt`, or a new one) is `app.runtime`."""
+    The runtime (`rt`, or a new one) is `app.runtime`. "Add to Slack": tokens from `installs`."""
     rt = rt or Runtime(settings=settings, sessions=sessions)
+    if settings.oauth and installs is None:
+        installs = build_clients(settings, sessions.kw["bind"])
+    several = app_options(settings, rt, installs) if installs is not None else {}
     app = SlackApp(
         runtime=rt,
         name="nudgebot.slack",
@@ -67,8 +74,11 @@ def create_app(
         # (handlers.common.later), so an ack never waits behind Slack or the database.
         process_before_response=True,
         logger=bolt_logger(),
+        **several,
     )
     attach_runtime(app, rt)
+    if installs is not None:
+        attach_installs(app, installs)
     for surface in (commands, actions, views, events, habits, reflection, pulse, pilots):
         surface.register(app)
 
@@ -136,6 +146,8 @@ def main(argv: list[str]) -> int:
         from playground.run import main as playground
 
         return playground(argv[1:], create_app)
+    if argv == ["rotate-keys"]:  # seal every stored token again with the newest key
+        return rotate_keys()
     role = argv[0] if argv else "all"
     if role not in ROLES or len(argv) > 1:
         return fail(
@@ -155,23 +167,26 @@ def main(argv: list[str]) -> int:
     sessions = make_sessions(engine)
     client = make_client(settings)
     rt = Runtime(settings=settings, sessions=sessions)
+    installs = build_clients(settings, engine) if settings.oauth else None
     app = None
     # slack_sdk logs each retry of an unreachable Slack: the one line below says it all.
     sdk_log = logging.getLogger("slack_sdk")
     level = sdk_log.level
     sdk_log.setLevel(logging.CRITICAL)
     try:
-        if role == "scheduler":
+        if role == "scheduler" and installs is None:
             client.auth_test()
-        else:
-            app = create_app(settings, sessions=sessions, client=client, rt=rt)
+        elif role != "scheduler":
+            app = create_app(settings, sessions=sessions, client=client, rt=rt, installs=installs)
     except Exception as err:  # auth.test failed: a bad token or no route to Slack
         return fail(f"Slack did not accept SLACK_BOT_TOKEN or could not be reached: {why(err)}")
     finally:
         sdk_log.setLevel(level)
     scheduler = None
     if role in ("all", "scheduler"):
-        scheduler = build_scheduler(settings, engine=engine, sessions=sessions, client=client)
+        scheduler = build_scheduler(
+            settings, engine=engine, sessions=sessions, client=client, clients=installs
+        )
     return run(settings, role, engine, rt, app, scheduler, stop)
 
 
@@ -200,6 +215,7 @@ def run(
     metrics.watch_pool(engine)  # GET /metrics, every role: this process's counts and pool
     metrics.watch_items()
     routes = {metrics.METRICS_PATH: metrics.wsgi_app()}
+    routes.update(install_routes(app if serves_slack else None))
     wsgi = make_wsgi(
         app if serves_slack else None, alive=checks, ready=lambda: ping(engine), routes=routes
     )

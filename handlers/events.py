@@ -2,8 +2,8 @@
 reaction; never under a worry prompt, where a reply is public and named; one that names
 people under a prompt not for recognition brings its author a private note, once); a reply
 by someone else under a shared idea, hope or pilot answers it, and one under a pilot is
-logged as a learning from it and thanked; the App Home tab is published when opened;
-uninstalls stop the workspace."""
+logged as a learning from it and thanked; the App Home tab is published when opened.
+Uninstalls and revoked tokens are handlers/uninstalls.py's."""
 
 from __future__ import annotations
 
@@ -30,11 +30,11 @@ from bot.recognition import render as recognition_render
 from bot.recognition import service as recognition
 from bot.recognition.parsing import Kudos, parse_kudos
 from bot.runtime import Runtime
-from bot.slack import workspaces
 from bot.slack.errors import slack_code
 from bot.text import MAX_TEXT, clean, clip
 from bot.values import service as values
 from bot.values.parsing import resolve
+from handlers import uninstalls
 from handlers.common import Busy, later, runtime
 
 log = logging.getLogger("nudgebot")
@@ -70,37 +70,6 @@ def home_opened(
     team = Request.of(body, context.team_id).team_id
     # Events are acknowledged when this returns; the page is built after.
     later(rt, None, lambda: publish_home(rt, client, team, user))
-
-
-def uninstalled(body: dict[str, Any], context: BoltContext) -> None:
-    _stop(body, context, "app_uninstalled")
-
-
-def revoked(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
-    if event.get("tokens", {}).get("bot"):
-        _stop(body, context, "token_revoked")
-
-
-def _stop(body: dict[str, Any], context: BoltContext, reason: str) -> None:
-    """Stop the workspace the event names. An Enterprise Grid org-wide uninstall names no
-    workspace (`team_id` is null) and our rows don't record which org a workspace belongs
-    to, so it stops nothing here: each workspace stops at its next post, when Slack refuses
-    the token (schedules.jobs, WORKSPACE_ERRORS)."""
-    rt, req = runtime(context), Request.of(body, context.team_id)
-    if not req.team_id:
-        log.warning(
-            "%s for Enterprise Grid org %s names no workspace; nothing stopped now "
-            "(each workspace stops when Slack refuses its next post)",
-            reason,
-            req.enterprise_id or "(unknown)",
-        )
-        return
-    later(rt, None, lambda: _stopped(rt, req.team_id, reason))
-
-
-def _stopped(rt: Runtime, team: str, reason: str) -> None:
-    with rt.sessions.begin() as session:
-        workspaces.deactivate(session, team_id=team, reason=reason, now=rt.now())
 
 
 def publish_home(rt: Runtime, client: WebClient, team: str, user: str) -> None:
@@ -295,5 +264,4 @@ def _kudos_in(rt: Runtime, client: WebClient, team: str, user: str, text: str) -
 def register(app: App) -> None:
     app.event("message")(thread_reply)
     app.event("app_home_opened")(home_opened)
-    app.event("app_uninstalled")(uninstalled)
-    app.event("tokens_revoked")(revoked)
+    uninstalls.register(app)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
+from bot.slack.client import Clients
 from schedules.context import JobContext
 from schedules.runner import PromptScheduler
 
@@ -20,18 +21,21 @@ def build_scheduler(
     engine: Engine,
     sessions: sessionmaker[Session],
     client: WebClient,
+    clients: Clients | None = None,
     poll_seconds: float = 5.0,
     nudge_seconds: float = 15.0,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> PromptScheduler:
     """The prompt scheduler for this process (not started); it looks for personal nudges
-    that are due every `nudge_seconds`."""
+    that are due every `nudge_seconds`. `clients`: each workspace's own client ("Add to
+    Slack"); None: `client` speaks for every workspace."""
     ctx = JobContext(
         sessions=sessions,
         client=client,
         now=now,
         pulse_min_group=settings.pulse_min_group,
         pulse_key=settings.pulse_secret,
+        clients=clients,
     )
     return PromptScheduler(
         ctx,
