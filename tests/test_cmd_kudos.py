@@ -138,12 +138,12 @@ def test_a_tag_that_is_no_practice_is_kept_and_the_kudos_goes_out_untagged(
 ) -> None:
     ben = slack_id("U")
     # Before: refused whole ("I don't know the practice"): a shy member never tries again.
-    reply, key = bot.command("/kudos", f"<@{ben}|ben> for the fix {tag}")
+    reply, key = bot.command("/kudos", f"<@{ben}|ben> for fixing the flaky login test {tag}")
     assert reply.status == 200 and reply.body == ""
     posted = bot.slack.wait_response(key)
     assert posted["response_type"] == "in_channel"
     text = said(posted)
-    assert f"Kudos to <@{ben}>!" in text and f"> for the fix {tag}" in text
+    assert f"Kudos to <@{ben}>!" in text and f"> for fixing the flaky login test {tag}" in text
     note = bot.slack.wait_response(key, count=2)
     assert note["response_type"] == "ephemeral"
     assert (
@@ -153,7 +153,7 @@ def test_a_tag_that_is_no_practice_is_kept_and_the_kudos_goes_out_untagged(
     ) in said(note)
     [(row, recipients)] = kudos_rows(sessions, bot.team)
     assert recipients == [ben]
-    assert (row.reason, row.practice) == (f"for the fix {tag}", "heart")
+    assert (row.reason, row.practice) == (f"for fixing the flaky login test {tag}", "heart")
     assert len(bot.slack.responses[key]) == 2
 
 
