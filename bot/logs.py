@@ -89,17 +89,28 @@ def formatter(log_format: str) -> logging.Formatter:
     return JsonFormatter() if log_format.lower() == "json" else logging.Formatter(TEXT)
 
 
+def make_handler(log_format: str = "text", stream: TextIO | None = None) -> logging.Handler:
+    """A handler writing to `stream` (stderr) in `log_format`, with the ids and without
+    database errors' values."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(formatter(log_format))
+    _filtered(handler)
+    return handler
+
+
+def _filtered(handler: logging.Handler) -> None:
+    if not any(isinstance(f, DatabaseErrorsWithoutValues) for f in handler.filters):
+        handler.addFilter(DatabaseErrorsWithoutValues())  # a database's message can quote people
+    if not any(isinstance(f, WithIds) for f in handler.filters):
+        handler.addFilter(WithIds())
+
+
 def setup(log_format: str = "text", stream: TextIO | None = None) -> None:
     """Log to stderr at INFO in `log_format` (a process that logs elsewhere already, a test
     runner say, keeps its handlers); every handler of the root logger drops database
     errors' values and carries the ids. APScheduler logs every job added and run at INFO
     (10,000 lines for 10,000 schedules): warnings only."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(formatter(log_format))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
-    for each in logging.getLogger().handlers:  # a database's message can quote people
-        if not any(isinstance(f, DatabaseErrorsWithoutValues) for f in each.filters):
-            each.addFilter(DatabaseErrorsWithoutValues())
-        if not any(isinstance(f, WithIds) for f in each.filters):
-            each.addFilter(WithIds())
+    logging.basicConfig(level=logging.INFO, handlers=[make_handler(log_format, stream)])
+    for handler in logging.getLogger().handlers:
+        _filtered(handler)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

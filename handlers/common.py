@@ -20,7 +20,6 @@ from bot.errors import UserError
 from bot.metrics import watch_items
 from bot.runtime import Runtime
 from bot.text import quote
-from handlers.telemetry import observe
 from models.errors import describe_error
 
 log = logging.getLogger("nudgebot")
@@ -60,11 +59,9 @@ class DirectReply:
 
 def attach_runtime(app: App, rt: Runtime) -> None:
     """Hand `rt` to every listener through Bolt's context, so listeners stay plain
-    module-level functions (a test can call one with a context of its own). Every request
-    is counted, timed and named in the log first (handlers/telemetry.py), and the items it
-    logs are counted (bot.metrics.watch_items)."""
+    module-level functions (a test can call one with a context of its own). The items
+    requests log are counted (bot.metrics.watch_items)."""
     watch_items()
-    app.middleware(observe)
 
     @app.middleware
     def with_runtime(context: BoltContext, next: Callable[[], Any]) -> None:

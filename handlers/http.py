@@ -27,12 +27,13 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import build_context
 
 from bot.runtime import Runtime
+from handlers.telemetry import observed
 from models.db import ping
 
 log = logging.getLogger("nudgebot.http")
@@ -57,6 +58,11 @@ class SlackApp(App):
     def __init__(self, *, runtime: Runtime, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.runtime = runtime
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """Bolt's dispatch, counted and timed by command, its log lines named by a request
+        id and the workspace (handlers/telemetry.py)."""
+        return observed(req, super().dispatch)
 
 
 # -- what Bolt and the Socket Mode client may log -------------------------------------------

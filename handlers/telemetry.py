@@ -1,13 +1,14 @@
 """Every Slack request, counted and timed by what it is, and given a request id for the log.
 
-One Bolt middleware (registered by handlers.common.attach_runtime) sees every request of
-every surface before its listener: it counts it (`nudgebot_requests`), times it to the
-ack (`nudgebot_ack_seconds`: listeners run on the request thread and ack before they
-return, so the ack goes out when the middleware's `next()` returns), and binds a new
-request id and the workspace's id for the log lines of the request and of the work after
-its ack. What a request is named by: a slash command (`/kudos`; `/nudge schedule`, or
-`/nudge` for help and unknown words), an action id, a view's callback id, an event type;
-never what anyone typed.
+The app's `dispatch` (handlers.http.SlackApp, over HTTP and Socket Mode alike) hands every
+request of every surface through `observed`: it counts it (`nudgebot_requests`), times it
+to the ack (`nudgebot_ack_seconds`: listeners run on the request thread and ack before
+they return, so the ack goes out when `dispatch` returns), and binds a new request id and
+the workspace's id for the log lines of the request and of the work after its ack.
+
+A request is named by a slash command (`/kudos`; `/nudge schedule`, or `/nudge` for
+unknown words and none), an action id, a view's callback id or an event type; never by
+what anyone typed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import BoltRequest, BoltResponse
 
 from bot import logs
 from bot.metrics import ACK_SECONDS, OTHER, REQUESTS, bounded
@@ -66,14 +67,14 @@ def name_of(body: Mapping[str, Any]) -> tuple[str, str]:
     return OTHER, OTHER
 
 
-def observe(context: BoltContext, body: dict[str, Any], next: Callable[[], Any]) -> None:
-    """Bolt middleware: count, time to the ack, and name the request in the log."""
+def observed(request: BoltRequest, dispatch: Callable[[BoltRequest], BoltResponse]) -> BoltResponse:
+    """`dispatch(request)`, counted, timed to the ack, and named in the log."""
     start = time.perf_counter()
-    surface, name = name_of(body)
+    surface, name = name_of(request.body)
     REQUESTS.labels(surface, name).inc()
-    team = context.team_id or context.enterprise_id
+    team = request.context.team_id or request.context.enterprise_id
     try:
         with logs.bound(request_id=logs.new_request_id(), team_id=team):
-            next()
+            return dispatch(request)
     finally:
         ACK_SECONDS.labels(name).observe(time.perf_counter() - start)
