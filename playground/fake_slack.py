@@ -20,8 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-# Scripts for response_url posts are kept with the methods' under this prefix.
-_RESPONSE = "response/"
+from playground.fake_oauth import FakeOAuth
+
+_RESPONSE = "response/"  # response_url posts' scripts, kept with the methods' under it
 
 
 @dataclass
@@ -35,7 +36,6 @@ class Call:
 @dataclass
 class Scripted:
     """One scripted answer: an HTTP status, a JSON body, extra headers, a delay.
-
     `text` is a plain-text body instead (response_url answers such as `expired_url`);
     `drop` closes the connection without any answer."""
 
@@ -56,14 +56,14 @@ class FakeSlack:
         self.responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.response_attempts: dict[str, int] = defaultdict(int)
         self.users: dict[str, dict[str, Any] | None] = {}
-        # dnd.info answers by user id (do-not-disturb off for anyone not here).
-        self.dnd: dict[str, dict[str, Any]] = {}
+        self.dnd: dict[str, dict[str, Any]] = {}  # dnd.info by user id (off if not here)
         self.delays: dict[str, float] = {}
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.oauth = FakeOAuth(self)  # OAuth installs, and tokens that know their workspace
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -224,8 +224,8 @@ class FakeSlack:
 
         method = url.path.removeprefix("/api/")
         with self._lock:
-            self.calls.append(Call(method, params, dict(request.headers.items())))
-            script = self._take_script(method, params)
+            self.calls.append(call := Call(method, params, dict(request.headers.items())))
+            script = self._take_script(method, params) or self.oauth.answer(call)
             self._lock.notify_all()
         if script is None:
             script = Scripted(body=self._default(method, params), delay=self.delays.get(method, 0))
