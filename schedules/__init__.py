@@ -36,6 +36,7 @@ def build_scheduler(
         pulse_min_group=settings.pulse_min_group,
         pulse_key=settings.pulse_secret,
         clients=clients,
+        retention_days=settings.retention_days,
     )
     return PromptScheduler(
         ctx,

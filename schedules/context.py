@@ -31,6 +31,8 @@ class JobContext:
     stopping: threading.Event = field(default_factory=threading.Event)
     # Each workspace's client (several workspaces); None: `client` speaks for every one.
     clients: Clients | None = None
+    # How long a workspace that left keeps its data (NUDGEBOT_RETENTION_DAYS), in days.
+    retention_days: int = 30
 
     def slack(self, team_id: str) -> WebClient:
         """The Web API client of the workspace `team_id`: always use this one, so every

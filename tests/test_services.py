@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import models.measure_indexes  # (its indexes are part of the schema compared below)
-import models.pulse  # noqa: F401  (its tables are part of the schema compared below)
+import models.pulse  # (its tables are part of the schema compared below)
+import models.retention  # noqa: F401  (its table is part of the schema compared below)
 from bot import catalogue
 from bot.errors import UserError
 from bot.measures import attention

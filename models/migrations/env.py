@@ -9,6 +9,7 @@ import models.installs
 import models.measure_indexes
 import models.nudges
 import models.pulse
+import models.retention
 import models.rollups
 import models.tables  # noqa: F401
 from models.base import Base
