@@ -54,6 +54,7 @@ class FakeOAuth:
         self._live: dict[str, Grant] = {}  # access token -> its installation
         self._dead: set[str] = set()
         self._refresh: dict[str, tuple[Grant, str]] = {}  # refresh token -> (grant, access)
+        self._refreshes: list[str] = []
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -100,6 +101,11 @@ class FakeOAuth:
     def live_tokens(self) -> list[str]:
         with self._lock:
             return list(self._live)
+
+    def refresh_tokens(self) -> list[str]:
+        """Every refresh token handed out (used ones too)."""
+        with self._lock:
+            return list(self._refreshes)
 
     # -- answering -----------------------------------------------------------------------
 
@@ -176,5 +182,6 @@ class FakeOAuth:
         if grant.rotation:
             refresh = f"xoxe-1-{secrets.token_hex(16)}"
             self._refresh[refresh] = (grant, token)
+            self._refreshes.append(refresh)
             body.update(refresh_token=refresh, expires_in=grant.expires_in)
         return body

@@ -143,8 +143,8 @@ def grant(**kwargs: Any) -> Grant:
 def text_values(engine: Engine) -> list[str]:
     """Every value of every text column of every table: what a dump of the database shows."""
     values: list[str] = []
-    inspector = inspect(engine)
     with engine.connect() as conn:
+        inspector = inspect(conn)
         for name in inspector.get_table_names():
             columns = [
                 c["name"]
