@@ -252,3 +252,21 @@ def test_an_org_wide_uninstall_stops_the_orgs_workspaces_seen(oauth: OAuthApp) -
     with oauth.sessions() as s:
         assert s.scalars(select(SlackBot).where(SlackBot.enterprise_id == enterprise)).all() == []
     assert oauth.installs.for_team(member.team).token is None
+
+
+def test_a_refresh_slack_refuses_keeps_the_token_and_is_not_asked_on_every_call(
+    oauth: OAuthApp,
+) -> None:
+    one, token = installed(oauth, rotation=True)
+    soon = datetime.now(UTC).replace(tzinfo=None) + timedelta(minutes=5)
+    with oauth.sessions.begin() as s:
+        for model in (SlackBot, SlackInstallation):
+            s.execute(
+                update(model).where(model.team_id == one.team).values(bot_token_expires_at=soon)
+            )
+    oauth.installs.forget(one.team)
+    before = len(oauth.fake.calls_to("oauth.v2.access"))
+    oauth.fake.fail("oauth.v2.access", "invalid_refresh_token")
+    assert oauth.installs.for_team(one.team).token == token  # still good for five minutes
+    assert oauth.installs.for_team(one.team).token == token
+    assert len(oauth.fake.calls_to("oauth.v2.access")) == before + 1

@@ -37,6 +37,7 @@ UNREADABLE = "token_unreadable"
 CACHE_SECONDS = 30.0
 # A rotating token is refreshed this long before it expires (Slack's tokens live 12 hours).
 REFRESH_MINUTES = 120
+RETRY_SECONDS = 60.0  # a refresh Slack refused is tried again after this long
 
 # (enterprise_id, team_id, is_enterprise_install): where an installation is.
 Where = tuple[str | None, str | None, bool]
@@ -101,10 +102,11 @@ class InstalledClients(Clients):
             client_secret=settings.client_secret or "",
             client=make_client(settings),
         )
-        self._where: TTLCache[str, Where | None] = TTLCache(cache_seconds, 100_000)
-        self._found: TTLCache[Where, Found | None] = TTLCache(cache_seconds, 100_000)
+        self._where: TTLCache[str, Where] = TTLCache(cache_seconds, 100_000)
+        self._found: TTLCache[Where, Found] = TTLCache(cache_seconds, 100_000)
         self._orgs_seen: set[tuple[str, str]] = set()
         self._locks: dict[Where, threading.Lock] = {}
+        self._failed: dict[Where, float] = {}  # when a refresh last failed
         self._guard = threading.Lock()
 
     # -- Clients -------------------------------------------------------------------------
@@ -112,9 +114,10 @@ class InstalledClients(Clients):
     def for_team(self, team_id: str) -> WebClient:
         try:
             where = self._where.get(team_id)
-            if where is None:
+            if where is None:  # not known, or not installed: asked again (rare, cheap)
                 where = self.store.installed_where(team_id)
-                self._where.put(team_id, where)
+                if where is not None:
+                    self._where.put(team_id, where)
             found = self.find(*where) if where is not None else None
         except TokenError as err:
             log.error("workspace %s: %s", team_id, err)
@@ -145,12 +148,14 @@ class InstalledClients(Clients):
             is_enterprise_install,
         )
         found = self._found.get(where)
-        if found is None:
+        if found is None:  # a new installation is seen at once, by every process
             found = self._load(where)
-            self._found.put(where, found)
+            if found is not None:
+                self._found.put(where, found)
         if found is not None and found.expiring(self.refresh_minutes):
             found = self._refresh(where)
-            self._found.put(where, found)
+            if found is not None:
+                self._found.put(where, found)
         return found
 
     def find_for_request(
@@ -197,6 +202,8 @@ class InstalledClients(Clients):
                 or not current.expiring(self.refresh_minutes)
             ):
                 return current  # refreshed by another thread or process meanwhile
+            if time.monotonic() - self._failed.get(where, -RETRY_SECONDS) < RETRY_SECONDS:
+                return current  # Slack refused lately: not asked on every call
             try:
                 refreshed = self.rotator.perform_token_rotation(
                     installation=installation, minutes_before_expiration=self.refresh_minutes
@@ -207,6 +214,7 @@ class InstalledClients(Clients):
                     where[1] or where[0],
                     type(err).__name__,
                 )
+                self._failed[where] = time.monotonic()
                 return current
             if refreshed is None:
                 return current
