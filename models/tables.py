@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -200,17 +201,38 @@ class Occurrence(Base):
     occurrence post at most once, whatever restarts, retries or replicas do."""
 
     __tablename__ = "occurrences"
-    __table_args__ = (UniqueConstraint("schedule_id", "occurs_at", name="uq_occurrences_claim"),)
+    __table_args__ = (
+        UniqueConstraint("schedule_id", "occurs_at", name="uq_occurrences_claim"),
+        Index(
+            "ix_occurrences_due",
+            "occurs_at",
+            "rank",
+            "id",
+            postgresql_where=text("status = 'due'"),
+            sqlite_where=text("status = 'due'"),
+        ),
+        Index(
+            "ix_occurrences_claimed",
+            "claimed_by",
+            postgresql_where=text("status = 'claimed'"),
+            sqlite_where=text("status = 'claimed'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     schedule_id: Mapped[int] = mapped_column(ForeignKey("schedules.id", ondelete="CASCADE"))
     team_id: Mapped[str] = mapped_column(SlackId)
     occurs_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(16))  # claimed, posted, failed, skipped
+    # due (waiting for a replica), claimed, posted, failed, skipped, unknown (claimed by a
+    # replica that died before it said what happened: never posted again)
+    status: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(String(200))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Fairness within a due minute: the workspace's 1st, 2nd... occurrence; lower ranks are
+    # claimed first, so one big workspace cannot hold back the others' first posts.
+    rank: Mapped[int | None] = mapped_column()
 
 
 class Commitment(Base):

@@ -92,7 +92,7 @@ def post_occurrence(ctx: JobContext, schedule_id: int, occurs_at: datetime) -> s
         poster.post(ctx, claimed, plan)
     except SlackApiError as err:
         code = slack_code(err)
-        _failed(ctx, claimed, code)
+        record_failure(ctx, claimed, code)
         return code
     except OSError as err:  # connection errors after the client's own retries
         log.warning("posting schedule %s failed: %s", schedule_id, err)
@@ -105,7 +105,7 @@ def post_occurrence(ctx: JobContext, schedule_id: int, occurs_at: datetime) -> s
     return "posted"
 
 
-def _failed(ctx: JobContext, claimed: Claimed, code: str) -> None:
+def record_failure(ctx: JobContext, claimed: Claimed, code: str) -> None:
     """Record a Slack refusal; pause the schedule or stop the workspace where it is final."""
     mark(ctx, claimed.schedule_id, claimed.occurs_at, "failed", code)
     if code in CHANNEL_ERRORS:

@@ -1,11 +1,14 @@
-"""The scheduler: APScheduler jobs derived from the schedules table.
+"""The scheduler: APScheduler jobs derived from the schedules table, and a poster.
 
 The database is the one source of truth. A sync loop reads the active schedules (at once when
 a change commits in this process, every `poll_seconds` otherwise) and adds, replaces or
-removes one cron job per schedule. Each run claims its occurrence before posting. At start,
-and whenever a schedule appears, the latest occurrence missed within the grace window is
-posted once; older ones are skipped. Commitment follow-ups and personal nudges
-(schedules/nudges.py) are polled by interval jobs. Only the leader (see leader.py) runs jobs.
+removes one cron job per schedule. Only the leader (see leader.py) runs those jobs, and a run
+posts nothing itself: it writes the occurrence as due (schedules/enqueue.py). Every replica,
+the leader too, runs a poster (schedules/posting.py) that claims due occurrences and posts
+them. At start, and whenever a schedule appears, the latest occurrence missed within the
+grace window is written as due once; older ones are skipped. Commitment follow-ups, personal
+nudges (schedules/nudges.py), the pulse pass, the sweep for claims left by a replica that
+died (schedules/workers.py) and the daily purge are the leader's interval jobs.
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ from bot.scheduling.when import When, latest_occurrence
 from bot.slack import workspaces
 from models import changes
 from models.db import reads_for
+from schedules import workers
 from schedules.context import JobContext
+from schedules.enqueue import Enqueuer
 from schedules.followups import run_followups
-from schedules.jobs import active_schedules, post_occurrence
+from schedules.jobs import active_schedules
 from schedules.leader import Leadership
 from schedules.nudges import NudgeSender
+from schedules.posting import Limits, PostLoop
 from schedules.pulse_job import run_pulse
+from schedules.purge_job import run_purge
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +56,14 @@ class PromptScheduler:
         followup_seconds: float = 60.0,
         nudge_seconds: float = 15.0,
         pulse_seconds: float = 30.0,
+        limits: Limits | None = None,
+        sweep_seconds: float = 10.0,
     ) -> None:
         changes.listen()  # a schedule change committed in this process wakes the sync loop
+        self.engine = engine
+        self.sweep_seconds = sweep_seconds
+        self.posting = PostLoop(ctx, engine, limits)
+        self.enqueuer = Enqueuer(ctx, self.posting.wake)
         self.followup_seconds = followup_seconds
         self.nudge_seconds = nudge_seconds
         self.pulse_seconds = pulse_seconds
@@ -105,6 +118,17 @@ class PromptScheduler:
             replace_existing=True,
             next_run_time=self.ctx.now(),
         )
+        self.scheduler.add_job(
+            sweep,
+            "interval",
+            seconds=self.sweep_seconds,
+            args=[self],
+            id="sweep",
+            replace_existing=True,
+            next_run_time=self.ctx.now(),
+        )
+        self.scheduler.add_job(purge, "cron", hour=3, minute=41, args=[self], id="purge")
+        self.posting.start()
         self._thread = threading.Thread(target=self._loop, name="schedule-sync", daemon=True)
         self._thread.start()
 
@@ -132,6 +156,7 @@ class PromptScheduler:
             self._thread.join(10)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        self.posting.stop()
         self.nudges.stop()
         self.leadership.release()
 
@@ -168,6 +193,7 @@ class PromptScheduler:
         now = self.ctx.now()
         seen = set()
         changed = 0
+        owed: list[tuple[int, datetime]] = []
         for schedule_id, cron, zone, changed_at in rows:
             seen.add(schedule_id)
             if self._known.get(schedule_id) == (cron, zone):
@@ -182,7 +208,11 @@ class PromptScheduler:
                 replace_existing=True,
             )
             self._known[schedule_id] = (cron, zone)
-            self._catch_up(schedule_id, when, changed_at, now)
+            missed = self._missed(when, changed_at, now)
+            if missed is not None:
+                owed.append((schedule_id, missed))
+        if owed:
+            self.enqueuer.add(owed)
         gone = set(self._known) - seen
         for schedule_id in gone:
             self._remove(schedule_id)
@@ -194,17 +224,11 @@ class PromptScheduler:
                 len(gone),
             )
 
-    def _catch_up(self, schedule_id: int, when: When, changed_at: datetime, now: datetime) -> None:
-        """Post the latest occurrence missed within the grace window, once. Occurrences from
-        before the schedule was made or last changed (a pause, say) are not owed."""
+    def _missed(self, when: When, changed_at: datetime, now: datetime) -> datetime | None:
+        """The latest occurrence missed within the grace window, owed once (not one from
+        before the schedule was made or last changed: a pause, say)."""
         missed = latest_occurrence(when, now, self.grace)
-        if missed is not None and missed >= changed_at:
-            self.scheduler.add_job(
-                post_occurrence,
-                args=[self.ctx, schedule_id, missed],
-                id=f"catchup:{schedule_id}",
-                replace_existing=True,
-            )
+        return missed if missed is not None and missed >= changed_at else None
 
     def _remove(self, schedule_id: int) -> None:
         self._known.pop(schedule_id, None)
@@ -217,18 +241,16 @@ class PromptScheduler:
 
 
 def run(runner: PromptScheduler, schedule_id: int) -> None:
-    """An APScheduler run: post the occurrence that is due now (the latest one, if runs were
-    coalesced), provided this process still leads."""
+    """An APScheduler run: write the occurrence that is due now (the latest one, if runs
+    were coalesced) as due, provided this process still leads. The posters post it."""
     if not runner.leadership.is_leader:
         return
     cron_zone = runner._known.get(schedule_id)
     if cron_zone is None:
         return
     occurs_at = latest_occurrence(When(*cron_zone), runner.ctx.now(), runner.grace)
-    if occurs_at is None:
-        return
-    result = post_occurrence(runner.ctx, schedule_id, occurs_at)
-    log.info("schedule %s at %s: %s", schedule_id, occurs_at.isoformat(), result)
+    if occurs_at is not None:
+        runner.enqueuer.add([(schedule_id, occurs_at)])
 
 
 def follow_up(runner: PromptScheduler) -> None:
@@ -261,3 +283,17 @@ def pulse_pass(runner: PromptScheduler) -> None:
         done = run_pulse(runner.ctx)
         if done:
             log.info("practice pulse: %s", dict(done))
+
+
+def sweep(runner: PromptScheduler) -> None:
+    """Report the claims of replicas that died (leader only; PostgreSQL)."""
+    if runner.leadership.is_leader:
+        workers.sweep(runner.ctx, runner.engine, {runner.posting.name})
+
+
+def purge(runner: PromptScheduler) -> None:
+    """The daily purge of workspaces whose retention ran out (leader only)."""
+    if runner.leadership.is_leader:
+        done = run_purge(runner.ctx)
+        if done:
+            log.info("purged %d workspaces", done)

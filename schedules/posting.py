@@ -1,0 +1,279 @@
+"""Every replica's poster: claim due occurrences, post them concurrently, record what
+Slack said.
+
+One thread claims batches sized to what the pool can take now (so little waits claimed and
+unsent: a replica that dies loses only what it held), chooses what to post for the whole
+batch in one transaction, and hands each post to a bounded pool of threads when Slack's
+limits allow: at most one post per channel every `channel_interval` seconds (Slack's one
+message a second), at most `per_workspace` posts of one workspace in flight (so one big
+workspace cannot take the whole pool), and the client's own retries wait Retry-After on a
+429. Prompts' outcomes are written in batches (a prompts row and the occurrence's status
+in one transaction every `flush_seconds`). On stop it claims nothing more, makes what it
+had not yet handed to Slack due again (another replica posts it), and lets the pool finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter, deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+
+from bot.metrics import CLAIMS_OUTSTANDING, POSTS, SCHEDULER_LAG
+from bot.slack.errors import slack_code
+from schedules import queue
+from schedules.context import JobContext
+from schedules.jobs import record_failure
+from schedules.posters import POSTERS
+from schedules.prompt_job import prompt_row, record_prompts, send_prompt
+from schedules.queue import Job, Outcome
+from schedules.workers import WorkerLock, worker_name
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How hard one replica posts."""
+
+    threads: int = 64  # posts in flight at once (Slack's round trip overlaps)
+    per_workspace: int = 4  # one workspace's posts in flight at once
+    channel_interval: float = 1.05  # seconds between two posts in one channel
+    batch: int = 50  # most occurrences claimed in one transaction
+    poll: float = 0.5  # seconds between looks for due rows when there is nothing to do
+    flush_seconds: float = 0.25  # outcomes are written at least this often
+    flush_rows: int = 200  # or as soon as this many wait
+
+
+class PostLoop:
+    def __init__(self, ctx: JobContext, engine: Engine, limits: Limits | None = None) -> None:
+        self.ctx = ctx
+        self.limits = limits or Limits()
+        self.name = worker_name()
+        self.lock = WorkerLock(engine, self.name)
+        self.pool = ThreadPoolExecutor(self.limits.threads, thread_name_prefix="nudgebot-post")
+        self._cond = threading.Condition()
+        self._waiting: deque[tuple[Job, Any]] = deque()
+        self._in_flight = 0
+        self._team: Counter[str] = Counter()
+        self._channel_at: dict[str, float] = {}  # channel -> earliest next post (monotonic)
+        self._outcomes: list[Outcome] = []
+        self._rows: list[dict[str, Any]] = []
+        self._first_pending = 0.0
+        self._wake = False
+        self._more = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="nudgebot-poster", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Due rows were just written: look now rather than at the next poll."""
+        with self._cond:
+            self._wake = True
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        """Claim nothing more, give back what was not handed to Slack, finish the rest."""
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(30)
+        self.pool.shutdown(wait=True)
+        self._flush(force=True)
+        self.lock.release()
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        limits = self.limits
+        next_look = 0.0
+        while not self._stop.is_set():
+            try:
+                pause = self._dispatch()
+                now = time.monotonic()
+                with self._cond:
+                    free = limits.threads - self._in_flight - len(self._waiting)
+                    asked = self._wake or self._more or now >= next_look
+                if free >= min(limits.batch, max(1, limits.threads // 4)) and asked:
+                    size = min(free, limits.batch)
+                    with self._cond:
+                        self._wake = False
+                    got = self._claim(size)
+                    self._more = got >= size
+                    if not self._more:
+                        next_look = time.monotonic() + limits.poll
+                    if got:
+                        continue
+                self._flush()
+                with self._cond:
+                    if self._wake or self._stop.is_set():
+                        continue
+                    waits = [pause, max(next_look - time.monotonic(), 0.01)]
+                    if self._outcomes:
+                        waits.append(self._first_pending + limits.flush_seconds - now)
+                    self._cond.wait(max(0.005, min(w for w in waits if w is not None)))
+            except Exception:  # a database hiccup must not end the loop
+                log.exception("posting loop failed; retrying")
+                self._more = False
+                next_look = time.monotonic() + limits.poll
+                self._stop.wait(1.0)
+        self._give_back()
+
+    def _claim(self, size: int) -> int:
+        if not self.lock.hold():
+            return 0  # not claiming while we can't show we are alive
+        ctx = self.ctx
+        with ctx.sessions.begin() as session:
+            jobs = queue.claim(session, self.name, size, ctx.now())
+        if not jobs:
+            return 0
+        CLAIMS_OUTSTANDING.inc(len(jobs))
+        planned = self._plan(jobs)
+        with self._cond:
+            self._waiting.extend(planned)
+        return len(jobs)
+
+    def _plan(self, jobs: list[Job]) -> list[tuple[Job, Any]]:
+        """What to post for each claimed job, chosen in one transaction; a job whose
+        choice fails is recorded as failed and dropped."""
+        planned = []
+        session = self.ctx.sessions()
+        try:
+            for job in jobs:
+                poster = POSTERS.get(job.claimed.kind)
+                try:
+                    if poster is None:
+                        raise LookupError(f"unknown kind {job.claimed.kind}")
+                    planned.append((job, poster.plan(self.ctx, session, job.claimed)))
+                except Exception as err:
+                    log.exception("choosing what schedule %s posts failed", job.claimed.schedule_id)
+                    session.rollback()
+                    self._done(job, Outcome(job.id, "failed", f"error: {type(err).__name__}"[:200]))
+            session.commit()
+        finally:
+            session.close()
+        return planned
+
+    def _dispatch(self) -> float | None:
+        """Hand every waiting job that Slack's limits allow to the pool; seconds until the
+        next one may go (None: none is held back by a channel's pace)."""
+        limits = self.limits
+        now = time.monotonic()
+        pause: float | None = None
+        go: list[tuple[Job, Any]] = []
+        with self._cond:
+            held: deque[tuple[Job, Any]] = deque()
+            while self._waiting:
+                job, plan = self._waiting.popleft()
+                at = self._channel_at.get(job.channel_id, 0.0)
+                if at > now:
+                    held.append((job, plan))
+                    pause = at - now if pause is None else min(pause, at - now)
+                elif self._team[job.team_id] >= limits.per_workspace:
+                    held.append((job, plan))
+                else:
+                    self._channel_at[job.channel_id] = now + limits.channel_interval
+                    self._team[job.team_id] += 1
+                    self._in_flight += 1
+                    go.append((job, plan))
+            self._waiting = held
+            if len(self._channel_at) > 50_000:
+                self._channel_at = {c: t for c, t in self._channel_at.items() if t > now}
+        for job, plan in go:
+            self.pool.submit(self._post, job, plan)
+        return pause
+
+    # -- one post --------------------------------------------------------------------------
+
+    def _post(self, job: Job, plan: Any) -> None:
+        ctx, claimed = self.ctx, job.claimed
+        kind = claimed.kind
+        outcome: Outcome | None = None
+        row = None
+        try:
+            if kind == "prompt":
+                ts = send_prompt(ctx, claimed, plan)
+                outcome = Outcome(job.id, "posted", None, ts)
+                row = prompt_row(claimed, plan, ts, ctx.now())
+            else:
+                POSTERS[kind].post(ctx, claimed, plan)  # records its own outcome
+            POSTS.labels(kind, "posted").inc()
+            SCHEDULER_LAG.observe(max(0.0, time.time() - claimed.occurs_at.timestamp()))
+        except SlackApiError as err:
+            POSTS.labels(kind, "failed").inc()
+            record_failure(ctx, claimed, slack_code(err))
+        except OSError as err:  # connection errors after the client's own retries
+            POSTS.labels(kind, "failed").inc()
+            log.warning("posting schedule %s failed: %s", claimed.schedule_id, err)
+            outcome = Outcome(job.id, "failed", f"unreachable: {type(err).__name__}")
+        except Exception as err:
+            POSTS.labels(kind, "failed").inc()
+            log.exception("posting schedule %s failed", claimed.schedule_id)
+            outcome = Outcome(job.id, "failed", f"error: {type(err).__name__}"[:200])
+        finally:
+            with self._cond:
+                self._in_flight -= 1
+                self._team[job.team_id] -= 1
+                if not self._team[job.team_id]:
+                    del self._team[job.team_id]
+            self._done(job, outcome, row)
+
+    def _done(self, job: Job, outcome: Outcome | None, row: dict[str, Any] | None = None) -> None:
+        CLAIMS_OUTSTANDING.dec()
+        with self._cond:
+            if outcome is not None:
+                if not self._outcomes:
+                    self._first_pending = time.monotonic()
+                self._outcomes.append(outcome)
+                if row is not None:
+                    self._rows.append(row)
+            self._cond.notify_all()
+
+    # -- writing outcomes ------------------------------------------------------------------
+
+    def _flush(self, force: bool = False) -> None:
+        limits = self.limits
+        with self._cond:
+            if not self._outcomes:
+                return
+            due = self._first_pending + limits.flush_seconds <= time.monotonic()
+            if not (force or due or len(self._outcomes) >= limits.flush_rows):
+                return
+            outcomes, rows = self._outcomes, self._rows
+            self._outcomes, self._rows = [], []
+        try:
+            with self.ctx.sessions.begin() as session:
+                record_prompts(session, rows)
+                queue.record(session, outcomes)
+        except Exception:
+            log.exception(
+                "recording %d posted occurrences failed; they stay claimed", len(outcomes)
+            )
+
+    def _give_back(self) -> None:
+        with self._cond:
+            back = [job.id for job, _ in self._waiting]
+            self._waiting.clear()
+        if not back:
+            return
+        CLAIMS_OUTSTANDING.dec(len(back))
+        try:
+            with self.ctx.sessions.begin() as session:
+                queue.give_back(session, self.name, back)
+            log.info(
+                "stopping: %d claimed occurrences made due again for another scheduler", len(back)
+            )
+        except Exception:
+            log.exception("giving back %d claimed occurrences failed", len(back))
