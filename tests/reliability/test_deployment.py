@@ -178,11 +178,12 @@ def test_the_image_is_built_in_one_stage_and_runs_from_another() -> None:
 
 def test_the_build_copies_every_package_the_app_imports() -> None:
     tree = ast.parse((ROOT / "app.py").read_text())
-    imported = {
-        (node.module if isinstance(node, ast.ImportFrom) else node.names[0].name).split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and getattr(node, "module", "x")
-    }
+    imported: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
     ours = {name for name in imported if (ROOT / name / "__init__.py").exists()}
     ours.discard("playground")  # a try-out on 127.0.0.1 only: not in the image
     copied = set()
