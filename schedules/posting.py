@@ -19,7 +19,6 @@ import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -27,40 +26,31 @@ from sqlalchemy import Engine
 
 from bot.metrics import CLAIMS_OUTSTANDING, POSTS, SCHEDULER_LAG
 from bot.slack.errors import slack_code
+from models.db import reads_for
 from schedules import queue
 from schedules.context import JobContext
 from schedules.jobs import record_failure
+from schedules.limits import Limits
 from schedules.posters import POSTERS
-from schedules.prompt_job import prompt_row, record_prompts, send_prompt
+from schedules.prompt_job import plan_prompts, prompt_row, record_prompts, send_prompt
 from schedules.queue import Job, Outcome
 from schedules.workers import WorkerLock, worker_name
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Limits:
-    """How hard one replica posts."""
-
-    threads: int = 64  # posts in flight at once (Slack's round trip overlaps)
-    per_workspace: int = 4  # one workspace's posts in flight at once
-    channel_interval: float = 1.05  # seconds between two posts in one channel
-    batch: int = 50  # most occurrences claimed in one transaction
-    poll: float = 0.5  # seconds between looks for due rows when there is nothing to do
-    flush_seconds: float = 0.25  # outcomes are written at least this often
-    flush_rows: int = 200  # or as soon as this many wait
-
-
 class PostLoop:
     def __init__(self, ctx: JobContext, engine: Engine, limits: Limits | None = None) -> None:
         self.ctx = ctx
-        self.limits = limits or Limits()
+        self.limits = limits or Limits.from_env()
         self.name = worker_name()
         self.lock = WorkerLock(engine, self.name)
         self.pool = ThreadPoolExecutor(self.limits.threads, thread_name_prefix="nudgebot-post")
+        self.planner = ThreadPoolExecutor(self.limits.planners, thread_name_prefix="nudgebot-plan")
         self._cond = threading.Condition()
         self._waiting: deque[tuple[Job, Any]] = deque()
         self._in_flight = 0
+        self._planning = 0
         self._team: Counter[str] = Counter()
         self._channel_at: dict[str, float] = {}  # channel -> earliest next post (monotonic)
         self._outcomes: list[Outcome] = []
@@ -104,7 +94,8 @@ class PostLoop:
                 pause = self._dispatch()
                 now = time.monotonic()
                 with self._cond:
-                    free = limits.threads - self._in_flight - len(self._waiting)
+                    busy = self._in_flight + len(self._waiting) + self._planning
+                    free = limits.threads - busy
                     asked = self._wake or self._more or now >= next_look
                 if free >= min(limits.batch, max(1, limits.threads // 4)) and asked:
                     size = min(free, limits.batch)
@@ -129,6 +120,7 @@ class PostLoop:
                 self._more = False
                 next_look = time.monotonic() + limits.poll
                 self._stop.wait(1.0)
+        self.planner.shutdown(wait=True)
         self._give_back()
 
     def _claim(self, size: int) -> int:
@@ -140,31 +132,49 @@ class PostLoop:
         if not jobs:
             return 0
         CLAIMS_OUTSTANDING.inc(len(jobs))
-        planned = self._plan(jobs)
+        share = max(4, -(-len(jobs) // self.limits.planners))
         with self._cond:
-            self._waiting.extend(planned)
+            self._planning += len(jobs)
+        for start in range(0, len(jobs), share):
+            self.planner.submit(self._plan, jobs[start : start + share])
         return len(jobs)
 
-    def _plan(self, jobs: list[Job]) -> list[tuple[Job, Any]]:
-        """What to post for each claimed job, chosen in one transaction; a job whose
-        choice fails is recorded as failed and dropped."""
-        planned = []
-        session = self.ctx.sessions()
+    def _plan(self, jobs: list[Job]) -> None:
+        """Choose what to post for each claimed job, in one read transaction (on one of a
+        few planner threads, so the database's round trips overlap); a job whose choice
+        fails is recorded as failed and dropped."""
+        planned: list[tuple[Job, Any]] = []
+        failed: list[tuple[Job, Exception]] = []
+        session = reads_for(self.ctx.sessions)()
         try:
+            batch = [job for job in jobs if job.claimed.kind == "prompt"]
+            if batch:
+                plans = plan_prompts(self.ctx, session, [job.claimed for job in batch])
+                for job, plan in zip(batch, plans, strict=True):
+                    (failed if isinstance(plan, Exception) else planned).append((job, plan))
             for job in jobs:
-                poster = POSTERS.get(job.claimed.kind)
+                if job.claimed.kind == "prompt":
+                    continue
                 try:
-                    if poster is None:
-                        raise LookupError(f"unknown kind {job.claimed.kind}")
+                    poster = POSTERS[job.claimed.kind]
                     planned.append((job, poster.plan(self.ctx, session, job.claimed)))
                 except Exception as err:
                     log.exception("choosing what schedule %s posts failed", job.claimed.schedule_id)
-                    session.rollback()
-                    self._done(job, Outcome(job.id, "failed", f"error: {type(err).__name__}"[:200]))
+                    failed.append((job, err))
             session.commit()
+        except Exception as err:
+            log.exception("choosing what %d scheduled posts say failed", len(jobs))
+            planned.clear()
+            failed = [(job, err) for job in jobs]
         finally:
             session.close()
-        return planned
+            for job, err in failed:
+                POSTS.labels(job.claimed.kind, "failed").inc()
+                self._done(job, Outcome(job.id, "failed", f"error: {type(err).__name__}"[:200]))
+            with self._cond:
+                self._planning -= len(jobs)
+                self._waiting.extend(planned)
+                self._cond.notify_all()
 
     def _dispatch(self) -> float | None:
         """Hand every waiting job that Slack's limits allow to the pool; seconds until the

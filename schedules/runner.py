@@ -33,8 +33,9 @@ from schedules.enqueue import Enqueuer
 from schedules.followups import run_followups
 from schedules.jobs import active_schedules
 from schedules.leader import Leadership
+from schedules.limits import Limits
 from schedules.nudges import NudgeSender
-from schedules.posting import Limits, PostLoop
+from schedules.posting import PostLoop
 from schedules.pulse_job import run_pulse
 from schedules.purge_job import run_purge
 
@@ -57,11 +58,9 @@ class PromptScheduler:
         nudge_seconds: float = 15.0,
         pulse_seconds: float = 30.0,
         limits: Limits | None = None,
-        sweep_seconds: float = 10.0,
     ) -> None:
         changes.listen()  # a schedule change committed in this process wakes the sync loop
         self.engine = engine
-        self.sweep_seconds = sweep_seconds
         self.posting = PostLoop(ctx, engine, limits)
         self.enqueuer = Enqueuer(ctx, self.posting.wake)
         self.followup_seconds = followup_seconds
@@ -121,7 +120,7 @@ class PromptScheduler:
         self.scheduler.add_job(
             sweep,
             "interval",
-            seconds=self.sweep_seconds,
+            seconds=self.posting.limits.sweep,
             args=[self],
             id="sweep",
             replace_existing=True,
