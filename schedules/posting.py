@@ -151,7 +151,10 @@ class PostLoop:
             if batch:
                 plans = plan_prompts(self.ctx, session, [job.claimed for job in batch])
                 for job, plan in zip(batch, plans, strict=True):
-                    (failed if isinstance(plan, Exception) else planned).append((job, plan))
+                    if isinstance(plan, Exception):
+                        failed.append((job, plan))
+                    else:
+                        planned.append((job, plan))
             for job in jobs:
                 if job.claimed.kind == "prompt":
                     continue
@@ -162,15 +165,15 @@ class PostLoop:
                     log.exception("choosing what schedule %s posts failed", job.claimed.schedule_id)
                     failed.append((job, err))
             session.commit()
-        except Exception as err:
+        except Exception as broken:
             log.exception("choosing what %d scheduled posts say failed", len(jobs))
             planned.clear()
-            failed = [(job, err) for job in jobs]
+            failed = [(job, broken) for job in jobs]
         finally:
             session.close()
-            for job, err in failed:
+            for job, error in failed:
                 POSTS.labels(job.claimed.kind, "failed").inc()
-                self._done(job, Outcome(job.id, "failed", f"error: {type(err).__name__}"[:200]))
+                self._done(job, Outcome(job.id, "failed", f"error: {type(error).__name__}"[:200]))
             with self._cond:
                 self._planning -= len(jobs)
                 self._waiting.extend(planned)
