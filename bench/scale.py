@@ -18,6 +18,10 @@ For each count of scheduler processes (default one, then two), on a fresh privat
   DATABASE_URL and SLACK_API_URL pointing at the above; meanwhile the web processes take
   signed `/nudge help`, `/kudos` and `/win` at --rate requests/s in total, open-loop.
 
+To measure a commit without the edits in progress in a work tree, run the bench from an
+export of it: `git archive <commit> | tar -x -C DIR`, then `BENCH_COMMIT=<commit>
+.venv/bin/python DIR/bench/scale.py` (BENCH_COMMIT only labels the output).
+
 Reported: time from the boundary to the last prompt answered, lag p50/p99, posts per
 process, doubles, 429s, wrong tokens, ack latency, the CPU of every process, of the
 PostgreSQL backends and of the machine (/proc), and where the limit is. Targets (PASS/FAIL):
@@ -130,13 +134,18 @@ def run_once(args: argparse.Namespace, fake: LeanSlackProcess, n: int, mode: str
             time.sleep(SETTLE_S)
             run.collect(fake, observer, channels, {a.proc.pid: a.name for a in schedulers})
             run.tails = {a.name: a.tail(3) for a in apps if a.proc.poll() is not None}
+            if run.ok_posts < run.schedules:  # what the schedulers said last
+                run.tails.update({a.name: a.tail(4) for a in schedulers if a.name not in run.tails})
         finally:
             if load is not None:
                 load.stop(2)
             stop_apps(apps)
             observer.dispose()
             engine.dispose()
-            shutil.rmtree(workdir, ignore_errors=True)
+            if args.keep_logs:
+                print(f"  logs kept in {workdir}", flush=True)
+            else:
+                shutil.rmtree(workdir, ignore_errors=True)
     return run
 
 
@@ -177,6 +186,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="installations through the app's store, one bot token, or (auto) installations "
         "when the app uses its store",
     )
+    parser.add_argument("--keep-logs", action="store_true", help="keep the processes' logs")
     parser.add_argument("--database-url", default=DEFAULT_DB, help=f"PostgreSQL ({DEFAULT_DB})")
     args = parser.parse_args(argv)
     try:
@@ -206,8 +216,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     mode, why = seed.installs_mode(args.tokens)
+    code = os.environ.get("BENCH_COMMIT") or code_version()
     print(
-        f"nudgebot scale bench: code {code_version()}, nproc={os.cpu_count()}, python "
+        f"nudgebot scale bench: code {code}, nproc={os.cpu_count()}, python "
         f"{sys.version.split()[0]}, 1-min load {os.getloadavg()[0]:.2f}\n"
         f"tokens: {mode} ({why})",
         flush=True,

@@ -159,6 +159,7 @@ class CpuMeter:
     backends: int = 0
     all_postgres_s: float = 0.0
     machine_busy: float = float("nan")  # share of all CPUs busy over the window
+    machine_busy_s: float = float("nan")  # CPU seconds busy, all CPUs, over the window
     seconds: float = float("nan")
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -216,6 +217,7 @@ class CpuMeter:
         busy1, total1 = machine_ticks()
         busy0, total0 = self._machine0
         self.machine_busy = (busy1 - busy0) / max(1, total1 - total0)
+        self.machine_busy_s = (busy1 - busy0) / TICK
         self.used = {n: self._last[n] - self._first[n] for n in self.pids}
         self.backends = len(self._mine)
         self.backends_s = sum(last - first for first, last in self._mine.values())

@@ -95,10 +95,17 @@ class Run:
         by_pid: Counter[str] = Counter()
         for _, status, claimed_by in occ:
             if status == "posted":
-                pid = int(str(claimed_by).rsplit(":", 1)[-1]) if claimed_by else -1
-                by_pid[names.get(pid, f"other ({claimed_by})")] += 1
+                by_pid[process_of(claimed_by, names)] += 1
         self.per_process = {name: by_pid.get(name, 0) for name in names.values()}
         self.per_process.update({k: v for k, v in by_pid.items() if k not in self.per_process})
+
+
+def process_of(claimed_by: str | None, names: dict[int, str]) -> str:
+    """The process whose pid is a part of `claimed_by` (host:pid, or host:pid:random)."""
+    for part in str(claimed_by or "").split(":"):
+        if part.isdigit() and int(part) in names:
+            return names[int(part)]
+    return f"other ({claimed_by})"
 
 
 def ack_stats(acks: list[Ack]) -> dict[str, float]:
@@ -151,12 +158,18 @@ def print_run(r: Run, args: argparse.Namespace) -> None:
         print(
             f"CPU seconds over {c.seconds:.1f} s (2 cores = {2 * c.seconds:.0f} s): {parts}; "
             f"PostgreSQL backends of the bench ({c.backends}) {c.backends_s:.1f}, all postgres "
-            f"processes {c.all_postgres_s:.1f}; machine busy {c.machine_busy:.0%}; 1-min load "
+            f"processes {c.all_postgres_s:.1f}; everything else {others(c):.1f}; machine busy "
+            f"{c.machine_busy:.0%} ({c.machine_busy_s:.0f} s); 1-min load "
             f"{r.loadavg_before:.2f} -> {r.loadavg_after:.2f}"
         )
         print(f"limit: {where_limit(r)}")
     for name, tail in r.tails.items():
-        print(f"{name} exited early: {tail}")
+        print(f"{name} log ends: {tail}")
+
+
+def others(c: CpuMeter) -> float:
+    """CPU seconds the machine spent on neither the bench's processes nor PostgreSQL."""
+    return c.machine_busy_s - sum(c.used.values()) - c.all_postgres_s
 
 
 def where_limit(r: Run) -> str:
@@ -171,7 +184,8 @@ def where_limit(r: Run) -> str:
     if c.machine_busy >= 0.9:
         return (
             f"CPU: the machine was {c.machine_busy:.0%} busy (top: {tops} of one core; "
-            f"PostgreSQL {c.backends_s / window:.0%})"
+            f"the bench's PostgreSQL backends {c.backends_s / window:.0%}; other work on the "
+            f"machine {others(c) / c.machine_busy_s:.0%} of the busy time)"
         )
     hot = [n for n, share in scheds.items() if share >= 0.85]
     if hot:
