@@ -1,15 +1,11 @@
 """Every replica's poster: claim due occurrences, post them concurrently, record what
-Slack said.
-
-One thread claims batches sized to what the pool can take now (so little waits claimed and
-unsent: a replica that dies loses only what it held), chooses what to post for the whole
-batch in one transaction, and hands each post to a bounded pool of threads when Slack's
-limits allow: at most one post per channel every `channel_interval` seconds (Slack's one
-message a second), at most `per_workspace` posts of one workspace in flight (so one big
-workspace cannot take the whole pool), and the client's own retries wait Retry-After on a
-429. Prompts' outcomes are written in batches (a prompts row and the occurrence's status
-in one transaction every `flush_seconds`). On stop it claims nothing more, makes what it
-had not yet handed to Slack due again (another replica posts it), and lets the pool finish.
+Slack said. One thread claims batches sized to what the pool can take now (a replica that
+dies loses only what it held), a few planner threads choose what each batch says, and a
+bounded pool posts when Slack's limits allow: one post in flight per channel and the next
+`channel_interval` seconds later (a whole interval after a retried one ended: the client
+waits Retry-After on a 429), at most `per_workspace` posts of one workspace in flight (no
+workspace takes the whole pool). Prompts' outcomes are written in batches. On stop it claims
+nothing more and makes what it had not handed to Slack due again for another replica.
 """
 
 from __future__ import annotations
@@ -37,6 +33,8 @@ from schedules.queue import Job, Outcome
 from schedules.workers import WorkerLock, worker_name
 
 log = logging.getLogger(__name__)
+
+BUSY = float("inf")  # a channel's next post waits for the one in flight
 
 
 class PostLoop:
@@ -191,18 +189,19 @@ class PostLoop:
             while self._waiting:
                 job, plan = self._waiting.popleft()
                 at = self._channel_at.get(job.channel_id, 0.0)
-                if at > now:
+                if at > now:  # the channel's last post is in flight, or was just now
                     held.append((job, plan))
-                    pause = at - now if pause is None else min(pause, at - now)
+                    if at != BUSY:
+                        pause = at - now if pause is None else min(pause, at - now)
                 elif self._team[job.team_id] >= limits.per_workspace:
                     held.append((job, plan))
                 else:
-                    self._channel_at[job.channel_id] = now + limits.channel_interval
+                    self._channel_at[job.channel_id] = BUSY
                     self._team[job.team_id] += 1
                     self._in_flight += 1
                     go.append((job, plan))
             self._waiting = held
-            if len(self._channel_at) > 50_000:
+            if len(self._channel_at) > 50_000:  # forget channels free to post again
                 self._channel_at = {c: t for c, t in self._channel_at.items() if t > now}
         for job, plan in go:
             self.pool.submit(self._post, job, plan)
@@ -212,6 +211,7 @@ class PostLoop:
 
     def _post(self, job: Job, plan: Any) -> None:
         ctx, claimed = self.ctx, job.claimed
+        began = time.monotonic()
         kind = claimed.kind
         outcome: Outcome | None = None
         row = None
@@ -237,6 +237,12 @@ class PostLoop:
             outcome = Outcome(job.id, "failed", f"error: {type(err).__name__}"[:200])
         finally:
             with self._cond:
+                # The channel's next post: an interval after this one began, or after it
+                # ended if it took that long (retried after a 429, say).
+                now, interval = time.monotonic(), self.limits.channel_interval
+                self._channel_at[job.channel_id] = (
+                    began if now - began < interval else now
+                ) + interval
                 self._in_flight -= 1
                 self._team[job.team_id] -= 1
                 if not self._team[job.team_id]:
