@@ -47,7 +47,7 @@ if str(ROOT) not in sys.path:  # run as `python bench/scale.py` from anywhere
 
 from bench import scale_report as report  # noqa: E402
 from bench import scale_seed as seed  # noqa: E402
-from bench.fanout import code_version, database, open_db  # noqa: E402
+from bench.fanout import code_version, open_db  # noqa: E402
 from bench.scale_fake import LeanSlackProcess  # noqa: E402
 from bench.scale_procs import CpuMeter, start_app, stop_apps, wait_healthy  # noqa: E402
 from bench.scale_report import Run  # noqa: E402
@@ -73,7 +73,7 @@ def run_once(args: argparse.Namespace, fake: LeanSlackProcess, n: int, mode: str
     workdir = Path(tempfile.mkdtemp(prefix="nudgebot-scale-"))
     apps = []
     load = None
-    with database(args.database_url) as url:
+    with seed.private_schema(args.database_url) as url:
         url = f"{url}&application_name={app_name}"
         engine, sessions = open_db(url)
         observer = create_engine(url)
@@ -156,7 +156,8 @@ def wait_for_posts(run: Run, fake: LeanSlackProcess, observer: object, boundary:
 
     from models.tables import Occurrence
 
-    settled = select(func.count()).where(Occurrence.status != "claimed")
+    # Settled: neither waiting in the queue ("due") nor handed to a poster ("claimed").
+    settled = select(func.count()).where(Occurrence.status.not_in(("due", "claimed")))
     deadline = boundary + DEADLINE_S
     checked = 0.0
     while time.time() < deadline:
@@ -164,9 +165,12 @@ def wait_for_posts(run: Run, fake: LeanSlackProcess, observer: object, boundary:
             return
         if time.monotonic() - checked > 2:
             checked = time.monotonic()
-            with observer.connect() as db:  # type: ignore[attr-defined]
-                if (db.scalar(settled) or 0) >= run.schedules:
-                    return
+            try:
+                with observer.connect() as db:  # type: ignore[attr-defined]
+                    if (db.scalar(settled) or 0) >= run.schedules:
+                        return
+            except Exception as err:  # the database is busy (too many clients): go on
+                run.db_errors.append(type(err).__name__)
         time.sleep(0.1)
     run.note = f"not every prompt was posted within {DEADLINE_S:.0f} s"
 
@@ -227,7 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[Run] = []
     try:
         for n in args.schedulers:
-            runs.append(run_once(args, fake, n, mode))
+            try:
+                runs.append(run_once(args, fake, n, mode))
+            except Exception as err:  # reported, and the next run still goes
+                runs.append(Run(n, args.schedules, args.workspaces, mode))
+                runs[-1].note = f"the run failed: {type(err).__name__}: {str(err)[:300]}"
             report.print_run(runs[-1], args)
     except KeyboardInterrupt:
         print("interrupted: cleaned up", flush=True)

@@ -36,6 +36,7 @@ class Run:
     cpu: CpuMeter | None = None
     acks: list[Ack] = field(default_factory=list)
     tails: dict[str, str] = field(default_factory=dict)
+    db_errors: list[str] = field(default_factory=list)  # the bench's own reads that failed
     ok_posts: int = 0
     all_posted_s: float = NAN  # boundary -> last prompt answered, when all were posted
     lag: dict[str, float] = field(default_factory=dict)
@@ -127,6 +128,8 @@ def print_run(r: Run, args: argparse.Namespace) -> None:
     print(f"\n== {r.schedulers} scheduler process(es), {r.mode} tokens ==")
     if r.note:
         print(f"note: {r.note}")
+    if r.db_errors:
+        print(f"the bench's own database reads failed {len(r.db_errors)} times: {r.db_errors[:3]}")
     if math.isnan(r.boundary):
         return
     extra = ""

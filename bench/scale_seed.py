@@ -8,7 +8,12 @@ prompt). The token installed for workspace T<s> is xoxb-bench-<s> (scale_fake.to
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import secrets
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +27,37 @@ WEB_CHANNELS = 3  # per workspace
 # Files of the app that would use the installation store, if it is wired in.
 WIRING = ("app.py", "handlers", "schedules", "bot")
 WIRED = re.compile(r"\b(build_clients|InstalledClients|SealedInstallationStore)\b")
+
+
+@contextlib.contextmanager
+def private_schema(base_url: str) -> Iterator[str]:
+    """A fresh schema for the run, as bench/fanout.py makes one, dropped after; the drop is
+    tried for up to a minute (the server may be short of connections for a while)."""
+    schema = f"nudgebot_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    _admin(base_url, f'CREATE SCHEMA "{schema}"', tries=6)
+    try:
+        yield f"{base_url}?options=-csearch_path%3D{schema}"
+    finally:
+        if not _admin(base_url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE', tries=12):
+            print(f"could not drop schema {schema}: drop it by hand", flush=True)
+
+
+def _admin(base_url: str, statement: str, tries: int) -> bool:
+    from sqlalchemy import create_engine, text
+
+    for attempt in range(tries):
+        engine = create_engine(base_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(statement))
+            return True
+        except Exception:
+            if attempt == tries - 1 and statement.startswith("CREATE"):
+                raise
+            time.sleep(5)
+        finally:
+            engine.dispose()
+    return False
 
 
 def team_id(tag: str, w: int) -> str:
@@ -101,8 +137,6 @@ def seed_workspaces(sessions: Any, tag: str, workspaces: int) -> None:
 def seed_installations(engine: Any, env: dict[str, str], tag: str, workspaces: int) -> float:
     """One installation per workspace through the app's own store (tokens sealed as the
     app seals them); the seconds it took."""
-    import time
-
     from slack_sdk.oauth.installation_store import Installation
 
     from bot.settings import load_settings
