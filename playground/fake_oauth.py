@@ -18,12 +18,25 @@ from __future__ import annotations
 import itertools
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qs, urlparse
 
-if TYPE_CHECKING:
-    from playground.fake_slack import Call, FakeSlack, Scripted
+Answer = TypeVar("Answer")
+
+
+class Recorded(Protocol):
+    """A call the fake recorded (playground.fake_slack.Call)."""
+
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+
+
+class Fake(Protocol):
+    delays: dict[str, float]
+
 
 APP_ID = "A0NUDGE"
 LIFETIME = 43_200  # seconds: Slack's rotating tokens live 12 hours
@@ -46,7 +59,7 @@ class Grant:
 
 
 class FakeOAuth:
-    def __init__(self, fake: FakeSlack) -> None:
+    def __init__(self, fake: Fake) -> None:
         self.fake = fake
         self.client_id = "fake-client-id"
         self.client_secret = "fake-client-secret"
@@ -85,7 +98,7 @@ class FakeOAuth:
     # -- reading what happened -----------------------------------------------------------
 
     @staticmethod
-    def token_of(call: Call) -> str | None:
+    def token_of(call: Recorded) -> str | None:
         """The bearer token a recorded call used (None: none, or client credentials)."""
         auth = next((v for k, v in call.headers.items() if k.lower() == "authorization"), "")
         if auth.startswith("Bearer "):
@@ -109,17 +122,15 @@ class FakeOAuth:
 
     # -- answering -----------------------------------------------------------------------
 
-    def answer(self, call: Call) -> Scripted | None:
-        """The answer to `call` when it is about installs or a token issued here; None
-        leaves it to the fake's usual answers."""
-        from playground.fake_slack import Scripted  # the fake imports this module
-
+    def answer(self, call: Recorded, scripted: Callable[..., Answer]) -> Answer | None:
+        """The answer to `call` (made with `scripted`, the fake's Scripted) when it is about
+        installs or a token issued here; None leaves it to the fake's usual answers."""
         body = self._body(call)
         if body is None:
             return None
-        return Scripted(body=body, delay=self.fake.delays.get(call.method, 0))
+        return scripted(body=body, delay=self.fake.delays.get(call.method, 0))
 
-    def _body(self, call: Call) -> dict[str, Any] | None:
+    def _body(self, call: Recorded) -> dict[str, Any] | None:
         if call.method == "oauth.v2.access":
             return self._access(call.params)
         token = self.token_of(call)

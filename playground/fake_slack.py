@@ -225,7 +225,7 @@ class FakeSlack:
         method = url.path.removeprefix("/api/")
         with self._lock:
             self.calls.append(call := Call(method, params, dict(request.headers.items())))
-            script = self._take_script(method, params) or self.oauth.answer(call)
+            script = self._take_script(method, params) or self.oauth.answer(call, Scripted)
             self._lock.notify_all()
         if script is None:
             script = Scripted(body=self._default(method, params), delay=self.delays.get(method, 0))
