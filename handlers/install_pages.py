@@ -90,6 +90,5 @@ def failure_page(reason: str) -> str:
     title, said = FAILURES.get(reason, OTHER)
     return page(
         title,
-        f"<p>{escape(said)}</p>"
-        f'<p><a class="button" href="{INSTALL_PATH}">Start again</a></p>',
+        f'<p>{escape(said)}</p><p><a class="button" href="{INSTALL_PATH}">Start again</a></p>',
     )

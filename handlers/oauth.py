@@ -1,4 +1,4 @@
-""""Add to Slack": Bolt's OAuth flow on GET /slack/install and GET /slack/oauth_redirect,
+""" "Add to Slack": Bolt's OAuth flow on GET /slack/install and GET /slack/oauth_redirect,
 and each request answered with its own workspace's token.
 
 The flow (slack_bolt's OAuthFlow) hands out a state (signed, single-use, ten minutes:
@@ -133,9 +133,7 @@ def _page(status: int, html: str, clear_cookie: bool = True) -> BoltResponse:
 
 def _succeeded(args: SuccessArgs) -> BoltResponse:
     i = args.installation
-    html = install_pages.success_page(
-        i.team_name, i.enterprise_name, bool(i.is_enterprise_install)
-    )
+    html = install_pages.success_page(i.team_name, i.enterprise_name, bool(i.is_enterprise_install))
     return _page(200, html)
 
 
