@@ -78,7 +78,7 @@ def run_once(args: argparse.Namespace, fake: LeanSlackProcess, n: int, mode: str
         engine, sessions = open_db(url)
         observer = create_engine(url)
         try:
-            env = seed.app_env(mode, fake.api_url, url)
+            env = {**seed.app_env(mode, fake.api_url, url), **args.env}
             seed.seed_workspaces(sessions, tag, args.workspaces)
             if mode == "installs":
                 run.install_s = seed.seed_installations(engine, env, tag, args.workspaces)
@@ -190,6 +190,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="installations through the app's store, one bot token, or (auto) installations "
         "when the app uses its store",
     )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable for every app process, e.g. NUDGEBOT_POST_THREADS=128 (repeatable; "
+        "the bench's own environment passes no SLACK_* or NUDGEBOT_* variable)",
+    )
     parser.add_argument("--keep-logs", action="store_true", help="keep the processes' logs")
     parser.add_argument("--database-url", default=DEFAULT_DB, help=f"PostgreSQL ({DEFAULT_DB})")
     args = parser.parse_args(argv)
@@ -207,6 +215,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("at most 999 schedules per workspace")
     if not 1 <= args.web <= 16 or not 0 < args.rate <= 1000:
         parser.error("--web 1..16, --rate 0..1000")
+    pairs = [item.partition("=") for item in args.env]
+    if any(not name or not eq for name, eq, _ in pairs):
+        parser.error("--env: NAME=VALUE")
+    args.env = {name: value for name, _, value in pairs}
     from models.db import normalise_url
 
     args.database_url = normalise_url(args.database_url)
@@ -221,8 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     mode, why = seed.installs_mode(args.tokens)
     code = os.environ.get("BENCH_COMMIT") or code_version()
+    extra = f", app env {args.env}" if args.env else ""
     print(
-        f"nudgebot scale bench: code {code}, nproc={os.cpu_count()}, python "
+        f"nudgebot scale bench: code {code}{extra}, nproc={os.cpu_count()}, python "
         f"{sys.version.split()[0]}, 1-min load {os.getloadavg()[0]:.2f}\n"
         f"tokens: {mode} ({why})",
         flush=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,6 +166,7 @@ def print_run(r: Run, args: argparse.Namespace) -> None:
             f"{c.machine_busy:.0%} ({c.machine_busy_s:.0f} s); 1-min load "
             f"{r.loadavg_before:.2f} -> {r.loadavg_after:.2f}"
         )
+        print(f"CPU cost: {cpu_cost(r)}")
         print(f"limit: {where_limit(r)}")
     for name, tail in r.tails.items():
         print(f"{name} log ends: {tail}")
@@ -173,6 +175,30 @@ def print_run(r: Run, args: argparse.Namespace) -> None:
 def others(c: CpuMeter) -> float:
     """CPU seconds the machine spent on neither the bench's processes nor PostgreSQL."""
     return c.machine_busy_s - sum(c.used.values()) - c.all_postgres_s
+
+
+def cpu_cost(r: Run) -> str:
+    """CPU per prompt of each part, and the floor it puts on the time on this machine had
+    nothing else run on it: no process beyond one core, all of it within the cores left
+    by the slash commands. Steadier than wall time on a shared machine."""
+    c = r.cpu
+    if c is None or not r.ok_posts or c.seconds <= 0:
+        return "n/a"
+    scheds = [v for n, v in c.used.items() if n.startswith("scheduler")]
+    web = sum(v for n, v in c.used.items() if n.startswith("web"))
+    fake = c.used.get("fake Slack", 0.0)
+    posting = sum(scheds) + c.backends_s + fake  # the web's backends are in there too
+    cores = os.cpu_count() or 1
+    free = cores - web / c.seconds
+    floor = max([*scheds, posting / free]) if free > 0 else NAN
+    per_ack = web / len(r.acks) * 1000 if r.acks else NAN
+    return (
+        f"per prompt {sum(scheds) / r.ok_posts * 1000:.2f} ms in the schedulers, "
+        f"{c.backends_s / r.ok_posts * 1000:.2f} ms in PostgreSQL (the bench's backends, the "
+        f"web's included), {fake / r.ok_posts * 1000:.2f} ms in the fake Slack; "
+        f"{per_ack:.1f} ms per slash command in the web processes; so on {cores} idle cores, "
+        f"with the slash commands' share, these prompts need at least {floor:.1f} s"
+    )
 
 
 def where_limit(r: Run) -> str:
