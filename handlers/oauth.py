@@ -1,4 +1,4 @@
-""" "Add to Slack": Bolt's OAuth flow on GET /slack/install and GET /slack/oauth_redirect,
+"""Add to Slack: Bolt's OAuth flow on GET /slack/install and GET /slack/oauth_redirect,
 and each request answered with its own workspace's token.
 
 The flow (slack_bolt's OAuthFlow) hands out a state (signed, single-use, ten minutes:

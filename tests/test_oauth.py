@@ -1,4 +1,4 @@
-""" "Add to Slack" end to end over real HTTP against the fake Slack: the install pages, the
+"""Add to Slack end to end over real HTTP against the fake Slack: the install pages, the
 state (checked, single use, expiring), the installation saved with its token sealed, and
 the scopes asked for."""
 
