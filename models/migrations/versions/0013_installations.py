@@ -1,4 +1,4 @@
-""" "Add to Slack": installations and their bots (tokens stored sealed), the OAuth states of
+"""Add to Slack: installations and their bots (tokens stored sealed), the OAuth states of
 installs in progress, and which Enterprise Grid org each workspace belongs to.
 
 The installation and bot tables have the columns of slack_sdk's SQLAlchemy installation
