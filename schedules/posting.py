@@ -13,12 +13,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import Counter, deque
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from bot.metrics import CLAIMS_OUTSTANDING, POSTS, SCHEDULER_LAG
 from bot.slack.errors import slack_code
@@ -27,6 +28,7 @@ from schedules import queue
 from schedules.context import JobContext
 from schedules.jobs import record_failure
 from schedules.limits import Limits
+from schedules.pace import Pace
 from schedules.posters import POSTERS
 from schedules.prompt_job import plan_prompts, prompt_row, record_prompts, send_prompt
 from schedules.queue import Job, Outcome
@@ -34,7 +36,7 @@ from schedules.workers import WorkerLock, worker_name
 
 log = logging.getLogger(__name__)
 
-BUSY = float("inf")  # a channel's next post waits for the one in flight
+PLAN_TRIES = 4  # a batch the database failed to plan is tried this often (1 s, 2 s, 3 s)
 
 
 class PostLoop:
@@ -49,8 +51,7 @@ class PostLoop:
         self._waiting: deque[tuple[Job, Any]] = deque()
         self._in_flight = 0
         self._planning = 0
-        self._team: Counter[str] = Counter()
-        self._channel_at: dict[str, float] = {}  # channel -> earliest next post (monotonic)
+        self.pace = Pace(self.limits)
         self._outcomes: list[Outcome] = []
         self._rows: list[dict[str, Any]] = []
         self._first_pending = 0.0
@@ -137,12 +138,15 @@ class PostLoop:
             self.planner.submit(self._plan, jobs[start : start + share])
         return len(jobs)
 
-    def _plan(self, jobs: list[Job]) -> None:
+    def _plan(self, jobs: list[Job], attempt: int = 1) -> None:
         """Choose what to post for each claimed job, in one read transaction (on one of a
-        few planner threads, so the database's round trips overlap); a job whose choice
-        fails is recorded as failed and dropped."""
+        few planner threads, so the database's round trips overlap). A job whose choice
+        fails is recorded as failed and dropped; one the database failed (nothing was sent
+        yet) is tried again a little later, a few times."""
         planned: list[tuple[Job, Any]] = []
         failed: list[tuple[Job, Exception]] = []
+        again: list[Job] = []
+        retry = None
         session = reads_for(self.ctx.sessions)()
         try:
             batch = [job for job in jobs if job.claimed.kind == "prompt"]
@@ -169,40 +173,41 @@ class PostLoop:
             failed = [(job, broken) for job in jobs]
         finally:
             session.close()
+            again = [j for j, e in failed if isinstance(e, DBAPIError) and attempt < PLAN_TRIES]
+            if again and not self._stop.is_set():
+                log.warning("choosing %d scheduled posts: database error; retrying", len(again))
+                retry = threading.Timer(
+                    attempt, self.planner.submit, (self._plan, again, attempt + 1)
+                )
+                retry.daemon = True
+                retry.start()
+                failed = [(j, e) for j, e in failed if j not in again]
             for job, error in failed:
                 POSTS.labels(job.claimed.kind, "failed").inc()
                 self._done(job, Outcome(job.id, "failed", f"error: {type(error).__name__}"[:200]))
             with self._cond:
-                self._planning -= len(jobs)
+                self._planning -= len(jobs) - (len(again) if retry else 0)
                 self._waiting.extend(planned)
                 self._cond.notify_all()
 
     def _dispatch(self) -> float | None:
         """Hand every waiting job that Slack's limits allow to the pool; seconds until the
         next one may go (None: none is held back by a channel's pace)."""
-        limits = self.limits
         now = time.monotonic()
         pause: float | None = None
         go: list[tuple[Job, Any]] = []
         with self._cond:
             held: deque[tuple[Job, Any]] = deque()
-            while self._waiting:
-                job, plan = self._waiting.popleft()
-                at = self._channel_at.get(job.channel_id, 0.0)
-                if at > now:  # the channel's last post is in flight, or was just now
-                    held.append((job, plan))
-                    if at != BUSY:
-                        pause = at - now if pause is None else min(pause, at - now)
-                elif self._team[job.team_id] >= limits.per_workspace:
-                    held.append((job, plan))
-                else:
-                    self._channel_at[job.channel_id] = BUSY
-                    self._team[job.team_id] += 1
+            for job, plan in self._waiting:
+                wait = self.pace.admit(job.team_id, job.channel_id, now)
+                if wait == 0.0:
                     self._in_flight += 1
                     go.append((job, plan))
+                else:
+                    held.append((job, plan))
+                    if wait is not None:
+                        pause = wait if pause is None else min(pause, wait)
             self._waiting = held
-            if len(self._channel_at) > 50_000:  # forget channels free to post again
-                self._channel_at = {c: t for c, t in self._channel_at.items() if t > now}
         for job, plan in go:
             self.pool.submit(self._post, job, plan)
         return pause
@@ -237,16 +242,8 @@ class PostLoop:
             outcome = Outcome(job.id, "failed", f"error: {type(err).__name__}"[:200])
         finally:
             with self._cond:
-                # The channel's next post: an interval after this one began, or after it
-                # ended if it took that long (retried after a 429, say).
-                now, interval = time.monotonic(), self.limits.channel_interval
-                self._channel_at[job.channel_id] = (
-                    began if now - began < interval else now
-                ) + interval
+                self.pace.done(job.team_id, job.channel_id, began, time.monotonic())
                 self._in_flight -= 1
-                self._team[job.team_id] -= 1
-                if not self._team[job.team_id]:
-                    del self._team[job.team_id]
             self._done(job, outcome, row)
 
     def _done(self, job: Job, outcome: Outcome | None, row: dict[str, Any] | None = None) -> None:
