@@ -110,7 +110,7 @@ def test_one_process_on_sqlite_answers_what_the_deployment_asks(
     env = filled({"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""}, oauth=False)
     env |= {"SLACK_API_URL": fake.api_url, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
     bot = launch([], env)  # the image's default: web and scheduler in one process
-    bot.wait_healthy()  # the Dockerfile's HEALTHCHECK command itself
+    bot.wait_healthy(timeout=60)  # the Dockerfile's HEALTHCHECK command itself
     for path in sorted(asked_paths()):
         assert ask(bot, "GET", path)[0] == 200, path
     assert ask(bot, "POST", EVENTS_PATH)[0] == 401  # served: Slack's signature is checked
