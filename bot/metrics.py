@@ -43,7 +43,7 @@ ACK_SECONDS = Histogram(
 ITEMS_LOGGED = Counter("nudgebot_items_logged", "Items people logged, by kind", ["kind"])
 # kind: prompt, digest, pulse (a pulse invitation), reminder (a pulse reminder), followup,
 # habit, reflection; outcome: posted, failed, skipped (on purpose: the person is away or
-# gone, or the scheduler is stopping).
+# gone, or the scheduler is stopping), unknown (claimed by a process that died: maybe sent).
 POSTS = Counter(
     "nudgebot_posts", "Scheduled posts and DMs, by kind and outcome", ["kind", "outcome"]
 )

@@ -10,7 +10,8 @@
 
 Only then is it handed to Bolt. Refusals are logged at DEBUG, without the request.
 `GET /healthz` says whether the process (and in its roles the scheduler or the Socket Mode
-connection) is alive; `GET /readyz` whether the database answers. Both serve every role.
+connection) is alive; `GET /readyz` whether the database answers. Both serve every role,
+as does `GET /metrics` (a route app.run adds: bot/metrics.py).
 The server itself is in handlers/server.py.
 """
 
