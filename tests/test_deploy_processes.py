@@ -12,9 +12,11 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -151,3 +153,59 @@ def test_the_compose_roles_run_as_plain_processes_on_postgresql(
         stop_all(everyone)
     finally:
         drop_private_schema(url)
+
+
+def test_the_proxy_config_forwards_slacks_paths_through_nginx(
+    launch: Callable[..., Bot], fake: FakeSlack, tmp_path: Path
+) -> None:
+    """deploy/nginx.conf run by nginx itself in front of a web process, its upstream
+    pointed at that process instead of Compose's `web` (needs an nginx binary)."""
+    binary = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if binary is None:
+        pytest.skip("no nginx here (apt-get install nginx-light): the proxy config is only read")
+    env = filled({"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""}, oauth=False)
+    env |= {"SLACK_API_URL": fake.api_url, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
+    web = launch(["web"], env)
+    listen = free_port()
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    site = site.replace("http://web:3000", f"http://127.0.0.1:{web.port}")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n"
+        + "".join(
+            f"  {kind}_temp_path {tmp_path}/{kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + f"  include {tmp_path}/site.conf;\n}}\n"
+    )
+    prefix = ["-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
+    checked = subprocess.run([binary, "-t", *prefix], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    web.wait_healthy(timeout=60)
+    subprocess.run([binary, *prefix], check=True)
+    try:
+        proxy = Bot(web.proc, listen, web.log, web.env)  # requests to nginx's port
+        deadline = time.monotonic() + 10
+        while ask_or_none(proxy, "/proxy-health") != 200:
+            assert time.monotonic() < deadline, (tmp_path / "error.log").read_text()
+            time.sleep(0.1)
+        status, body = ask(proxy, "POST", EVENTS_PATH)
+        assert (status, body) == (401, "invalid request\n")  # the app's answer, not nginx's
+        assert ask(proxy, "GET", INSTALL_PATH) == (404, "not found\n")  # one token: the app's 404
+        for path in sorted(PROBE_PATHS):
+            status, body = ask(proxy, "GET", path)
+            assert status == 404 and "nginx" in body, f"{path} must stay inside"
+    finally:
+        subprocess.run([binary, *prefix, "-s", "stop"], check=False)
+    stop_all([web])
+
+
+def ask_or_none(bot: Bot, path: str) -> int | None:
+    try:
+        return ask(bot, "GET", path)[0]
+    except OSError:
+        return None
