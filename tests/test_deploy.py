@@ -19,6 +19,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from handlers.http import EVENTS_PATH, HEALTH_PATH, READY_PATH
 from handlers.install_pages import INSTALL_PATH
 from handlers.oauth import REDIRECT_PATH
+from schedules.limits import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -79,9 +80,11 @@ class _Recording(dict[str, str]):
 @cache
 def app_settings() -> frozenset[str]:
     """Every environment variable the app reads, as load_settings really reads them (every
-    name is read on each call; a valid minimal environment lets the call run to its end)."""
+    name is read on each call; a valid minimal environment lets the call run to its end),
+    and the posting knobs the scheduler reads (schedules/limits.py)."""
     env = _Recording({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
     load_settings(env)
+    Limits.from_env(env)  # the schedulers' posting knobs, NUDGEBOT_POST_*
     return frozenset(env.read)
 
 
@@ -150,6 +153,8 @@ def test_the_settings_the_app_reads_are_found_where_they_are_read() -> None:
     for name in ("SLACK_BOT_TOKEN", "DATABASE_URL", "PORT", "HOST", "LOG_FORMAT"):
         assert name in names
     for name in (*OAUTH_NAMES, "NUDGEBOT_ENCRYPTION_KEY", "NUDGEBOT_RETENTION_DAYS"):
+        assert name in names
+    for name in ("NUDGEBOT_POST_THREADS", "NUDGEBOT_POST_PER_WORKSPACE"):
         assert name in names
     assert "NUDGEBOT_NO_SUCH_SETTING" not in names
 
