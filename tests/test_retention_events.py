@@ -1,6 +1,6 @@
 """Retention, end to end: a signed `app_uninstalled` through the app stops the workspace and
-starts its retention period; the daily purge, run by APScheduler as the scheduler runs it,
-deletes the workspace whose period has passed and keeps the one still within it."""
+starts its retention period; the scheduler's daily purge (APScheduler, leader only) deletes
+the workspace whose period has passed and keeps the one still within it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
-from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,12 +16,12 @@ from bot.scheduling import service as scheduling
 from bot.scheduling.when import parse_when
 from bot.settings import Settings
 from bot.slack.client import make_client
-from models.tables import Workspace
+from models.tables import Statement, Workspace
 from schedules import build_scheduler
 from schedules.jobs import active_schedules
-from schedules.purge_job import run_purge
 from tests.driver import SlackDriver, slack_id
-from tests.test_retention import departure, holding, leave, seed
+from tests.fake_slack import FakeSlack
+from tests.test_retention import departure, holding, leave
 
 DAY = timedelta(days=1)
 
@@ -77,56 +76,51 @@ def test_an_uninstall_stops_the_workspace_and_starts_its_retention(
 
 
 def test_the_daily_job_purges_under_the_scheduler(
-    engine: Engine, sessions: sessionmaker[Session]
+    engine: Engine, sessions: sessionmaker[Session], slack: FakeSlack
 ) -> None:
+    """The scheduler's own daily job (leader only), brought forward to now."""
     settings = Settings(
-        bot_token="xoxb-t", signing_secret="s", api_url="http://127.0.0.1:9/", retention_days=3
+        bot_token="xoxb-t", signing_secret="s", api_url=slack.api_url, retention_days=3
     )
-    # Long before anything other tests write, so that only these workspaces are due.
-    now = datetime(2002, 5, 10, 4, 0, tzinfo=UTC)
-    runner = build_scheduler(
-        settings, engine=engine, sessions=sessions, client=make_client(settings), now=lambda: now
-    )
-    ctx = runner.ctx
-    assert ctx.retention_days == 3  # NUDGEBOT_RETENTION_DAYS reaches the job
+    now = datetime.now(UTC)
     gone, within = slack_id("T"), slack_id("T")
     for team, left_at in ((gone, now - 3 * DAY - timedelta(minutes=1)), (within, now - 2 * DAY)):
-        seed(sessions, team, left_at)
         leave(sessions, team, "app_uninstalled", left_at)
+        with sessions.begin() as s:
+            s.add(Statement(team_id=team, kind="vision", text="a vision", author_id=slack_id("U")))
     kept = holding(engine, within)
-    assert holding(engine, gone)
+    assert set(holding(engine, gone)) == {"workspaces", "statements", "workspace_departures"}
 
+    runner = build_scheduler(
+        settings,
+        engine=engine,
+        sessions=sessions,
+        client=make_client(settings),
+        poll_seconds=0.2,
+    )
+    assert runner.ctx.retention_days == 3  # NUDGEBOT_RETENTION_DAYS reaches the job
     ran: list[JobExecutionEvent] = []
     done = threading.Event()
 
     def seen(e: JobExecutionEvent) -> None:
-        ran.append(e)
-        done.set()
+        if e.job_id == "purge":
+            ran.append(e)
+            done.set()
 
-    scheduler = BackgroundScheduler(timezone=UTC)
-    scheduler.add_listener(seen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    scheduler.start()
+    runner.scheduler.add_listener(seen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    runner.start()
     try:
-        # As the scheduler registers it: once a day, the first run soon after start.
-        scheduler.add_job(
-            run_purge,
-            "interval",
-            days=1,
-            args=[ctx],
-            id="purge",
-            next_run_time=datetime.now(UTC) + timedelta(milliseconds=300),
-            coalesce=True,
-            max_instances=1,
-        )
+        slack.wait_for(lambda: runner.leadership.is_leader, 10)
+        job = runner.scheduler.get_job("purge")
+        assert job is not None, "the scheduler has no daily purge"
+        first = job.next_run_time
+        assert timedelta(0) < first - datetime.now(UTC) <= DAY  # once a day
+        job.modify(next_run_time=datetime.now(UTC) + timedelta(milliseconds=200))
         assert done.wait(10), "the purge job never ran"
-        job = scheduler.get_job("purge")
-        assert job is not None
-        next_run = job.next_run_time - datetime.now(UTC)
-        assert timedelta(hours=23) < next_run <= DAY  # and again tomorrow
+        assert runner.scheduler.get_job("purge").next_run_time == first  # and again tomorrow
     finally:
-        scheduler.shutdown(wait=True)
+        runner.stop()
 
     assert [e.exception for e in ran] == [None]
-    assert [e.retval for e in ran] == [1]
     assert holding(engine, gone) == {}
     assert holding(engine, within) == kept
