@@ -4,18 +4,22 @@ workspace (SQLite, and PostgreSQL when configured). Time is the job context's `n
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, String, Table, func, or_, select
+from sqlalchemy import Engine, MetaData, String, Table, func, insert, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.privacy import purge
 from bot.settings import Settings
 from bot.slack import workspaces
 from bot.slack.client import make_client
+from models.db import make_engine, normalise_url
 from models.installs import SlackBot, SlackInstallation, SlackOrgTeam
+from models.migrate import downgrade, upgrade
 from models.nudges import NudgeDay, PersonalNudge
 from models.pulse import (
     PulseComment,
@@ -43,6 +47,7 @@ from models.tables import (
 )
 from schedules.context import JobContext
 from schedules.purge_job import run_purge
+from tests.conftest import drop_private_schema, with_private_schema
 from tests.driver import slack_id
 
 # Long before anything other tests write, so that only this module's workspaces are due.
@@ -273,3 +278,44 @@ def test_installing_again_within_the_retention_keeps_everything(
     assert run_purge(ctx(sessions, LEFT_AT + 430 * DAY)) == 0
     assert run_purge(ctx(sessions, LEFT_AT + 431 * DAY)) == 1
     assert holding(engine, team) == {}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_upgrade_starts_the_clock_for_workspaces_already_gone(
+    backend: str, tmp_path: Path
+) -> None:
+    """A workspace stopped by an uninstall before this version keeps its data for the whole
+    period from the upgrade; one stopped for another reason, or active, never starts it."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'before.db'}"
+    else:
+        if not os.environ.get("TEST_DATABASE_URL"):
+            pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+        url = with_private_schema(normalise_url(os.environ["TEST_DATABASE_URL"]))
+    engine = make_engine(url)
+    try:
+        upgrade(engine, "0013")
+        reasons = {"TGONE": "app_uninstalled", "TREVOKED": "token_revoked", "TAUTH": "invalid_auth"}
+        with engine.begin() as conn:
+            conn.execute(
+                insert(Workspace.__table__),
+                [{"team_id": t, "inactive_reason": r} for t, r in reasons.items()]
+                + [{"team_id": "TACTIVE", "inactive_reason": None}],
+            )
+        before = datetime.now(UTC)
+        upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(select(WorkspaceDeparture.__table__)).all()
+        assert {r.team_id: r.reason for r in rows} == {
+            "TGONE": "app_uninstalled",
+            "TREVOKED": "token_revoked",
+        }
+        for row in rows:  # SQLite keeps no zone: its timestamps are UTC
+            left = row.left_at if row.left_at.tzinfo else row.left_at.replace(tzinfo=UTC)
+            assert before - timedelta(seconds=5) <= left <= datetime.now(UTC)
+        downgrade(engine, "0013")
+        upgrade(engine)
+    finally:
+        engine.dispose()
+        if backend == "postgresql":
+            drop_private_schema(url)
