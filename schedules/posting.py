@@ -55,12 +55,11 @@ class PostLoop:
         self._outcomes: list[Outcome] = []
         self._rows: list[dict[str, Any]] = []
         self._first_pending = 0.0
+        self._flush_failures = 0
         self._wake = False
         self._more = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-
-    # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="nudgebot-poster", daemon=True)
@@ -82,8 +81,6 @@ class PostLoop:
         self.pool.shutdown(wait=True)
         self._flush(force=True)
         self.lock.release()
-
-    # -- the loop --------------------------------------------------------------------------
 
     def _run(self) -> None:
         limits = self.limits
@@ -212,8 +209,6 @@ class PostLoop:
             self.pool.submit(self._post, job, plan)
         return pause
 
-    # -- one post --------------------------------------------------------------------------
-
     def _post(self, job: Job, plan: Any) -> None:
         ctx, claimed = self.ctx, job.claimed
         began = time.monotonic()
@@ -257,8 +252,6 @@ class PostLoop:
                     self._rows.append(row)
             self._cond.notify_all()
 
-    # -- writing outcomes ------------------------------------------------------------------
-
     def _flush(self, force: bool = False) -> None:
         limits = self.limits
         with self._cond:
@@ -273,10 +266,20 @@ class PostLoop:
             with self.ctx.sessions.begin() as session:
                 record_prompts(session, rows)
                 queue.record(session, outcomes)
+            self._flush_failures = 0
         except Exception:
+            self._flush_failures += 1
+            keep = self._flush_failures < PLAN_TRIES and not force
             log.exception(
-                "recording %d posted occurrences failed; they stay claimed", len(outcomes)
+                "recording %d outcomes failed (%s)",
+                len(outcomes),
+                "again soon" if keep else "they stay claimed",
             )
+            if keep:
+                with self._cond:
+                    self._outcomes[:0], self._rows[:0] = outcomes, rows
+            return
+        log.info("%d scheduled occurrences recorded (%d posted)", len(outcomes), len(rows))
 
     def _give_back(self) -> None:
         with self._cond:

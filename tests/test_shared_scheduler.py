@@ -81,7 +81,7 @@ def rows_of(sessions: sessionmaker[Session], channels: list[str]) -> list[Occurr
 def started(launch: Launcher, count: int, **env: str) -> list[Scheduler]:
     schedulers = [launch(**env) for _ in range(count)]
     for s in schedulers:
-        s.wait_log("nudgebot scheduler running", 30)
+        s.wait_log("nudgebot scheduler running", 60)
     return schedulers
 
 
