@@ -78,7 +78,7 @@ class WebLoad:
     def _form(self, i: int) -> tuple[str, dict[str, str]]:
         rng = self._rng
         team, channels = self.teams[rng.randrange(len(self.teams))]
-        command = COMMANDS[i % len(COMMANDS)]
+        command = rng.choice(COMMANDS)  # not by i: each web process gets every kind
         who = f"U{team[1:]}{rng.randrange(50):02d}"
         text = {
             "/nudge": "help",
