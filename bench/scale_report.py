@@ -156,6 +156,12 @@ def print_run(r: Run, args: argparse.Namespace) -> None:
             f"sent, ack p50 {s['p50']:.1f} ms, p99 {s['p99']:.1f} ms, max {s['max']:.1f} ms, "
             f"errors {s['errors']:.0f}{' ' + str(dict(by)) if by else ''}"
         )
+        kinds = sorted({a.command for a in r.acks})
+        each = [(k, ack_stats([a for a in r.acks if a.command == k])) for k in kinds]
+        print(
+            "  by command: "
+            + "; ".join(f"{k} p50 {v['p50']:.1f} p99 {v['p99']:.1f} ms" for k, v in each)
+        )
     if r.cpu is not None:
         c = r.cpu
         parts = ", ".join(f"{n} {v:.1f}" for n, v in c.used.items())
