@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from collections import Counter
 
 from sqlalchemy import Connection, Engine, text
@@ -46,11 +47,14 @@ class WorkerLock:
         self.name = name
         self._conn: Connection | None = None
         self._always = engine.dialect.name != "postgresql"
+        self._checked = float("-inf")  # when the lock's connection was last seen working
 
     def hold(self) -> bool:
-        """Hold the lock (taking it again if its connection was lost); False if not held."""
-        if self._always:
+        """Hold the lock (taking it again if its connection was lost; looked at every 2 s
+        at most); False if not held."""
+        if self._always or (self._conn is not None and time.monotonic() < self._checked + 2):
             return True
+        self._checked = time.monotonic()
         if self._conn is not None:
             try:
                 self._conn.execute(text("SELECT 1"))
