@@ -46,6 +46,7 @@ class LeanSlack:
         self.mode = "single"
         self.tag = ""
         self.posts: list[tuple[str, str, float, float]] = []
+        self.prompts_ok = 0  # OK posts outside the slash commands' channels
         self.calls: Counter[str] = Counter()
         self.busy_s = 0.0  # sum over calls of (answered - arrived): mean in-flight * time
         self._last_ok: dict[str, float] = {}
@@ -58,6 +59,7 @@ class LeanSlack:
         with self.lock:
             self.mode, self.tag = mode, tag
             self.posts.clear()
+            self.prompts_ok = 0
             self.calls.clear()
             self._last_ok.clear()
             self.busy_s = 0.0
@@ -116,6 +118,8 @@ class LeanSlack:
         answered = time.time()
         with self.lock:
             self.posts.append((channel, outcome, arrived, answered))
+            if outcome == OK and not channel.startswith(f"C{self.tag}W"):
+                self.prompts_ok += 1
         self._done(arrived, answered)
         return status, json.dumps(payload).encode(), extra
 
@@ -188,9 +192,8 @@ def _child(conn: Connection, delay: float, interval: float) -> None:
                 fake.reset(message[1], message[2])
                 conn.send("ok")
             elif message[0] == "count":  # prompts posted: OK posts outside web channels
-                web = f"C{fake.tag}W"
                 with fake.lock:
-                    conn.send(sum(p[1] == OK and not p[0].startswith(web) for p in fake.posts))
+                    conn.send(fake.prompts_ok)
             elif message[0] == "results":
                 with fake.lock:
                     conn.send((list(fake.posts), dict(fake.calls), fake.busy_s))
