@@ -1,8 +1,8 @@
 """Slack's limits, kept by one replica's poster (schedules/posting.py): one post in flight
 per channel, the next `channel_interval` seconds after it began (or after it ended, when it
-took that long: the client waited Retry-After on a 429), and at most `per_workspace` posts
-of one workspace in flight, so one big workspace cannot take the whole pool. Not
-thread-safe: the poster calls it under its own lock."""
+took over half that: the client may have waited Retry-After on a 429), and at most
+`per_workspace` posts of one workspace in flight, so one big workspace cannot take the
+whole pool. Not thread-safe: the poster calls it under its own lock."""
 
 from __future__ import annotations
 
@@ -31,10 +31,14 @@ class Pace:
         self._team[team_id] += 1
         return 0.0
 
-    def done(self, team_id: str, channel_id: str, began: float, now: float) -> None:
-        """A post admitted at `began` ended at `now`."""
+    def done(
+        self, team_id: str, channel_id: str, began: float, now: float, later: float = 0.0
+    ) -> None:
+        """A post admitted at `began` ended at `now` (`later`: the channel waits that many
+        seconds more)."""
         interval = self.limits.channel_interval
-        self._channel_at[channel_id] = (began if now - began < interval else now) + interval
+        at = (began if now - began < interval / 2 else now) + interval  # slow: retried?
+        self._channel_at[channel_id] = max(at, now + later)
         self._team[team_id] -= 1
         if not self._team[team_id]:
             del self._team[team_id]

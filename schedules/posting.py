@@ -23,14 +23,14 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.metrics import CLAIMS_OUTSTANDING, POSTS, SCHEDULER_LAG
 from bot.slack.errors import slack_code
-from models.db import reads_for
 from schedules import queue
 from schedules.context import JobContext
 from schedules.jobs import record_failure
 from schedules.limits import Limits
 from schedules.pace import Pace
+from schedules.planning import choose
 from schedules.posters import POSTERS
-from schedules.prompt_job import plan_prompts, prompt_row, record_prompts, send_prompt
+from schedules.prompt_job import prompt_row, record_prompts, send_prompt
 from schedules.queue import Job, Outcome
 from schedules.workers import WorkerLock, worker_name
 
@@ -56,6 +56,7 @@ class PostLoop:
         self._rows: list[dict[str, Any]] = []
         self._first_pending = 0.0
         self._flush_failures = 0
+        self._tries: dict[int, int] = {}  # job id -> times its workspace's client was missing
         self._wake = False
         self._more = False
         self._stop = threading.Event()
@@ -140,52 +141,22 @@ class PostLoop:
         few planner threads, so the database's round trips overlap). A job whose choice
         fails is recorded as failed and dropped; one the database failed (nothing was sent
         yet) is tried again a little later, a few times."""
-        planned: list[tuple[Job, Any]] = []
-        failed: list[tuple[Job, Exception]] = []
-        again: list[Job] = []
         retry = None
-        session = reads_for(self.ctx.sessions)()
-        try:
-            batch = [job for job in jobs if job.claimed.kind == "prompt"]
-            if batch:
-                plans = plan_prompts(self.ctx, session, [job.claimed for job in batch])
-                for job, plan in zip(batch, plans, strict=True):
-                    if isinstance(plan, Exception):
-                        failed.append((job, plan))
-                    else:
-                        planned.append((job, plan))
-            for job in jobs:
-                if job.claimed.kind == "prompt":
-                    continue
-                try:
-                    poster = POSTERS[job.claimed.kind]
-                    planned.append((job, poster.plan(self.ctx, session, job.claimed)))
-                except Exception as err:
-                    log.exception("choosing what schedule %s posts failed", job.claimed.schedule_id)
-                    failed.append((job, err))
-            session.commit()
-        except Exception as broken:
-            log.exception("choosing what %d scheduled posts say failed", len(jobs))
-            planned.clear()
-            failed = [(job, broken) for job in jobs]
-        finally:
-            session.close()
-            again = [j for j, e in failed if isinstance(e, DBAPIError) and attempt < PLAN_TRIES]
-            if again and not self._stop.is_set():
-                log.warning("choosing %d scheduled posts: database error; retrying", len(again))
-                retry = threading.Timer(
-                    attempt, self.planner.submit, (self._plan, again, attempt + 1)
-                )
-                retry.daemon = True
-                retry.start()
-                failed = [(j, e) for j, e in failed if j not in again]
-            for job, error in failed:
-                POSTS.labels(job.claimed.kind, "failed").inc()
-                self._done(job, Outcome(job.id, "failed", f"error: {type(error).__name__}"[:200]))
-            with self._cond:
-                self._planning -= len(jobs) - (len(again) if retry else 0)
-                self._waiting.extend(planned)
-                self._cond.notify_all()
+        planned, failed = choose(self.ctx, jobs)
+        again = [j for j, e in failed if isinstance(e, DBAPIError) and attempt < PLAN_TRIES]
+        if again and not self._stop.is_set():
+            log.warning("choosing %d scheduled posts: database error; retrying", len(again))
+            retry = threading.Timer(attempt, self.planner.submit, (self._plan, again, attempt + 1))
+            retry.daemon = True
+            retry.start()
+            failed = [(j, e) for j, e in failed if j not in again]
+        for job, error in failed:
+            POSTS.labels(job.claimed.kind, "failed").inc()
+            self._done(job, Outcome(job.id, "failed", f"error: {type(error).__name__}"[:200]))
+        with self._cond:
+            self._planning -= len(jobs) - (len(again) if retry else 0)
+            self._waiting.extend(planned)
+            self._cond.notify_all()
 
     def _dispatch(self) -> float | None:
         """Hand every waiting job that Slack's limits allow to the pool; seconds until the
@@ -216,8 +187,13 @@ class PostLoop:
         outcome: Outcome | None = None
         row = None
         try:
+            client = ctx.slack(claimed.team_id)  # may read the database (installations)
+        except Exception:  # nothing was sent: try again a little later
+            self._later(job, plan, began)
+            return
+        try:
             if kind == "prompt":
-                ts = send_prompt(ctx, claimed, plan)
+                ts = send_prompt(ctx, claimed, plan, client)
                 outcome = Outcome(job.id, "posted", None, ts)
                 row = prompt_row(claimed, plan, ts, ctx.now())
             else:
@@ -240,6 +216,20 @@ class PostLoop:
                 self.pace.done(job.team_id, job.channel_id, began, time.monotonic())
                 self._in_flight -= 1
             self._done(job, outcome, row)
+
+    def _later(self, job: Job, plan: Any, began: float) -> None:
+        """The workspace's client could not be had: the job waits a few seconds (a few
+        times, then it fails); nothing was sent."""
+        tries = self._tries[job.id] = self._tries.get(job.id, 0) + 1
+        log.warning("no client for workspace %s (try %d)", job.team_id, tries, exc_info=True)
+        with self._cond:
+            self.pace.done(job.team_id, job.channel_id, began, time.monotonic(), later=2.0)
+            self._in_flight -= 1
+            if tries < PLAN_TRIES:
+                self._waiting.append((job, plan))
+                return
+        POSTS.labels(job.claimed.kind, "failed").inc()
+        self._done(job, Outcome(job.id, "failed", "error: no client"))
 
     def _done(self, job: Job, outcome: Outcome | None, row: dict[str, Any] | None = None) -> None:
         CLAIMS_OUTSTANDING.dec()

@@ -8,6 +8,7 @@ import random
 from datetime import datetime
 from typing import Any
 
+from slack_sdk import WebClient
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -156,12 +157,15 @@ def post_prompt(ctx: JobContext, claimed: Claimed, plan: PromptPlan) -> None:
         set_status(session, claimed.schedule_id, claimed.occurs_at, "posted", None, ts)
 
 
-def send_prompt(ctx: JobContext, claimed: Claimed, plan: PromptPlan) -> str:
-    """Post the planned prompt to its channel; the message's ts. Records nothing."""
+def send_prompt(
+    ctx: JobContext, claimed: Claimed, plan: PromptPlan, client: WebClient | None = None
+) -> str:
+    """Post the planned prompt to its channel (through `client`, default the workspace's
+    own); the message's ts. Records nothing."""
     message = prompts_render.prompt(
         plan.practice, plan.commitment.key, plan.item, vision=plan.vision, text=plan.text
     )
-    posted = ctx.slack(claimed.team_id).chat_postMessage(
+    posted = (client or ctx.slack(claimed.team_id)).chat_postMessage(
         channel=claimed.channel_id, **message.kwargs()
     )
     return str(posted["ts"])
