@@ -233,6 +233,7 @@ class PostLoop:
 
     def _done(self, job: Job, outcome: Outcome | None, row: dict[str, Any] | None = None) -> None:
         CLAIMS_OUTSTANDING.dec()
+        self._tries.pop(job.id, None)
         with self._cond:
             if outcome is not None:
                 if not self._outcomes:
