@@ -1,12 +1,9 @@
 """Every replica's poster: claim due occurrences, post them concurrently, record what
 Slack said. One thread claims batches sized to what the pool can take now (a replica that
 dies loses only what it held), a few planner threads choose what each batch says, and a
-bounded pool posts when Slack's limits allow: one post in flight per channel and the next
-`channel_interval` seconds later (a whole interval after a retried one ended: the client
-waits Retry-After on a 429), at most `per_workspace` posts of one workspace in flight (no
-workspace takes the whole pool). Prompts' outcomes are written in batches. On stop it claims
-nothing more and makes what it had not handed to Slack due again for another replica.
-"""
+bounded pool posts within Slack's limits (schedules/pace.py). Prompts' outcomes are written
+in batches. On stop it claims nothing more and makes what it had not handed to Slack due
+again for another replica."""
 
 from __future__ import annotations
 
@@ -17,6 +14,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -36,6 +34,7 @@ from schedules.workers import WorkerLock, worker_name
 
 log = logging.getLogger(__name__)
 
+CLIENT_SECONDS = 10.0  # a workspace's client is kept this long (its token may change)
 PLAN_TRIES = 4  # a batch the database failed to plan is tried this often (1 s, 2 s, 3 s)
 
 
@@ -56,6 +55,7 @@ class PostLoop:
         self._rows: list[dict[str, Any]] = []
         self._first_pending = 0.0
         self._flush_failures = 0
+        self._clients: dict[str, tuple[WebClient, float]] = {}  # team -> (client, until)
         self._tries: dict[int, int] = {}  # job id -> times its workspace's client was missing
         self._wake = False
         self._more = False
@@ -137,10 +137,8 @@ class PostLoop:
         return len(jobs)
 
     def _plan(self, jobs: list[Job], attempt: int = 1) -> None:
-        """Choose what to post for each claimed job, in one read transaction (on one of a
-        few planner threads, so the database's round trips overlap). A job whose choice
-        fails is recorded as failed and dropped; one the database failed (nothing was sent
-        yet) is tried again a little later, a few times."""
+        """Choose what each job says (schedules/planning.py); a job whose choice failed is
+        recorded as failed, one the database failed is tried again later, a few times."""
         retry = None
         planned, failed = choose(self.ctx, jobs)
         again = [j for j, e in failed if isinstance(e, DBAPIError) and attempt < PLAN_TRIES]
@@ -187,7 +185,7 @@ class PostLoop:
         outcome: Outcome | None = None
         row = None
         try:
-            client = ctx.slack(claimed.team_id)  # may read the database (installations)
+            client = self._client(claimed.team_id)
         except Exception:  # nothing was sent: try again a little later
             self._later(job, plan, began)
             return
@@ -217,9 +215,20 @@ class PostLoop:
                 self._in_flight -= 1
             self._done(job, outcome, row)
 
+    def _client(self, team_id: str) -> WebClient:
+        """`JobContext.slack(team_id)` (it may read the installation), kept a few seconds."""
+        now = time.monotonic()
+        kept = self._clients.get(team_id)
+        if kept is not None and kept[1] > now:
+            return kept[0]
+        client = self.ctx.slack(team_id)
+        if len(self._clients) > 20_000:  # many workspaces: start again
+            self._clients = {}
+        self._clients[team_id] = (client, now + CLIENT_SECONDS)
+        return client
+
     def _later(self, job: Job, plan: Any, began: float) -> None:
-        """The workspace's client could not be had: the job waits a few seconds (a few
-        times, then it fails); nothing was sent."""
+        """No client for the workspace: nothing was sent; wait, then try (a few times)."""
         tries = self._tries[job.id] = self._tries.get(job.id, 0) + 1
         log.warning("no client for workspace %s (try %d)", job.team_id, tries, exc_info=True)
         with self._cond:
