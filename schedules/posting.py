@@ -7,6 +7,7 @@ again for another replica."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -114,9 +115,7 @@ class PostLoop:
                     self._cond.wait(max(0.005, min(w for w in waits if w is not None)))
             except Exception:  # a database hiccup must not end the loop
                 log.exception("posting loop failed; retrying")
-                self._more = False
-                next_look = time.monotonic() + limits.poll
-                self._stop.wait(1.0)
+                self._more, next_look = False, time.monotonic() + 1.0
         self.planner.shutdown(wait=True)
         self._give_back()
 
@@ -141,6 +140,9 @@ class PostLoop:
         recorded as failed, one the database failed is tried again later, a few times."""
         retry = None
         planned, failed = choose(self.ctx, jobs)
+        for team_id in {job.team_id for job, _ in planned}:  # here, on a few threads, not 64
+            with contextlib.suppress(Exception):  # the post tries again
+                self._client(team_id)
         again = [j for j, e in failed if isinstance(e, DBAPIError) and attempt < PLAN_TRIES]
         if again and not self._stop.is_set():
             log.warning("choosing %d scheduled posts: database error; retrying", len(again))
