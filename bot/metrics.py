@@ -41,7 +41,8 @@ ACK_SECONDS = Histogram(
 )
 # kind: recognition, commitment, statement, or a response's kind (win, idea, fear, ...).
 ITEMS_LOGGED = Counter("nudgebot_items_logged", "Items people logged, by kind", ["kind"])
-# kind: prompt, digest, pulse (a pulse invitation), reminder (a pulse reminder), followup,
+# kind: prompt, digest, pulse (a pulse invitation), reminder (a pulse reminder),
+# pulse_result (a round's result in its channel), followup,
 # habit, reflection; outcome: posted, failed, skipped (on purpose: the person is away or
 # gone, or the scheduler is stopping), unknown (claimed by a process that died: maybe sent).
 POSTS = Counter(

@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.errors import UserError
 from bot.pulse import closing, render, results, rounds, sending
 from bot.slack.errors import slack_code
@@ -100,6 +101,7 @@ def post_result(ctx: JobContext, round_id: int) -> str:
         log.warning("pulse round %s: the result could not be posted: %s", round_id, outcome)
     with ctx.sessions.begin() as session:
         closing.posted(session, round_id=round_id, ts=ts)
+    metrics.post("pulse_result", "posted" if outcome == "posted" else "failed")
     if ts.startswith("failed"):
         tell_opener(ctx, round_id, outcome)
     if outcome == "posted":

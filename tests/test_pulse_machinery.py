@@ -258,8 +258,17 @@ def test_lines_that_do_not_fit_in_the_result_follow_in_its_thread(bot: SlackDriv
             )
     with bot.sessions.begin() as s:
         closing.close(s, round_id=round_id, now=NOW + timedelta(days=7))
+    from prometheus_client import REGISTRY
+
+    def counted() -> float:
+        labels = {"kind": "pulse_result", "outcome": "posted"}
+        return REGISTRY.get_sample_value("nudgebot_posts_total", labels) or 0.0
+
+    before = counted()
     assert post_result(context(bot, NOW), round_id) == "posted"
     assert post_result(context(bot, NOW), round_id) == "claimed elsewhere"
+    # /metrics counts the result once (the second pass claimed nothing).
+    assert counted() == before + 1
     posts = [
         c.params
         for c in bot.slack.calls_to("chat.postMessage")
