@@ -1,9 +1,10 @@
 """Every replica's poster: claim due occurrences, post them concurrently, record what
 Slack said. One thread claims batches sized to what the pool can take now (a replica that
 dies loses only what it held), a few planner threads choose what each batch says, and a
-bounded pool posts within Slack's limits (schedules/pace.py). Prompts' outcomes are written
-in batches. On stop it claims nothing more and makes what it had not handed to Slack due
-again for another replica."""
+bounded pool posts within Slack's limits (schedules/pace.py). Outcomes are written in
+batches (schedules/recording.py). Rows still due past the grace window are marked skipped,
+never posted late. On stop it claims nothing more and makes what it had not handed to Slack
+due again for another replica."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -29,8 +31,9 @@ from schedules.limits import Limits
 from schedules.pace import Pace
 from schedules.planning import choose
 from schedules.posters import POSTERS
-from schedules.prompt_job import prompt_row, record_prompts, send_prompt
+from schedules.prompt_job import prompt_row, send_prompt
 from schedules.queue import Job, Outcome
+from schedules.recording import Recorder
 from schedules.workers import WorkerLock, worker_name
 
 log = logging.getLogger(__name__)
@@ -40,9 +43,16 @@ PLAN_TRIES = 4  # a batch the database failed to plan is tried this often (1 s, 
 
 
 class PostLoop:
-    def __init__(self, ctx: JobContext, engine: Engine, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        ctx: JobContext,
+        engine: Engine,
+        limits: Limits | None = None,
+        grace: timedelta = timedelta(hours=1),
+    ) -> None:
         self.ctx = ctx
         self.limits = limits or Limits.from_env()
+        self.grace = grace
         self.name = worker_name()
         self.lock = WorkerLock(engine, self.name)
         self.pool = ThreadPoolExecutor(self.limits.threads, thread_name_prefix="nudgebot-post")
@@ -52,10 +62,7 @@ class PostLoop:
         self._in_flight = 0
         self._planning = 0
         self.pace = Pace(self.limits)
-        self._outcomes: list[Outcome] = []
-        self._rows: list[dict[str, Any]] = []
-        self._first_pending = 0.0
-        self._flush_failures = 0
+        self.recorder = Recorder(ctx, self.limits)
         self._clients: dict[str, tuple[WebClient, float]] = {}  # team -> (client, until)
         self._tries: dict[int, int] = {}  # job id -> times its workspace's client was missing
         self._wake = False
@@ -81,7 +88,7 @@ class PostLoop:
         if self._thread is not None:
             self._thread.join(30)
         self.pool.shutdown(wait=True)
-        self._flush(force=True)
+        self.recorder.flush_all()
         self.lock.release()
 
     def _run(self) -> None:
@@ -105,13 +112,12 @@ class PostLoop:
                         next_look = time.monotonic() + limits.poll
                     if got:
                         continue
-                self._flush()
+                self.recorder.flush()
                 with self._cond:
                     if self._wake or self._stop.is_set():
                         continue
                     waits = [pause, max(next_look - time.monotonic(), 0.01)]
-                    if self._outcomes:
-                        waits.append(self._first_pending + limits.flush_seconds - now)
+                    waits.append(self.recorder.seconds_left())
                     self._cond.wait(max(0.005, min(w for w in waits if w is not None)))
             except Exception:  # a database hiccup must not end the loop
                 log.exception("posting loop failed; retrying")
@@ -124,7 +130,10 @@ class PostLoop:
             return 0  # not claiming while we can't show we are alive
         ctx = self.ctx
         with ctx.sessions.begin() as session:
+            late = queue.skip_stale(session, ctx.now(), self.grace)
             jobs = queue.claim(session, self.name, size, ctx.now())
+        if late:
+            log.warning("%d scheduled occurrences missed the grace window: skipped", late)
         if not jobs:
             return 0
         CLAIMS_OUTSTANDING.inc(len(jobs))
@@ -245,43 +254,10 @@ class PostLoop:
     def _done(self, job: Job, outcome: Outcome | None, row: dict[str, Any] | None = None) -> None:
         CLAIMS_OUTSTANDING.dec()
         self._tries.pop(job.id, None)
+        if outcome is not None:
+            self.recorder.add(outcome, row)
         with self._cond:
-            if outcome is not None:
-                if not self._outcomes:
-                    self._first_pending = time.monotonic()
-                self._outcomes.append(outcome)
-                if row is not None:
-                    self._rows.append(row)
             self._cond.notify_all()
-
-    def _flush(self, force: bool = False) -> None:
-        limits = self.limits
-        with self._cond:
-            if not self._outcomes:
-                return
-            due = self._first_pending + limits.flush_seconds <= time.monotonic()
-            if not (force or due or len(self._outcomes) >= limits.flush_rows):
-                return
-            outcomes, rows = self._outcomes, self._rows
-            self._outcomes, self._rows = [], []
-        try:
-            with self.ctx.sessions.begin() as session:
-                record_prompts(session, rows)
-                queue.record(session, outcomes)
-            self._flush_failures = 0
-        except Exception:
-            self._flush_failures += 1
-            keep = self._flush_failures < PLAN_TRIES and not force
-            log.exception(
-                "recording %d outcomes failed (%s)",
-                len(outcomes),
-                "again soon" if keep else "they stay claimed",
-            )
-            if keep:
-                with self._cond:
-                    self._outcomes[:0], self._rows[:0] = outcomes, rows
-            return
-        log.info("%d scheduled occurrences recorded (%d posted)", len(outcomes), len(rows))
 
     def _give_back(self) -> None:
         with self._cond:

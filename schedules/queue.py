@@ -25,7 +25,8 @@ from models.queries import insert_ignore
 from models.tables import Occurrence, Schedule, Workspace
 from schedules.context import Claimed
 
-DUE, CLAIMED, UNKNOWN = "due", "claimed", "unknown"
+DUE, CLAIMED, UNKNOWN, SKIPPED = "due", "claimed", "unknown", "skipped"
+TOO_LATE = "missed: still waiting when the grace window ended"
 TABLE = cast(Table, Occurrence.__table__)
 
 
@@ -113,6 +114,25 @@ def enqueue(
         session.execute(insert_ignore(session, Occurrence), rows)
     ranks.forget_before(now)
     return len(rows)
+
+
+def skip_stale(session: Session, now: datetime, grace: timedelta, limit: int = 1000) -> int:
+    """Mark due rows older than the grace window as skipped (a post a day late, in a burst,
+    helps nobody); rows another replica holds are left to it. How many were marked."""
+    stale = (
+        select(Occurrence.id)
+        .where(Occurrence.status == DUE, Occurrence.occurs_at < now - grace)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(session.scalars(stale))
+    if ids:
+        session.execute(
+            update(Occurrence)
+            .where(Occurrence.id.in_(ids))
+            .values(status=SKIPPED, detail=TOO_LATE, claimed_by=None)
+        )
+    return len(ids)
 
 
 def claim(session: Session, worker: str, limit: int, now: datetime) -> list[Job]:

@@ -61,14 +61,15 @@ class PromptScheduler:
     ) -> None:
         changes.listen()  # a schedule change committed in this process wakes the sync loop
         self.engine = engine
-        self.posting = PostLoop(ctx, engine, limits)
-        self.enqueuer = Enqueuer(ctx, self.posting.wake)
+        grace = timedelta(seconds=grace_seconds)
+        self.posting = PostLoop(ctx, engine, limits, grace)
+        self.enqueuer = Enqueuer(ctx, self.posting.wake, grace)
         self.followup_seconds = followup_seconds
         self.nudge_seconds = nudge_seconds
         self.pulse_seconds = pulse_seconds
         self.nudges = NudgeSender(ctx)
         self.ctx = ctx
-        self.grace = timedelta(seconds=grace_seconds)
+        self.grace = grace
         self.poll_seconds = poll_seconds
         self.leadership = Leadership(engine)
         self._known: dict[int, tuple[str, str]] = {}

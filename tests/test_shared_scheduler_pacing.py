@@ -109,7 +109,7 @@ def test_every_workspace_gets_its_first_post_before_any_gets_a_second(
     ids = add_missed(sessions, places)
     channels = {c for _, c in places}
     team_of = {c: t for t, c in places}
-    start(Limits(threads=2, per_workspace=1, batch=2))
+    start(Limits(threads=1, per_workspace=1, batch=1))  # one by one: posts in claim order
     slack.wait_for(lambda: statuses(sessions, ids) == ["posted"] * len(ids), 20)
 
     calls = posts(slack, channels)
