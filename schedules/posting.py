@@ -9,6 +9,7 @@ due again for another replica."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import threading
 import time
@@ -61,6 +62,8 @@ class PostLoop:
         self._waiting: deque[tuple[Job, Any]] = deque()
         self._in_flight = 0
         self._planning = 0
+        self._replans: dict[int, list[Job]] = {}  # a waiting re-plan's number -> its jobs
+        self._numbers = itertools.count()
         self.pace = Pace(self.limits)
         self.recorder = Recorder(ctx, self.limits)
         self._clients: dict[str, tuple[WebClient, float]] = {}  # team -> (client, until)
@@ -88,6 +91,11 @@ class PostLoop:
         if self._thread is not None:
             self._thread.join(30)
         self.pool.shutdown(wait=True)
+        with self._cond:  # re-plans still waiting, and posts put off since: given back too
+            for jobs in self._replans.values():
+                self._waiting.extend((job, None) for job in jobs)
+            self._replans.clear()
+        self._give_back()
         self.recorder.flush_all()
         self.lock.release()
 
@@ -146,26 +154,40 @@ class PostLoop:
 
     def _plan(self, jobs: list[Job], attempt: int = 1) -> None:
         """Choose what each job says (schedules/planning.py); a job whose choice failed is
-        recorded as failed, one the database failed is tried again later, a few times."""
-        retry = None
+        recorded as failed, one the database failed is tried again later, a few times (or
+        given back, on stop)."""
         planned, failed = choose(self.ctx, jobs)
         for team_id in {job.team_id for job, _ in planned}:  # here, on a few threads, not 64
             with contextlib.suppress(Exception):  # the post tries again
                 self._client(team_id)
         again = [j for j, e in failed if isinstance(e, DBAPIError) and attempt < PLAN_TRIES]
-        if again and not self._stop.is_set():
-            log.warning("choosing %d scheduled posts: database error; retrying", len(again))
-            retry = threading.Timer(attempt, self.planner.submit, (self._plan, again, attempt + 1))
-            retry.daemon = True
-            retry.start()
-            failed = [(j, e) for j, e in failed if j not in again]
+        failed = [(j, e) for j, e in failed if j not in again]
         for job, error in failed:
             POSTS.labels(job.claimed.kind, "failed").inc()
             self._done(job, Outcome(job.id, "failed", f"error: {type(error).__name__}"[:200]))
         with self._cond:
-            self._planning -= len(jobs) - (len(again) if retry else 0)
+            self._planning -= len(jobs) - len(again)
             self._waiting.extend(planned)
             self._cond.notify_all()
+        if again:
+            log.warning("choosing %d scheduled posts: database error; retrying", len(again))
+            with self._cond:
+                number = next(self._numbers)
+                self._replans[number] = again
+            retry = threading.Timer(attempt, self._replan, (number, attempt + 1))
+            retry.daemon = True
+            retry.start()
+
+    def _replan(self, number: int, attempt: int) -> None:
+        with self._cond:
+            jobs = self._replans.pop(number, None)
+            if jobs is None:
+                return  # the stop took them
+            if not self._stop.is_set():
+                with contextlib.suppress(RuntimeError):  # unless the planners just stopped
+                    self.planner.submit(self._plan, jobs, attempt)
+                    return
+            self._waiting.extend((job, None) for job in jobs)  # given back on stop
 
     def _dispatch(self) -> float | None:
         """Hand every waiting job that Slack's limits allow to the pool; seconds until the

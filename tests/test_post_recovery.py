@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, event, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +25,7 @@ from schedules import queue
 from schedules.context import JobContext
 from schedules.enqueue import Enqueuer
 from schedules.limits import Limits
+from schedules.posting import PostLoop
 from schedules.recording import Recorder
 from schedules.runner import PromptScheduler
 from tests.driver import slack_id
@@ -189,3 +190,34 @@ def test_due_occurrences_past_the_grace_window_are_not_kept(
     with sessions() as session:
         found = session.scalars(select(Occurrence.id).where(Occurrence.schedule_id == schedule_id))
         assert list(found) == []
+
+
+def test_a_stop_gives_back_posts_waiting_to_be_chosen_again(
+    engine: Engine, sessions: sessionmaker[Session], slack: FakeSlack
+) -> None:
+    channel = slack_id("C")
+    [schedule_id] = add_missed(sessions, [(slack_id("T"), channel)])
+    oid = occurrence(sessions, schedule_id, datetime.now(UTC) - timedelta(minutes=1))
+    refused: list[str] = []
+
+    def refuse(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if threading.current_thread().name.startswith("nudgebot-plan"):
+            refused.append(statement)
+            raise OperationalError(statement, {}, ConnectionError("database went away"))
+
+    event.listen(engine, "before_cursor_execute", refuse)
+    loop = PostLoop(context(sessions, slack), engine, Limits(threads=4))
+    try:
+        loop.start()
+        loop.wake()
+        slack.wait_for(lambda: refused, 10)
+        time.sleep(0.2)  # its re-plan now waits a second
+        loop.stop()
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
+
+    found = row(sessions, oid)
+    assert (found.status, found.claimed_by) == (queue.DUE, None)
+    assert posts(slack, {channel}) == []
+    with sessions.begin() as session:  # no later scheduler of this database posts it
+        session.execute(delete(Occurrence).where(Occurrence.id == oid))
