@@ -162,12 +162,12 @@ def main(argv: list[str]) -> int:
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
-    except MigrationError as err:
+        installs = build_clients(settings, engine, check=True) if settings.oauth else None
+    except (MigrationError, SettingsError) as err:
         return fail(str(err))
     sessions = make_sessions(engine)
     client = make_client(settings)
     rt = Runtime(settings=settings, sessions=sessions)
-    installs = build_clients(settings, engine) if settings.oauth else None
     app = None
     # slack_sdk logs each retry of an unreachable Slack: the one line below says it all.
     sdk_log = logging.getLogger("slack_sdk")

@@ -201,3 +201,26 @@ def test_oauth_mode_serves_the_install_page_and_checks_no_token_at_start(
     assert code == 0
     assert seen and seen[0][0] == 200 and "Add to Slack" in seen[0][1], seen
     assert fake.calls_to("auth.test") == []  # no workspace's token to check at start
+
+
+def test_oauth_mode_refuses_to_start_when_its_key_no_longer_opens_the_tokens(
+    env: Callable[..., int],  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    env(
+        SLACK_CLIENT_ID="123.456",
+        SLACK_CLIENT_SECRET="client-secret",
+        SLACK_STATE_SECRET="state-secret",
+        SLACK_SIGNING_SECRET="signing",
+        NUDGEBOT_ENCRYPTION_KEY=NEW,  # replaced OLD instead of going in front of it
+    )
+    engine = make_engine(f"sqlite:///{tmp_path / 'main.db'}")
+    upgrade(engine)
+    SealedInstallationStore("123.456", engine, Sealer((OLD,))).save(_installation("T1", TOKEN))
+    engine.dispose()
+
+    assert app.main(["web"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no longer lists" in err and TOKEN not in err
+    assert "put the old key back" in err

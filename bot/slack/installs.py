@@ -24,7 +24,7 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from slack_sdk.web.slack_response import SlackResponse
 from sqlalchemy import Engine, text
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.slack.cache import TTLCache
 from bot.slack.client import Clients, make_client
 from bot.slack.stores import SealedInstallationStore
@@ -255,10 +255,16 @@ def _found(installation: Installation | None) -> Found | None:
     )
 
 
-def build_clients(settings: Settings, engine: Engine) -> InstalledClients:
+def build_clients(settings: Settings, engine: Engine, check: bool = False) -> InstalledClients:
     """The clients of every installed workspace, on the app's database (tokens sealed with
-    the settings' keys)."""
+    the settings' keys). With `check`, SettingsError unless the stored tokens open with
+    those keys (SealedInstallationStore.check_keys)."""
     store = SealedInstallationStore(
         settings.client_id or "", engine, Sealer.from_settings(settings)
     )
+    if check:
+        try:
+            store.check_keys()
+        except TokenError as err:
+            raise SettingsError(str(err)) from None
     return InstalledClients(settings, store)

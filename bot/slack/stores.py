@@ -200,6 +200,19 @@ class SealedInstallationStore(SQLAlchemyInstallationStore):
                     changed += result.rowcount
         return changed
 
+    def check_keys(self) -> None:
+        """Raise TokenError unless the newest stored bot token opens with the keys given
+        now: a key replaced rather than added in front would leave every workspace unable
+        to work, so the app says so at its start instead."""
+        with self.engine.connect() as conn:
+            newest = conn.execute(
+                select(self.bots.c.bot_token)
+                .where(self.bots.c.bot_token.is_not(None))
+                .order_by(self.bots.c.installed_at.desc(), self.bots.c.id.desc())
+                .limit(1)
+            ).scalar()
+        self.sealer.open(newest)
+
     def _rows(self, table: Table, names: tuple[str, ...]) -> Iterator[dict[str, Any]]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(table.c.id, *(table.c[n] for n in names))).mappings()
