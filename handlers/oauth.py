@@ -97,10 +97,26 @@ class InstallFlow(OAuthFlow):
 
     def store_installation(self, request: BoltRequest, installation: Installation) -> None:
         try:
-            super().store_installation(request, installation)
+            teams = teams_of(self.installs, installation)
+            with self.rt.sessions.begin() as session:
+                held = workspaces.hold_departures(session, teams)
+            try:
+                super().store_installation(request, installation)
+            except Exception:
+                with self.rt.sessions.begin() as session:
+                    workspaces.put_back(session, held)
+                raise
             installed(self.rt, self.installs, installation)
         except Exception as err:
             raise BoltError(f"could not save the installation: {type(err).__name__}") from err
+
+
+def teams_of(installs: InstalledClients, installation: Installation) -> list[str]:
+    """The workspace installed, or each known workspace of the org."""
+    team, enterprise = installation.team_id, installation.enterprise_id
+    org = bool(installation.is_enterprise_install)
+    teams = installs.store.teams_of_org(enterprise) if org and enterprise else []
+    return [*teams, team] if team else teams
 
 
 def installed(rt: Runtime, installs: InstalledClients, installation: Installation) -> None:
@@ -108,9 +124,8 @@ def installed(rt: Runtime, installs: InstalledClients, installation: Installatio
     works again if it had been stopped, and no process keeps the old answer."""
     team, enterprise = installation.team_id, installation.enterprise_id
     org = bool(installation.is_enterprise_install)
-    teams = installs.store.teams_of_org(enterprise) if org and enterprise else []
+    teams = teams_of(installs, installation)
     if team:
-        teams.append(team)
         installs.forget(team)
     if org:
         installs.forget(None, enterprise)

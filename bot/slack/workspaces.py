@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from models.changes import mark_changed
@@ -61,3 +61,23 @@ def reactivate(session: Session, *, team_id: str, now: datetime) -> bool:
     session.execute(update(Schedule).where(Schedule.team_id == team_id).values(updated_at=now))
     mark_changed(session)
     return True
+
+
+def hold_departures(session: Session, team_ids: list[str]) -> list[dict[str, Any]]:
+    """Take the departures of workspaces being installed again off the purge's list, before
+    their installation is saved: a purge waiting on them (it locks the row) finishes first,
+    and one that comes after finds nothing to purge. What was taken, for put_back."""
+    rows = [
+        {"team_id": d.team_id, "left_at": d.left_at, "reason": d.reason}
+        for d in session.scalars(
+            select(WorkspaceDeparture).where(WorkspaceDeparture.team_id.in_(team_ids))
+        )
+    ]
+    session.execute(delete(WorkspaceDeparture).where(WorkspaceDeparture.team_id.in_(team_ids)))
+    return rows
+
+
+def put_back(session: Session, departures: list[dict[str, Any]]) -> None:
+    """The install failed after all: the departures count from when they first did."""
+    for row in departures:
+        session.execute(insert_ignore(session, WorkspaceDeparture).values(**row))
