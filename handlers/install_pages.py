@@ -51,6 +51,11 @@ FAILURES: dict[str, tuple[str, str]] = {
         "Slack agreed, but I could not save the installation, so nothing was installed. "
         "Please try again in a minute.",
     ),
+    "unavailable": (
+        "nudgebot is busy",
+        "I could not reach my database just now, so nothing was installed. Please try "
+        "again in a minute.",
+    ),
 }
 OTHER = (
     "The install did not finish",

@@ -33,6 +33,7 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth import OAuthStateUtils
 from slack_sdk.oauth.installation_store import Installation
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -86,12 +87,15 @@ class InstallFlow(OAuthFlow):
             return super().handle_installation(request)
         except Exception as err:  # the state could not be saved: the database
             log.error("could not start an install: %s", type(err).__name__)
-            return _page(503, install_pages.failure_page("storage_error"))
+            return _page(503, install_pages.failure_page("unavailable"))
 
     def handle_callback(self, request: BoltRequest) -> BoltResponse:
         try:
             return super().handle_callback(request)
-        except Exception as err:  # Slack unreachable, or the database
+        except SQLAlchemyError as err:  # the state could not be checked
+            log.error("an install failed: %s", type(err).__name__)
+            return _page(503, install_pages.failure_page("unavailable"))
+        except Exception as err:  # Slack unreachable
             log.error("an install failed: %s", type(err).__name__)
             return _page(502, install_pages.failure_page("unexpected"))
 
@@ -153,7 +157,8 @@ def _succeeded(args: SuccessArgs) -> BoltResponse:
 
 
 def _failed(args: FailureArgs) -> BoltResponse:
-    log.info("an install was refused: %s", args.reason)
+    known = args.reason if args.reason in install_pages.FAILURES else "other"  # ?error=...
+    log.info("an install was refused: %s", known)
     return _page(args.suggested_status_code, install_pages.failure_page(args.reason))
 
 

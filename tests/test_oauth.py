@@ -4,13 +4,17 @@ the scopes asked for."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.oauth import BOT_SCOPES
@@ -136,3 +140,48 @@ def test_the_scopes_asked_for_are_the_manifests() -> None:
     assert any(
         url.endswith("/slack/oauth_redirect") for url in manifest["oauth_config"]["redirect_urls"]
     )
+
+
+@contextmanager
+def states_unreachable(oauth: OAuthApp) -> Iterator[None]:
+    """Every statement on the OAuth states fails, as with a database gone away."""
+
+    def refuse(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if "slack_oauth_states" in statement:
+            raise OperationalError(statement, {}, ConnectionError("database went away"))
+
+    engine = oauth.sessions.kw["bind"]
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
+
+
+def test_a_database_that_fails_says_try_again_not_that_the_link_expired(
+    oauth: OAuthApp,
+) -> None:
+    _, authorize, cookie = oauth.start_install()
+    workspace = grant()
+    code, state = oauth.fake.oauth.approve(authorize, workspace)
+    with states_unreachable(oauth):
+        start = get(oauth.url + "/slack/install")
+        back = oauth.finish(code, state, cookie)
+    for page in (start, back):
+        assert page.status == 503, page.body
+        assert "could not reach my database" in page.body and "try again" in page.body
+        assert "expired" not in page.body and "Add to Slack</a>" not in page.body
+    assert installations(oauth.sessions, str(workspace.team_id)) == []
+    assert oauth.finish(code, state, cookie).status == 200  # the state was not used up
+
+
+def test_an_unknown_error_from_the_redirect_is_not_logged_as_given(
+    oauth: OAuthApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    page = get(oauth.url + "/slack/oauth_redirect?error=%3Cscript%3Eforged%0Aline&state=x")
+    assert page.status == 200 and "Nothing was installed" not in page.body
+    assert "nothing was installed" in page.body
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "an install was refused: other" in logged
+    assert "forged" not in logged and "script" not in logged
