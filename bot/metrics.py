@@ -100,7 +100,7 @@ def post(kind: str, outcome: str) -> None:
 # -- items logged ------------------------------------------------------------------------------
 
 _PENDING = "nudgebot_items_pending"
-# A pulse answer is not counted: a live count of answers could tell who answered.
+# A pulse answer (or a worry, below) is not counted: a live count could tell who answered.
 _NOT_COUNTED = (PulseVoter, PulseRating, PulseComment)
 
 
@@ -109,7 +109,7 @@ def item_kind(row: object) -> str | None:
     if isinstance(row, Recognition):
         return "recognition"
     if isinstance(row, Response):
-        return row.kind
+        return None if row.kind == "fear" else row.kind  # a worry is anonymous
     if isinstance(row, Commitment):
         return "commitment"
     if isinstance(row, Statement):

@@ -8,7 +8,8 @@ the workspace's id for the log lines of the request and of the work after its ac
 
 A request is named by a slash command (`/kudos`; `/nudge schedule`, or `/nudge` for
 unknown words and none), an action id, a view's callback id or an event type; never by
-what anyone typed.
+what anyone typed. What is meant to be anonymous (a worry shared with `/nudge fear`, a
+pulse answer) is counted as "other": a live count of it, next to the time, could tell who.
 """
 
 from __future__ import annotations
@@ -21,9 +22,15 @@ from slack_bolt import BoltRequest, BoltResponse
 
 from bot import logs
 from bot.metrics import ACK_SECONDS, OTHER, REQUESTS, bounded
+from bot.pulse.modals import CALLBACK as PULSE_FORM
+from bot.pulse.modals import KEEP as PULSE_KEEP
+from bot.pulse.render import ANSWER_ACTION, NOT_FOR_ME_ACTION
 from handlers.command_table import NUDGE, SLASH
 
 NUDGE_COMMAND = "/nudge"
+ANONYMOUS = frozenset(
+    {f"{NUDGE_COMMAND} fear", PULSE_FORM, PULSE_KEEP, ANSWER_ACTION, NOT_FOR_ME_ACTION}
+)
 
 
 def command_name(body: Mapping[str, Any]) -> str:
@@ -71,6 +78,8 @@ def observed(request: BoltRequest, dispatch: Callable[[BoltRequest], BoltRespons
     """`dispatch(request)`, counted, timed to the ack, and named in the log."""
     start = time.perf_counter()
     surface, name = name_of(request.body)
+    if name in ANONYMOUS:
+        surface, name = OTHER, OTHER
     REQUESTS.labels(surface, name).inc()
     team = request.context.team_id or request.context.enterprise_id
     try:

@@ -172,6 +172,33 @@ def test_button_clicks_are_counted_by_action_id(bot: SlackDriver) -> None:
     assert grew("nudgebot_ack_seconds_count", command="respond") == 1
 
 
+def test_what_is_anonymous_is_never_counted_by_name(bot: SlackDriver) -> None:
+    """A worry (`/nudge fear`) and a pulse answer's buttons count as "other", and a worry
+    is no logged item: a live count next to the time could tell who shared it."""
+
+    def anonymous() -> None:
+        reply, key = bot.command("/nudge", "fear the launch date slips again")
+        assert reply.status == 200
+        assert "without your name" in said(bot.slack.wait_response(key))
+        for action in ("pulse_answer", "pulse_not_for_me"):
+            payload = {
+                "type": "block_actions",
+                "team": {"id": bot.team},
+                "user": {"id": bot.user, "team_id": bot.team},
+                "api_app_id": "A0NUDGE",
+                "trigger_id": "trigger-pulse",
+                "actions": [{"action_id": action, "type": "button", "value": "0"}],
+            }
+            assert bot.interaction(payload).status == 200
+
+    grew = changed(bot, anonymous)
+    assert grew("nudgebot_requests_total", surface="other", command="other") == 3
+    assert grew("nudgebot_requests_total", surface="command", command="/nudge fear") == 0
+    assert grew("nudgebot_items_logged_total", kind="fear") == 0
+    body = bot.get(metrics.METRICS_PATH).body
+    assert "fear" not in body and "pulse_answer" not in body and "pulse_not_for_me" not in body
+
+
 def test_the_database_pool_is_reported(bot: SlackDriver, engine: Engine) -> None:
     samples = scrape(bot)
     name = engine.dialect.name
