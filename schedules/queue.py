@@ -236,11 +236,17 @@ def holders(session: Session) -> list[str]:
     )
 
 
-def mark_unknown(session: Session, worker: str, detail: str) -> list[tuple[int, int, str]]:
-    """Mark every claim `worker` left as unknown; (occurrence id, schedule id, kind) of each."""
+def mark_unknown(
+    session: Session, worker: str, detail: str, claimed_before: datetime | None = None
+) -> list[tuple[int, int, str]]:
+    """Mark every claim `worker` left (claimed before `claimed_before`, when given) as
+    unknown; (occurrence id, schedule id, kind) of each."""
+    where = [Occurrence.claimed_by == worker, Occurrence.status == CLAIMED]
+    if claimed_before is not None:
+        where.append(Occurrence.claimed_at < claimed_before)
     rows = session.execute(
         update(Occurrence)
-        .where(Occurrence.claimed_by == worker, Occurrence.status == CLAIMED)
+        .where(*where)
         .values(status=UNKNOWN, detail=detail)
         .returning(Occurrence.id, Occurrence.schedule_id)
     ).all()

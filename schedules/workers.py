@@ -8,6 +8,9 @@ still holds claims; a name whose lock it can take belongs to a replica that is g
 claims may or may not have reached Slack, so they are never posted again: they are marked
 "unknown", logged (ids and counts) and counted on /metrics.
 
+A claim made by a direct post (schedules/jobs.py, named host:pid, with no lock) is taken
+as lost only when it is older than DIRECT_STALE: such a post takes seconds.
+
 SQLite runs one scheduler process, and nothing is swept there (as before the queue).
 """
 
@@ -15,10 +18,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import socket
 import time
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import Connection, Engine, text
 
@@ -32,6 +37,8 @@ LOCK_KEY = (
     "hashtext('nudgebot-worker:' || current_database() || ':' || current_schema() || ':' || :name)"
 )
 GONE = "claimed by a scheduler that stopped before it said what happened"
+DIRECT_STALE = timedelta(minutes=10)
+_WORKER = re.compile(r".+:\d+:[0-9a-f]{6}")
 
 
 def worker_name() -> str:
@@ -106,12 +113,15 @@ def sweep(ctx: JobContext, engine: Engine, alive: set[str]) -> int:
     found = 0
     for name in names:
         with ctx.sessions.begin() as session:
-            gone = session.execute(
+            if not _WORKER.fullmatch(name):  # a direct post's claim: gone only when old
+                old = ctx.now() - DIRECT_STALE
+                lost = queue.mark_unknown(session, name, GONE, claimed_before=old)
+            elif session.execute(
                 text(f"SELECT pg_try_advisory_xact_lock({LOCK_KEY})"), {"name": name}
-            ).scalar()
-            if not gone:
-                continue  # its process holds the lock: alive
-            lost = queue.mark_unknown(session, name, GONE)
+            ).scalar():  # nobody holds its lock: its process is gone
+                lost = queue.mark_unknown(session, name, GONE)
+            else:
+                continue
         if lost:
             found += len(lost)
             kinds = Counter(kind for _, _, kind in lost)

@@ -14,20 +14,21 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, event, select
+from sqlalchemy import Engine, delete, event, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
 from bot.slack.client import make_client
 from models.tables import Occurrence, Schedule
-from schedules import queue
+from schedules import jobs, queue, workers
 from schedules.context import JobContext
 from schedules.enqueue import Enqueuer
 from schedules.limits import Limits
 from schedules.posting import PostLoop
 from schedules.recording import Recorder
 from schedules.runner import PromptScheduler
+from schedules.workers import WorkerLock, worker_name
 from tests.driver import slack_id
 from tests.fake_slack import FakeSlack
 from tests.test_shared_scheduler_pacing import add_missed, posts
@@ -221,3 +222,43 @@ def test_a_stop_gives_back_posts_waiting_to_be_chosen_again(
     assert posts(slack, {channel}) == []
     with sessions.begin() as session:  # no later scheduler of this database posts it
         session.execute(delete(Occurrence).where(Occurrence.id == oid))
+
+
+def test_the_sweep_reports_dead_workers_claims_and_old_direct_ones_only(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one scheduler process: nothing is swept there")
+    now = datetime.now(UTC)
+    alive = WorkerLock(engine, worker_name())
+    assert alive.hold()
+    claims = {
+        "live worker": (alive.name, now),
+        "dead worker": ("gone-host:4242:abc123", now),
+        "direct, posting now": (jobs.WORKER, now),
+        "direct, long ago": (jobs.WORKER, now - timedelta(minutes=11)),
+    }
+    ids = add_missed(sessions, [(slack_id("T"), slack_id("C")) for _ in claims])
+    made: dict[str, int] = {}
+    for (what, (name, at)), schedule_id in zip(claims.items(), ids, strict=True):
+        made[what] = occurrence(sessions, schedule_id, now - timedelta(minutes=1))
+        with sessions.begin() as session:
+            session.execute(
+                update(Occurrence)
+                .where(Occurrence.id == made[what])
+                .values(status=queue.CLAIMED, claimed_by=name, claimed_at=at)
+            )
+    try:
+        workers.sweep(context(sessions), engine, alive=set())
+    finally:
+        alive.release()
+
+    found = {what: row(sessions, oid).status for what, oid in made.items()}
+    assert found == {
+        "live worker": queue.CLAIMED,
+        "dead worker": queue.UNKNOWN,
+        "direct, posting now": queue.CLAIMED,
+        "direct, long ago": queue.UNKNOWN,
+    }
+    with sessions.begin() as session:  # nothing of this is left for other tests' schedulers
+        session.execute(delete(Occurrence).where(Occurrence.id.in_(made.values())))
