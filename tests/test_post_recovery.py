@@ -77,6 +77,20 @@ def occurrence(sessions: sessionmaker[Session], schedule_id: int, at: datetime) 
         return row.id
 
 
+def claimed(sessions: sessionmaker[Session], worker: str, at: datetime | None = None) -> int:
+    """An occurrence of a new schedule, claimed by `worker` at `at` (now); its id."""
+    [schedule_id] = add_missed(sessions, [(slack_id("T"), slack_id("C"))])
+    now = datetime.now(UTC)
+    oid = occurrence(sessions, schedule_id, now.replace(second=0, microsecond=0))
+    with sessions.begin() as session:
+        session.execute(
+            update(Occurrence)
+            .where(Occurrence.id == oid)
+            .values(status=queue.CLAIMED, claimed_by=worker, claimed_at=at or now)
+        )
+    return oid
+
+
 def row(sessions: sessionmaker[Session], occurrence_id: int) -> Occurrence:
     with sessions() as session:
         return session.get_one(Occurrence, occurrence_id)
@@ -118,14 +132,10 @@ def test_a_row_left_due_past_the_grace_window_is_skipped_not_posted(
 def test_outcomes_the_database_refused_are_written_later_after_growing_pauses(
     sessions: sessionmaker[Session],
 ) -> None:
-    [schedule_id] = add_missed(sessions, [(slack_id("T"), slack_id("C"))])
-    at = datetime.now(UTC).replace(second=0, microsecond=0)
-    oid = occurrence(sessions, schedule_id, at)
-    with sessions.begin() as session:
-        [job] = [j for j in queue.claim(session, "w:1:x", 1000, at) if j.id == oid]
+    oid = claimed(sessions, worker_name())
     refusing = Refusing(sessions, refusals=2)
     recorder = Recorder(context(refusing), Limits(flush_seconds=0.01))
-    recorder.add(queue.Outcome(job.id, "posted", None, "1.000100"))
+    recorder.add(queue.Outcome(oid, "posted", None, "1.000100"))
 
     deadline = time.monotonic() + 10
     while row(sessions, oid).status != "posted" and time.monotonic() < deadline:
@@ -142,11 +152,7 @@ def test_outcomes_the_database_refused_are_written_later_after_growing_pauses(
 def test_the_last_write_on_stop_gives_up_and_leaves_the_rows_claimed(
     sessions: sessionmaker[Session],
 ) -> None:
-    [schedule_id] = add_missed(sessions, [(slack_id("T"), slack_id("C"))])
-    at = datetime.now(UTC).replace(second=0, microsecond=0)
-    oid = occurrence(sessions, schedule_id, at)
-    with sessions.begin() as session:
-        assert oid in [j.id for j in queue.claim(session, "w:2:x", 1000, at)]
+    oid = claimed(sessions, worker_name())
     refusing = Refusing(sessions, refusals=100)
     recorder = Recorder(context(refusing), Limits())
     recorder.add(queue.Outcome(oid, "posted", None, "1.000200"))
@@ -175,6 +181,8 @@ def test_due_occurrences_the_leader_could_not_write_are_written_later(
             session.scalars(select(Occurrence.status).where(Occurrence.schedule_id == schedule_id))
         )
     assert statuses == [queue.DUE]
+    with sessions.begin() as session:  # no later scheduler of this database posts it
+        session.execute(delete(Occurrence).where(Occurrence.schedule_id == schedule_id))
 
 
 def test_due_occurrences_past_the_grace_window_are_not_kept(
@@ -238,16 +246,7 @@ def test_the_sweep_reports_dead_workers_claims_and_old_direct_ones_only(
         "direct, posting now": (jobs.WORKER, now),
         "direct, long ago": (jobs.WORKER, now - timedelta(minutes=11)),
     }
-    ids = add_missed(sessions, [(slack_id("T"), slack_id("C")) for _ in claims])
-    made: dict[str, int] = {}
-    for (what, (name, at)), schedule_id in zip(claims.items(), ids, strict=True):
-        made[what] = occurrence(sessions, schedule_id, now - timedelta(minutes=1))
-        with sessions.begin() as session:
-            session.execute(
-                update(Occurrence)
-                .where(Occurrence.id == made[what])
-                .values(status=queue.CLAIMED, claimed_by=name, claimed_at=at)
-            )
+    made = {what: claimed(sessions, name, at) for what, (name, at) in claims.items()}
     try:
         workers.sweep(context(sessions), engine, alive=set())
     finally:

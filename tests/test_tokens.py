@@ -31,6 +31,12 @@ from tests.reliability.test_main import env, stop_main  # noqa: F401  (env: a fi
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 TOKEN = "xoxb-1234-5678-abcdefghijklmnop"
+OAUTH = {  # "Add to Slack" mode, as an operator sets it
+    "SLACK_CLIENT_ID": "123.456",
+    "SLACK_CLIENT_SECRET": "client-secret",
+    "SLACK_STATE_SECRET": "state-secret",
+    "SLACK_SIGNING_SECRET": "signing",
+}
 
 
 def test_a_sealed_token_opens_and_shows_nothing_of_itself() -> None:
@@ -151,12 +157,7 @@ def test_oauth_mode_refuses_to_start_without_a_key(
     env: Callable[..., int],  # noqa: F811
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    env(
-        SLACK_CLIENT_ID="123.456",
-        SLACK_CLIENT_SECRET="client-secret",
-        SLACK_STATE_SECRET="state-secret",
-        SLACK_SIGNING_SECRET="signing",
-    )
+    env(**OAUTH)
     assert app.main(["web"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "NUDGEBOT_ENCRYPTION_KEY is missing" in err
@@ -168,10 +169,7 @@ def test_oauth_mode_serves_the_install_page_and_checks_no_token_at_start(
 ) -> None:
     fake = FakeSlack().start()
     port = env(
-        SLACK_CLIENT_ID="123.456",
-        SLACK_CLIENT_SECRET="client-secret",
-        SLACK_STATE_SECRET="state-secret",
-        SLACK_SIGNING_SECRET="signing",
+        **OAUTH,
         SLACK_API_URL=fake.api_url,
         NUDGEBOT_ENCRYPTION_KEY=NEW,
     )
@@ -209,10 +207,7 @@ def test_oauth_mode_refuses_to_start_when_its_key_no_longer_opens_the_tokens(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     env(
-        SLACK_CLIENT_ID="123.456",
-        SLACK_CLIENT_SECRET="client-secret",
-        SLACK_STATE_SECRET="state-secret",
-        SLACK_SIGNING_SECRET="signing",
+        **OAUTH,
         NUDGEBOT_ENCRYPTION_KEY=NEW,  # replaced OLD instead of going in front of it
     )
     engine = make_engine(f"sqlite:///{tmp_path / 'main.db'}")
