@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, case, func, literal, select, union_all
+from sqlalchemy import Integer, bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bot import catalogue
@@ -69,7 +70,7 @@ class ValueNamed:
     previous: int
 
 
-def _answers(table: Any, team_id: str, channel_id: str, since: datetime) -> Any:
+def _answers(table: Any, team_id: Any, channel_id: Any, since: Any) -> Any:
     """How many of `table`'s rows answer the prompt of the row outside, logged here since
     `since`: read through the index on the prompt (ix_*_prompt), not the channel's rows."""
     return (
@@ -88,25 +89,15 @@ def balance(session: Session, *, team_id: str, channel_id: str, window: Window) 
     """Prompts posted per practice in the period and the one before, with their answers
     (one query: the prompts of the two periods, each with its answers counted from the
     prompt, so a busy channel's other rows are never read)."""
-    since = window.previous_start
-    answered = _answers(Response, team_id, channel_id, since) + _answers(
-        Recognition, team_id, channel_id, since
-    )
-    is_now = case((Prompt.created_at >= window.start, 1), else_=0)
     rows = session.execute(
-        select(
-            Prompt.practice,
-            is_now.label("now"),
-            func.count(Prompt.id),
-            func.coalesce(func.sum(answered), 0),
-        )
-        .where(
-            Prompt.team_id == team_id,
-            Prompt.channel_id == channel_id,
-            Prompt.created_at >= window.previous_start,
-            Prompt.created_at < window.end,
-        )
-        .group_by(Prompt.practice, is_now)
+        _balance_query(),
+        {
+            "team_id": team_id,
+            "channel_id": channel_id,
+            "since": window.previous_start,
+            "start": window.start,
+            "end": window.end,
+        },
     ).all()
     found = {(practice, bool(now)): (int(n), int(a)) for practice, now, n, a in rows}
 
@@ -114,6 +105,35 @@ def balance(session: Session, *, team_id: str, channel_id: str, window: Window) 
         return tuple(Rate(k, *found.get((k, now), (0, 0))) for k in catalogue.PRACTICE_KEYS)
 
     return Balance(rates(True), rates(False))
+
+
+@cache
+def _balance_query() -> Any:
+    """The query of `balance`, built once with the parameters team_id, channel_id, since
+    (the previous period's start), start and end, so each call reuses the compiled
+    statement."""
+    names = ("team_id", "channel_id", "since", "start", "end")
+    params: list[Any] = [bindparam(name) for name in names]
+    team, channel, since, start, end = params
+    answered = _answers(Response, team, channel, since) + _answers(
+        Recognition, team, channel, since
+    )
+    is_now = case((Prompt.created_at >= start, 1), else_=0)
+    return (
+        select(
+            Prompt.practice,
+            is_now.label("now"),
+            func.count(Prompt.id),
+            func.coalesce(func.sum(answered), 0),
+        )
+        .where(
+            Prompt.team_id == team,
+            Prompt.channel_id == channel,
+            Prompt.created_at >= since,
+            Prompt.created_at < end,
+        )
+        .group_by(Prompt.practice, is_now)
+    )
 
 
 def _touched(source: Any, now: tuple[datetime, datetime], before: tuple[datetime, datetime]) -> Any:

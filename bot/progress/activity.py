@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import String, case, func, literal, select, union_all
+from sqlalchemy import String, bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bot import catalogue
@@ -61,6 +62,13 @@ def selects(
     done in the channel (None: anywhere in the workspace, as App Home counts a person's)
     from `since` (None: ever) to `until`, both included. The upper bound keeps a digest
     posted late to its own week."""
+    return _selects(team_id, channel_id, since, until, statements, open_end)
+
+
+def _selects(
+    team_id: Any, channel_id: Any, since: Any, until: Any, statements: bool, open_end: bool
+) -> list[Any]:
+    """`selects`, for values or for bound parameters (a statement built once)."""
 
     def where(column: Any) -> list[Any]:
         return [] if channel_id is None else [column == channel_id]
@@ -104,7 +112,7 @@ def selects(
     return [*done, _published(team_id, since, until)] if statements else done
 
 
-def _published(team_id: str, since: datetime | None, until: datetime) -> Any:
+def _published(team_id: Any, since: Any, until: Any) -> Any:
     homes = parts.PUBLISHED_PRACTICE.items()
     return select(
         case(
@@ -175,30 +183,44 @@ def history(session: Session, team_id: str, channel_id: str, until: datetime) ->
     things done, so a practice just prompted is not the quietest. Things done are read from
     the daily rollups (`spans`), so this costs the same whatever the channel's history."""
     first, last = spans(session, team_id, channel_id, until)
-    said = _published(team_id, None, until).subquery()
-    by_practice = select(
-        said.c[0], func.min(said.c.created_at), func.max(said.c.created_at)
-    ).group_by(said.c[0])
-    prompted = (
-        select(Prompt.practice, func.min(Prompt.created_at), func.max(Prompt.created_at))
-        .where(
-            Prompt.team_id == team_id,
-            Prompt.channel_id == channel_id,
-            Prompt.created_at <= until,
-        )
-        .group_by(Prompt.practice)
-    )
-    starts = [
-        first,
-        session.scalar(select(Workspace.created_at).where(Workspace.team_id == team_id)),
-    ]
-    for practice, earliest, latest in [*session.execute(by_practice), *session.execute(prompted)]:
+    started, by_practice, prompted = _history_queries()
+    where = {"team_id": team_id, "channel_id": channel_id, "until": until}
+    starts = [first, session.scalar(started, where)]
+    for practice, earliest, latest in [
+        *session.execute(by_practice, where),
+        *session.execute(prompted, where),
+    ]:
         starts.append(earliest)
         moment = aware(latest)
         if moment is not None and (practice not in last or moment > last[practice]):
             last[practice] = moment
     found = [m for m in (aware(s) for s in starts) if m is not None]
     return History(first=min(found, default=None), last=last)
+
+
+def _param(name: str) -> Any:
+    """A parameter of a statement built once, given its value at each execution; it takes
+    the type of the column it is compared with."""
+    return bindparam(name)
+
+
+@cache
+def _history_queries() -> tuple[Any, Any, Any]:
+    """When the workspace started, and per practice the first and last statement published
+    and prompt posted: built once, with the parameters team_id, channel_id and until, so
+    each call reuses the compiled statements."""
+    team, channel, until = _param("team_id"), _param("channel_id"), _param("until")
+    started = select(Workspace.created_at).where(Workspace.team_id == team)
+    said = _published(team, None, until).subquery()
+    by_practice = select(
+        said.c[0], func.min(said.c.created_at), func.max(said.c.created_at)
+    ).group_by(said.c[0])
+    prompted = (
+        select(Prompt.practice, func.min(Prompt.created_at), func.max(Prompt.created_at))
+        .where(Prompt.team_id == team, Prompt.channel_id == channel, Prompt.created_at <= until)
+        .group_by(Prompt.practice)
+    )
+    return started, by_practice, prompted
 
 
 def spans(
@@ -209,7 +231,38 @@ def spans(
     `until`, and the raw rows of that day (kudos, answers, commitments; statements are
     added by the caller)."""
     today = utc_day(until)
-    mine = (ActivityDay.team_id == team_id, ActivityDay.channel_id == channel_id)
+    rolled, raw = _spans_queries()
+    where = {
+        "team_id": team_id,
+        "channel_id": channel_id,
+        "today": today,
+        "midnight": utc_midnight(today),
+        "until": until,
+    }
+    row = session.execute(rolled, where).one()
+    first = aware(row[0])
+    last = {
+        key: moment
+        for key, moment in zip(catalogue.PRACTICE_KEYS, map(aware, row[1:]), strict=True)
+        if moment is not None
+    }
+    for practice, earliest, latest in session.execute(raw, where):
+        earliest, latest = aware(earliest), aware(latest)
+        if earliest is not None and (first is None or earliest < first):
+            first = earliest
+        if latest is not None and (practice not in last or latest > last[practice]):
+            last[practice] = latest
+    return first, last
+
+
+@cache
+def _spans_queries() -> tuple[Any, Any]:
+    """The two queries of `spans`, built once with the parameters team_id, channel_id,
+    today (the UTC day of until), midnight (its start) and until: a dozen subqueries cost
+    more to build and key than to run, and a channel with nothing done runs them too."""
+    names = ("team_id", "channel_id", "today", "midnight", "until")
+    team, channel, today, midnight, until = map(_param, names)
+    mine = (ActivityDay.team_id == team, ActivityDay.channel_id == channel)
 
     def on_day(column, day_query, *extra):  # type: ignore[no-untyped-def]
         return select(column).where(*mine, *extra, ActivityDay.day == day_query).scalar_subquery()
@@ -233,24 +286,8 @@ def spans(
             for key in catalogue.PRACTICE_KEYS
         ),
     ]
-    row = session.execute(select(*columns)).one()
-    first = aware(row[0])
-    last = {
-        key: moment
-        for key, moment in zip(catalogue.PRACTICE_KEYS, map(aware, row[1:]), strict=True)
-        if moment is not None
-    }
-    raw = union_all(
-        *selects(team_id, channel_id, utc_midnight(today), until, statements=False)
-    ).subquery()
-    for practice, earliest, latest in session.execute(
-        select(raw.c.practice, func.min(raw.c.created_at), func.max(raw.c.created_at)).group_by(
-            raw.c.practice
-        )
-    ):
-        earliest, latest = aware(earliest), aware(latest)
-        if earliest is not None and (first is None or earliest < first):
-            first = earliest
-        if latest is not None and (practice not in last or latest > last[practice]):
-            last[practice] = latest
-    return first, last
+    found = union_all(*_selects(team, channel, midnight, until, False, False)).subquery()
+    raw = select(
+        found.c.practice, func.min(found.c.created_at), func.max(found.c.created_at)
+    ).group_by(found.c.practice)
+    return select(*columns), raw
