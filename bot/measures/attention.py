@@ -16,13 +16,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.measures.balance import Balance, balance
+from bot.measures.balance import Balance, balance, balances
 from bot.measures.window import Window
+from bot.progress import quiet
+from bot.progress.quiet import Place
 from bot.pulse import results as pulse
+from bot.pulse.results import RoundResult
+from models.pulse import PulseRound
 
 PULSE = "pulse"
 BALANCE = "balance"
@@ -72,6 +79,49 @@ def needs_attention(
     `last`: per practice, the last time anything was done or prompted for it here."""
     found = balance(session, team_id=team_id, channel_id=channel_id, window=window)
     latest = pulse.latest_shown(session, team_id=team_id, channel_id=channel_id)
+    return _attention(found, latest, window, last)
+
+
+def needs_attention_of(
+    session: Session,
+    *,
+    places: list[Place],
+    window: Window,
+    lasts: dict[Place, dict[str, datetime]],
+) -> dict[Place, Attention]:
+    """`needs_attention` of many channels (team_id, channel_id) at once, each with its
+    `last` in `lasts`: the balances in one query, and the pulse read only where a round
+    was ever held."""
+    if not places:
+        return {}
+    found = balances(session, places=places, window=window)
+    held = _polled(quiet.size(len(places)))
+    polled = {(t, c) for t, c in session.execute(held, quiet.place_params(places))}
+    chosen: dict[Place, Attention] = {}
+    for where in places:
+        latest = None
+        if where in polled:
+            latest = pulse.latest_shown(session, team_id=where[0], channel_id=where[1])
+        chosen[where] = _attention(found[where], latest, window, lasts[where])
+    return chosen
+
+
+@cache
+def _polled(rows: int) -> Any:
+    """The channels of a table of `rows` (bot.progress.quiet.places) that ever held a
+    pulse round, built once."""
+    place = quiet.places(rows)
+    return select(place.c.team_id, place.c.channel_id).where(
+        select(PulseRound.id)
+        .where(PulseRound.team_id == place.c.team_id, PulseRound.channel_id == place.c.channel_id)
+        .exists()
+    )
+
+
+def _attention(
+    found: Balance, latest: RoundResult | None, window: Window, last: dict[str, datetime]
+) -> Attention:
+    """The pulse's focus when `latest` says one and is fresh, else the balance's."""
     if latest is not None and latest.focus is not None and pulse.fresh(latest, window.end):
         score = next((s for s in latest.scores if s.practice == latest.focus), None)
         return Attention(

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.measures.window import BROAD_DAYS, Window
-from bot.progress import activity
+from bot.progress import activity, quiet
+from bot.progress.quiet import Place
 from models.tables import Prompt, Recognition, Response
 
 BROAD_PRACTICES = 3
@@ -99,12 +100,34 @@ def balance(session: Session, *, team_id: str, channel_id: str, window: Window) 
             "end": window.end,
         },
     ).all()
-    found = {(practice, bool(now)): (int(n), int(a)) for practice, now, n, a in rows}
+    return _balance({(practice, bool(now)): (int(n), int(a)) for practice, now, n, a in rows})
+
+
+def _balance(found: dict[tuple[str, bool], tuple[int, int]]) -> Balance:
+    """Balance from (practice, in the period) -> (prompts, answers)."""
 
     def rates(now: bool) -> tuple[Rate, ...]:
         return tuple(Rate(k, *found.get((k, now), (0, 0))) for k in catalogue.PRACTICE_KEYS)
 
     return Balance(rates(True), rates(False))
+
+
+def balances(session: Session, *, places: list[Place], window: Window) -> dict[Place, Balance]:
+    """`balance` of many channels (team_id, channel_id) at once, in one query."""
+    if not places:
+        return {}
+    found: dict[Place, dict[tuple[str, bool], tuple[int, int]]] = {p: {} for p in places}
+    params = {
+        **quiet.place_params(places),
+        "since": window.previous_start,
+        "start": window.start,
+        "end": window.end,
+    }
+    for team_id, channel_id, practice, now, n, a in session.execute(
+        _balances_query(quiet.size(len(places))), params
+    ):
+        found[team_id, channel_id][practice, bool(now)] = (int(n), int(a))
+    return {place: _balance(rows) for place, rows in found.items()}
 
 
 @cache
@@ -114,14 +137,31 @@ def _balance_query() -> Any:
     statement."""
     names = ("team_id", "channel_id", "since", "start", "end")
     params: list[Any] = [bindparam(name) for name in names]
-    team, channel, since, start, end = params
+    return _balance_select((Prompt.practice,), *params)
+
+
+@cache
+def _balances_query(rows: int) -> Any:
+    """The query of `balances` for a table of `rows` channels (bot.progress.quiet.places),
+    built once: `balance`'s, per channel."""
+    place = quiet.places(rows)
+    team, channel = place.c.team_id, place.c.channel_id
+    params: list[Any] = [bindparam(name) for name in ("since", "start", "end")]
+    return _balance_select((team, channel, Prompt.practice), team, channel, *params)
+
+
+def _balance_select(
+    keys: tuple[Any, ...], team: Any, channel: Any, since: Any, start: Any, end: Any
+) -> Any:
+    """Per `keys` (the practice, after the channel for many channels) and period, the
+    prompts posted in the channel `team`, `channel` with their answers logged there."""
     answered = _answers(Response, team, channel, since) + _answers(
         Recognition, team, channel, since
     )
     is_now = case((Prompt.created_at >= start, 1), else_=0)
     return (
         select(
-            Prompt.practice,
+            *keys,
             is_now.label("now"),
             func.count(Prompt.id),
             func.coalesce(func.sum(answered), 0),
@@ -132,7 +172,7 @@ def _balance_query() -> Any:
             Prompt.created_at >= since,
             Prompt.created_at < end,
         )
-        .group_by(Prompt.practice, is_now)
+        .group_by(*keys, is_now)
     )
 
 

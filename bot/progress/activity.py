@@ -62,13 +62,14 @@ def selects(
     done in the channel (None: anywhere in the workspace, as App Home counts a person's)
     from `since` (None: ever) to `until`, both included. The upper bound keeps a digest
     posted late to its own week."""
-    return _selects(team_id, channel_id, since, until, statements, open_end)
+    return sources(team_id, channel_id, since, until, statements, open_end)
 
 
-def _selects(
+def sources(
     team_id: Any, channel_id: Any, since: Any, until: Any, statements: bool, open_end: bool
 ) -> list[Any]:
-    """`selects`, for values or for bound parameters (a statement built once)."""
+    """`selects` of values, or of columns and parameters (a statement built once, or one
+    reading many channels at once: bot.progress.quiet)."""
 
     def where(column: Any) -> list[Any]:
         return [] if channel_id is None else [column == channel_id]
@@ -109,10 +110,11 @@ def _selects(
         *_between(Commitment.answered_at, since, until, open_end),
     )
     done = [kudos, answers, made, kept]
-    return [*done, _published(team_id, since, until)] if statements else done
+    return [*done, publishing(team_id, since, until)] if statements else done
 
 
-def _published(team_id: Any, since: Any, until: Any) -> Any:
+def publishing(team_id: Any, since: Any, until: Any) -> Any:
+    """The statements published in the workspace, as `selects` gives things done."""
     homes = parts.PUBLISHED_PRACTICE.items()
     return select(
         case(
@@ -132,7 +134,7 @@ def _published(team_id: Any, since: Any, until: Any) -> Any:
 def published(team_id: str, since: datetime | None, until: datetime) -> Any:
     """The statements published in the workspace in the window, as (practice, kind,
     created_at): they count in every channel, and are never rolled up (a handful)."""
-    query = _published(team_id, since, until)
+    query = publishing(team_id, since, until)
     return query.with_only_columns(*query.selected_columns[:3])
 
 
@@ -211,7 +213,7 @@ def _history_queries() -> tuple[Any, Any, Any]:
     each call reuses the compiled statements."""
     team, channel, until = _param("team_id"), _param("channel_id"), _param("until")
     started = select(Workspace.created_at).where(Workspace.team_id == team)
-    said = _published(team, None, until).subquery()
+    said = publishing(team, None, until).subquery()
     by_practice = select(
         said.c[0], func.min(said.c.created_at), func.max(said.c.created_at)
     ).group_by(said.c[0])
@@ -286,7 +288,7 @@ def _spans_queries() -> tuple[Any, Any]:
             for key in catalogue.PRACTICE_KEYS
         ),
     ]
-    found = union_all(*_selects(team, channel, midnight, until, False, False)).subquery()
+    found = union_all(*sources(team, channel, midnight, until, False, False)).subquery()
     raw = select(
         found.c.practice, func.min(found.c.created_at), func.max(found.c.created_at)
     ).group_by(found.c.practice)
