@@ -227,7 +227,9 @@ def test_no_note_for_a_reply_naming_nobody_else_or_under_a_kudos_prompt(
             .where(Prompt.team_id == bot.team, Prompt.message_ts == kudos_ts)
             .values(response_kind="kudos", prompt_key="heart.recognise.1")
         )
-    reply_event(bot, kudos_ts, f"<@{slack_id('U')}> for the demo", "1700000900.000300")
+    # A reason that says what was done: no praise hint (a private line of its own) either.
+    said = f"<@{slack_id('U')}> for rebuilding the demo data overnight"
+    reply_event(bot, kudos_ts, said, "1700000900.000300")
     bot.slack.wait_for(lambda: reactions(bot, "1700000900.000300"))
     assert count(sessions, Recognition, bot.team) == 1
     assert notes_to(bot, bot.user) == []
