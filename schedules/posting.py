@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 CLIENT_SECONDS = 10.0  # a workspace's client is kept this long (its token may change)
 PLAN_TRIES = 4  # a batch the database failed to plan is tried this often (1 s, 2 s, 3 s)
+STALE_SECONDS = 30.0  # rows left due past the grace window are looked for this often
 
 
 class PostLoop:
@@ -66,6 +67,7 @@ class PostLoop:
         self._numbers = itertools.count()
         self.pace = Pace(self.limits)
         self.recorder = Recorder(ctx, self.limits)
+        self._stale_at = 0.0  # when to look for rows left due past the grace window next
         self._clients: dict[str, tuple[WebClient, float]] = {}  # team -> (client, until)
         self._tries: dict[int, int] = {}  # job id -> times its workspace's client was missing
         self._wake = False
@@ -136,10 +138,11 @@ class PostLoop:
     def _claim(self, size: int) -> int:
         if not self.lock.hold():
             return 0  # not claiming while we can't show we are alive
-        ctx = self.ctx
+        ctx, look = self.ctx, time.monotonic() >= self._stale_at
         with ctx.sessions.begin() as session:
-            late = queue.skip_stale(session, ctx.now(), self.grace)
+            late = queue.skip_stale(session, ctx.now(), self.grace) if look else 0
             jobs = queue.claim(session, self.name, size, ctx.now())
+        self._stale_at = time.monotonic() + STALE_SECONDS if look else self._stale_at
         if late:
             log.warning("%d scheduled occurrences missed the grace window: skipped", late)
         if not jobs:
@@ -291,8 +294,6 @@ class PostLoop:
         try:
             with self.ctx.sessions.begin() as session:
                 queue.give_back(session, self.name, back)
-            log.info(
-                "stopping: %d claimed occurrences made due again for another scheduler", len(back)
-            )
+            log.info("stopping: %d claimed occurrences made due again for others", len(back))
         except Exception:
             log.exception("giving back %d claimed occurrences failed", len(back))
